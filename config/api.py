@@ -1,0 +1,10 @@
+"""/api/v1/: every app's router under one versioned, documented API."""
+
+from yufang.accounts.api import TokenAuth
+from yufang.accounts.api import router as accounts_router
+from yufang.core.api import SessionAuth, build_api
+from yufang.reference.api import router as reference_router
+
+api = build_api(auth=[TokenAuth(), SessionAuth()])
+api.add_router("/", accounts_router)
+api.add_router("/reference", reference_router)

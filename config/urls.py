@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from yufang.core.views import healthz
+
+from .api import api
+
+admin.site.site_header = "工伤预防管理平台 · 系统管理"
+admin.site.site_title = "系统管理"
+# The admin is for superusers only; officials work in the platform's own pages.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("accounts/", include("yufang.accounts.urls")),
+    path("reference/", include("yufang.reference.urls")),
+    path("", include("yufang.core.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,46 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "yufang.accounts"
+    label = "accounts"
+    verbose_name = "机构与账号"
+
+    def ready(self) -> None:
+        from django.urls import reverse
+
+        from yufang.core.registry import NavItem, Todo, add_nav, add_todos
+
+        from . import scoping  # noqa: F401 - registers the scoping rules
+        from .models import Role
+        from .permissions import can_manage_any_users
+
+        add_nav(
+            NavItem(
+                "机构",
+                "accounts:organisation_list",
+                lambda u: u.has_role(
+                    Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.PARTNER, Role.DISTRICT_OFFICER
+                ),
+                order=80,
+            )
+        )
+        add_nav(
+            NavItem(
+                "账号",
+                "accounts:user_list",
+                lambda u: can_manage_any_users(u) or u.has_role(Role.PARTNER, Role.DISTRICT_OFFICER),
+                order=85,
+            )
+        )
+        add_nav(NavItem("审计记录", "core:audit_log", lambda u: u.is_programme_owner, order=95))
+
+        def account_todos(user):
+            items = []
+            if not user.display_name or not user.phone:
+                items.append(
+                    Todo("完善个人信息（姓名、手机号）", reverse("accounts:profile"), level="warning")
+                )
+            return items
+
+        add_todos(account_todos)

@@ -1,0 +1,21 @@
+from django.db.models import Q
+
+from yufang.core import scoping
+
+from .models import ApiToken, Organisation, User
+
+scoping.register(
+    Organisation,
+    region=lambda s: Q(region_id=s.region_id),
+    organisation=lambda s: Q(pk=s.organisation_id),
+    self=lambda s: Q(pk=s.organisation_id),
+)
+scoping.register(
+    User,
+    region=lambda s: Q(organisation__region_id=s.region_id),
+    organisation=lambda s: Q(organisation_id=s.organisation_id),
+    self=lambda s: Q(pk=s.user_id),
+)
+# A token is its owner's alone, whatever the role.
+_own = lambda s: Q(user_id=s.user_id)  # noqa: E731
+scoping.register(ApiToken, all=_own, region=_own, organisation=_own, self=_own)

@@ -1,0 +1,226 @@
+"""Writes on organisations, users, roles and tokens. Each checks the actor and audits."""
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from yufang.core import audit
+from yufang.core.models import AuditAction
+from yufang.core.services import model_create, model_update
+
+from .models import ApiToken, Organisation, OrganisationKind, Role, User, UserRole, hash_token
+from .permissions import can_grant_roles, can_manage_organisations, can_manage_users_of
+
+ORGANISATION_FIELDS = [
+    "kind",
+    "name",
+    "short_name",
+    "credit_code",
+    "city",
+    "region",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "is_active",
+]
+USER_FIELDS = ["display_name", "phone", "email", "is_active"]
+
+
+def _require(check: tuple[bool, str]) -> None:
+    allowed, reason = check
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def organisation_create(*, actor, data: dict[str, Any]) -> Organisation:
+    _require(can_manage_organisations(actor))
+    return model_create(model=Organisation, data=data, actor=actor)
+
+
+def organisation_update(*, actor, organisation: Organisation, data: dict[str, Any]) -> Organisation:
+    _require(can_manage_organisations(actor))
+    organisation, _ = model_update(
+        instance=organisation, fields=[f for f in ORGANISATION_FIELDS if f in data], data=data, actor=actor
+    )
+    return organisation
+
+
+def generate_password() -> str:
+    # Letters and digits, readable on the phone when the officer passes it on.
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+def _set_roles(*, user: User, roles: set[str], actor) -> None:
+    current = set(user.roles.values_list("role", flat=True))
+    if current == roles:
+        return
+    UserRole.objects.filter(user=user).exclude(role__in=roles).delete()
+    UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in roles - current])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=user,
+        event="roles",
+        changes={"roles": [sorted(current), sorted(roles)]},
+    )
+    user.__dict__.pop("role_set", None)
+    user.__dict__.pop("scope", None)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor,
+    organisation: Organisation,
+    username: str,
+    roles: set[str],
+    display_name: str = "",
+    phone: str = "",
+    email: str = "",
+    password: str | None = None,
+) -> tuple[User, str | None]:
+    """Creates an account. Without a password, a temporary one is generated, returned once,
+    and must be changed at first sign-in."""
+    if not roles:
+        raise ValidationError({"roles": "请至少选择一个角色。"})
+    _require(can_grant_roles(actor, organisation, roles))
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": "该用户名已被使用。"})
+    temporary = password is None
+    if temporary:
+        password = generate_password()
+    user = User(
+        username=username,
+        organisation=organisation,
+        display_name=display_name,
+        phone=phone,
+        email=email,
+        must_change_password=temporary,
+    )
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in roles])
+    audit.record_create(actor=actor, instance=user)
+    audit.record(
+        actor=actor, action=AuditAction.UPDATE, instance=user, event="roles", changes={"roles": [[], sorted(roles)]}
+    )
+    return user, (password if temporary else None)
+
+
+@transaction.atomic
+def user_update(*, actor, user: User, data: dict[str, Any], roles: set[str] | None = None) -> User:
+    _require(can_manage_users_of(actor, user.organisation))
+    if user.pk == actor.pk and data.get("is_active") is False:
+        raise ValidationError({"is_active": "不能停用自己的账号。"})
+    user, _ = model_update(instance=user, fields=[f for f in USER_FIELDS if f in data], data=data, actor=actor)
+    if roles is not None:
+        if not roles:
+            raise ValidationError({"roles": "请至少选择一个角色。"})
+        _require(can_grant_roles(actor, user.organisation, roles))
+        _set_roles(user=user, roles=roles, actor=actor)
+    return user
+
+
+@transaction.atomic
+def user_reset_password(*, actor, user: User) -> str:
+    _require(can_manage_users_of(actor, user.organisation))
+    password = generate_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    audit.record(actor=actor, action=AuditAction.PASSWORD_RESET, instance=user)
+    return password
+
+
+@transaction.atomic
+def profile_update(*, user: User, display_name: str, phone: str, email: str) -> User:
+    user, _ = model_update(
+        instance=user,
+        fields=["display_name", "phone", "email"],
+        data={"display_name": display_name, "phone": phone, "email": email},
+        actor=user,
+    )
+    return user
+
+
+@transaction.atomic
+def password_change(*, user: User, old_password: str, new_password: str) -> None:
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": "原密码不正确。"})
+    if old_password == new_password:
+        raise ValidationError({"new_password1": "新密码不能与原密码相同。"})
+    validate_password(new_password, user)
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    audit.record(actor=user, action=AuditAction.PASSWORD_CHANGE, instance=user)
+
+
+@transaction.atomic
+def token_create(*, actor: User, name: str, days: int | None = 90) -> tuple[ApiToken, str]:
+    if not name.strip():
+        raise ValidationError({"name": "请填写令牌用途。"})
+    raw = "yf_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=actor,
+        name=name.strip(),
+        prefix=raw[3:11],
+        key_hash=hash_token(raw),
+        expires_at=timezone.now() + timedelta(days=days) if days else None,
+    )
+    audit.record(actor=actor, action=AuditAction.TOKEN_CREATE, instance=token)
+    return token, raw
+
+
+@transaction.atomic
+def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    if token.user_id != actor.pk:
+        raise PermissionDenied("只能吊销自己的令牌。")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action=AuditAction.TOKEN_REVOKE, instance=token)
+    return token
+
+
+def token_authenticate(raw: str) -> User | None:
+    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
+    if token is None or not token.is_usable or not token.user.is_active:
+        return None
+    now = timezone.now()
+    # Touch at most once a minute: the API's hot paths should not write on every call.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic
+def owner_bootstrap(
+    *, city, organisation_name: str, username: str, password: str, display_name: str = ""
+) -> User:
+    """The first programme-owner account of a new deployment (there is nobody yet to create it).
+    Refused once any programme owner exists."""
+    if UserRole.objects.filter(role=Role.PROGRAMME_OWNER).exists():
+        raise ValidationError("已存在市人社局管理员账号，请由其创建其他账号。")
+    organisation = Organisation.objects.filter(kind=OrganisationKind.HRSS, city=city).first()
+    if organisation is None:
+        organisation = Organisation(kind=OrganisationKind.HRSS, name=organisation_name, short_name="市人社局", city=city)
+        organisation.full_clean()
+        organisation.save()
+        audit.record_create(actor=None, instance=organisation, event="bootstrap")
+    user = User(username=username, organisation=organisation, display_name=display_name)
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    UserRole.objects.create(user=user, role=Role.PROGRAMME_OWNER)
+    audit.record_create(actor=None, instance=user, event="bootstrap")
+    return user

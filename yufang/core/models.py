@@ -1,0 +1,89 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+
+class BaseModel(models.Model):
+    """Every domain record carries when it was made and last changed."""
+
+    created_at = models.DateTimeField("创建时间", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditAction(models.TextChoices):
+    # Stored values never change: audits years from now must still read them.
+    CREATE = "create", "创建"
+    UPDATE = "update", "修改"
+    DELETE = "delete", "删除"
+    TRANSITION = "transition", "状态变更"
+    PASSWORD_CHANGE = "password_change", "修改密码"
+    PASSWORD_RESET = "password_reset", "重置密码"
+    TOKEN_CREATE = "token_create", "创建 API 令牌"
+    TOKEN_REVOKE = "token_revoke", "吊销 API 令牌"
+    EXPORT = "export", "导出"
+
+
+class AuditLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("审计记录只能追加，不能修改。")
+
+    def delete(self):
+        raise PermissionError("审计记录只能追加，不能删除。")
+
+    def for_object(self, obj):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
+        )
+
+
+class AuditLog(models.Model):
+    """Append-only trail of every change made through a service. Database triggers forbid
+    UPDATE (both databases) and DELETE (PostgreSQL) as well, so no code path can rewrite it."""
+
+    occurred_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_repr = models.CharField("操作人（记录时）", max_length=200, blank=True)
+    action = models.CharField("动作", max_length=32, choices=AuditAction.choices)
+    event = models.CharField("事件", max_length=64, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name="记录类型", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField("记录编号", max_length=64)
+    object_repr = models.CharField("记录", max_length=300)
+    changes = models.JSONField("变更", default=dict, blank=True)
+    extra = models.JSONField("附加信息", default=dict, blank=True)
+    client_ip = models.GenericIPAddressField("客户端地址", null=True, blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_repr} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("审计记录只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计记录只能追加，不能删除。")
+
+    @property
+    def change_rows(self) -> list[tuple[str, object, object]]:
+        return [(field, pair[0], pair[1]) for field, pair in self.changes.items()]

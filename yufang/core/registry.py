@@ -1,0 +1,58 @@
+"""What domain apps contribute to shared pages without core importing them: navigation
+entries and the 待办 (waiting for you) items on each user's home page. Apps register in
+their AppConfig.ready()."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    visible: Callable[[object], bool]
+    group: str = ""
+    order: int = 100
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+@dataclass(frozen=True)
+class Todo:
+    title: str
+    url: str
+    count: int | None = None
+    detail: str = ""
+    level: str = "info"  # info | warning | danger
+
+
+@dataclass
+class _Registry:
+    nav: list[NavItem] = field(default_factory=list)
+    todo_sources: list[Callable[[object], list[Todo]]] = field(default_factory=list)
+
+
+registry = _Registry()
+
+
+def add_nav(item: NavItem) -> None:
+    registry.nav.append(item)
+
+
+def add_todos(source: Callable[[object], list[Todo]]) -> None:
+    registry.todo_sources.append(source)
+
+
+def nav_for(user) -> list[NavItem]:
+    return sorted((i for i in registry.nav if i.visible(user)), key=lambda i: (i.order, i.label))
+
+
+def todos_for(user) -> list[Todo]:
+    items: list[Todo] = []
+    for source in registry.todo_sources:
+        items.extend(source(user))
+    return items

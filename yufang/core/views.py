@@ -1,0 +1,58 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .forms import AuditFilterForm
+from .listing import Column, list_response
+from .permissions import can_view_audit_log
+from .registry import todos_for
+from .selectors import audit_log_search
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {"todos": todos_for(request.user)})
+
+
+AUDIT_COLUMNS = [
+    Column("时间", lambda a: a.occurred_at, 20),
+    Column("操作人", lambda a: a.actor_repr, 24),
+    Column("动作", lambda a: a.get_action_display(), 10),
+    Column("事件", lambda a: a.event, 14),
+    Column("记录类型", lambda a: a.content_type.model_class()._meta.verbose_name, 14),
+    Column("记录", lambda a: a.object_repr, 30),
+    Column("变更", lambda a: a.changes, 60),
+    Column("客户端地址", lambda a: a.client_ip, 16),
+]
+
+
+@login_required
+def audit_log_list(request: HttpRequest) -> HttpResponse:
+    allowed, reason = can_view_audit_log(request.user)
+    if not allowed:
+        raise PermissionDenied(reason)
+    form = AuditFilterForm(request.GET)
+    return list_response(
+        request,
+        queryset=audit_log_search(**form.values()),
+        filter_form=form,
+        template="core/audit_list.html",
+        export_columns=AUDIT_COLUMNS,
+        export_name="审计记录",
+    )

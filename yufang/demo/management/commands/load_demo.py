@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from yufang.demo import orgs
+from yufang.demo.orgs import LOGINS
+
+
+class Command(BaseCommand):
+    help = "载入演示数据（2023 年淄博市工伤预防实施方案、各类机构与每个角色的登录账号）。可重复执行，不会重复创建。"
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            orgs.load(self.stdout)
+        self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账号（密码均为 %s）：" % settings.YUFANG_DEMO_PASSWORD))
+        for username, display, org_name, role in LOGINS:
+            self.stdout.write(f"  {username:<12} {role.label:<16} {display} · {org_name}")

@@ -1,0 +1,102 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from yufang.core.models import BaseModel
+
+six_digits = RegexValidator(r"^\d{6}$", "行政区划代码应为 6 位数字。")
+
+
+class City(BaseModel):
+    code = models.CharField("行政区划代码", max_length=6, unique=True, validators=[six_digits])
+    name = models.CharField("名称", max_length=50, unique=True)
+    province = models.CharField("所属省份", max_length=50)
+
+    class Meta:
+        verbose_name = "城市"
+        verbose_name_plural = "城市"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegionKind(models.TextChoices):
+    DISTRICT = "district", "市辖区"
+    COUNTY = "county", "县"
+    ZONE = "zone", "功能区"
+
+
+class Region(BaseModel):
+    city = models.ForeignKey(City, verbose_name="城市", on_delete=models.PROTECT, related_name="regions")
+    code = models.CharField(
+        "行政区划代码",
+        max_length=6,
+        blank=True,
+        default="",
+        validators=[six_digits],
+        help_text="GB/T 2260 代码；功能区没有自己的代码，留空。",
+    )
+    name = models.CharField("名称", max_length=50)
+    kind = models.CharField("类型", max_length=16, choices=RegionKind.choices)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "区县（功能区）"
+        verbose_name_plural = "区县（功能区）"
+        ordering = ["city", "sort_order", "code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "name"], name="region_unique_name_in_city"),
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="region_unique_code"),
+            models.CheckConstraint(
+                condition=Q(kind="zone") | ~Q(code=""), name="region_code_unless_zone"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Industry(BaseModel):
+    code = models.SlugField("标识", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=50, unique=True)
+    gbt4754_codes = models.CharField(
+        "GB/T 4754-2017 代码",
+        max_length=200,
+        blank=True,
+        help_text="以逗号分隔的门类或大类代码；危险化学品是许可资质而非行业代码，留空。",
+    )
+    description = models.CharField("说明", max_length=300, blank=True)
+    is_focus = models.BooleanField("重点行业", default=False)
+    is_new_form = models.BooleanField("新业态", default=False)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "行业"
+        verbose_name_plural = "行业"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def code_list(self) -> list[str]:
+        return [c.strip() for c in self.gbt4754_codes.split(",") if c.strip()]
+
+
+class Position(BaseModel):
+    code = models.SlugField("标识", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=50, unique=True)
+    is_key = models.BooleanField("重点岗位", default=False)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "岗位"
+        verbose_name_plural = "岗位"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
