@@ -175,3 +175,4 @@ LOGGING = {
 # these are only the defaults the demo and new cities start from.
 YUFANG_DEMO_PASSWORD = os.environ.get("YUFANG_DEMO_PASSWORD", "yufang-demo")
 YUFANG_PAGE_SIZE = 25
+AXES_VERBOSE = False

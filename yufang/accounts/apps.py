@@ -19,9 +19,7 @@ class AccountsConfig(AppConfig):
             NavItem(
                 "机构",
                 "accounts:organisation_list",
-                lambda u: u.has_role(
-                    Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.PARTNER, Role.DISTRICT_OFFICER
-                ),
+                lambda u: u.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.PARTNER, Role.DISTRICT_OFFICER),
                 order=80,
             )
         )
@@ -38,9 +36,7 @@ class AccountsConfig(AppConfig):
         def account_todos(user):
             items = []
             if not user.display_name or not user.phone:
-                items.append(
-                    Todo("完善个人信息（姓名、手机号）", reverse("accounts:profile"), level="warning")
-                )
+                items.append(Todo("完善个人信息（姓名、手机号）", reverse("accounts:profile"), level="warning"))
             return items
 
         add_todos(account_todos)

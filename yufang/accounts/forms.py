@@ -16,13 +16,17 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
 
 
 class PasswordChangeForm(StyledFormMixin, forms.Form):
-    old_password = forms.CharField(label="原密码", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    old_password = forms.CharField(
+        label="原密码", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
     new_password1 = forms.CharField(
         label="新密码",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="至少 10 个字符，不能是常见密码，不能全为数字，不能与用户名相近。",
     )
-    new_password2 = forms.CharField(label="确认新密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    new_password2 = forms.CharField(
+        label="确认新密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def clean(self):
         data = super().clean()
@@ -69,7 +73,9 @@ class UserForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, organisations=None, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations if organisations is not None else Organisation.objects.none()
+        self.fields["organisation"].queryset = (
+            organisations if organisations is not None else Organisation.objects.none()
+        )
         self.fields["roles"].widget.attrs["class"] = ""
         if editing:
             self.fields["username"].disabled = True
@@ -90,9 +96,7 @@ class UserFilterForm(FilterForm):
     organisation_kind = forms.ChoiceField(
         label="机构类型", required=False, choices=[("", "全部")] + OrganisationKind.choices
     )
-    is_active = forms.ChoiceField(
-        label="状态", required=False, choices=[("", "全部"), ("1", "启用"), ("0", "停用")]
-    )
+    is_active = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), ("1", "启用"), ("0", "停用")])
 
 
 class TokenForm(StyledFormMixin, forms.Form):

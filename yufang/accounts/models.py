@@ -168,9 +168,7 @@ class User(AbstractUser):
         if self.has_role(Role.PARTNER):
             return Scope(ScopeKind.ALL, user_id=self.pk, organisation_id=self.organisation_id, read_only=True)
         if self.has_role(Role.DISTRICT_OFFICER) and org is not None and org.region_id:
-            return Scope(
-                ScopeKind.REGION, user_id=self.pk, organisation_id=org.pk, region_id=org.region_id
-            )
+            return Scope(ScopeKind.REGION, user_id=self.pk, organisation_id=org.pk, region_id=org.region_id)
         if self.has_role(Role.PROVIDER_STAFF, Role.ENTERPRISE_CONTACT) and org is not None:
             return Scope(ScopeKind.ORGANISATION, user_id=self.pk, organisation_id=org.pk)
         if self.has_role(Role.TRAINEE):

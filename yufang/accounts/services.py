@@ -203,16 +203,16 @@ def token_authenticate(raw: str) -> User | None:
 
 
 @transaction.atomic
-def owner_bootstrap(
-    *, city, organisation_name: str, username: str, password: str, display_name: str = ""
-) -> User:
+def owner_bootstrap(*, city, organisation_name: str, username: str, password: str, display_name: str = "") -> User:
     """The first programme-owner account of a new deployment (there is nobody yet to create it).
     Refused once any programme owner exists."""
     if UserRole.objects.filter(role=Role.PROGRAMME_OWNER).exists():
         raise ValidationError("已存在市人社局管理员账号，请由其创建其他账号。")
     organisation = Organisation.objects.filter(kind=OrganisationKind.HRSS, city=city).first()
     if organisation is None:
-        organisation = Organisation(kind=OrganisationKind.HRSS, name=organisation_name, short_name="市人社局", city=city)
+        organisation = Organisation(
+            kind=OrganisationKind.HRSS, name=organisation_name, short_name="市人社局", city=city
+        )
         organisation.full_clean()
         organisation.save()
         audit.record_create(actor=None, instance=organisation, event="bootstrap")

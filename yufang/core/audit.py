@@ -71,7 +71,7 @@ def record(
         actor_repr=_actor_repr(actor),
         action=action,
         event=event,
-        content_type=ContentType.objects.get_for_model(type(instance)),
+        content_type=ContentType.objects.get_for_model(instance),
         object_id=str(instance.pk),
         object_repr=str(instance)[:300],
         changes=changes or {},

@@ -35,9 +35,7 @@ class AuditLogQuerySet(models.QuerySet):
         raise PermissionError("审计记录只能追加，不能删除。")
 
     def for_object(self, obj):
-        return self.filter(
-            content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
-        )
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
 
 
 class AuditLog(models.Model):
@@ -56,9 +54,7 @@ class AuditLog(models.Model):
     actor_repr = models.CharField("操作人（记录时）", max_length=200, blank=True)
     action = models.CharField("动作", max_length=32, choices=AuditAction.choices)
     event = models.CharField("事件", max_length=64, blank=True)
-    content_type = models.ForeignKey(
-        ContentType, verbose_name="记录类型", on_delete=models.PROTECT, related_name="+"
-    )
+    content_type = models.ForeignKey(ContentType, verbose_name="记录类型", on_delete=models.PROTECT, related_name="+")
     object_id = models.CharField("记录编号", max_length=64)
     object_repr = models.CharField("记录", max_length=300)
     changes = models.JSONField("变更", default=dict, blank=True)
@@ -83,6 +79,11 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("审计记录只能追加，不能删除。")
+
+    @property
+    def record_type(self) -> str:
+        model = self.content_type.model_class()
+        return str(model._meta.verbose_name) if model else self.content_type.model
 
     @property
     def change_rows(self) -> list[tuple[str, object, object]]:

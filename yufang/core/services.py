@@ -1,17 +1,15 @@
 """Generic audited writes that domain services build on (HackSoft's model_update, with the trail)."""
 
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import models, transaction
 
 from . import audit
 from .models import AuditAction
 
-M = TypeVar("M", bound=models.Model)
-
 
 @transaction.atomic
-def model_create(*, model: type[M], data: dict[str, Any], actor, event: str = "") -> M:
+def model_create[M: models.Model](*, model: type[M], data: dict[str, Any], actor, event: str = "") -> M:
     instance = model(**data)
     instance.full_clean()
     instance.save()
@@ -20,7 +18,7 @@ def model_create(*, model: type[M], data: dict[str, Any], actor, event: str = ""
 
 
 @transaction.atomic
-def model_update(
+def model_update[M: models.Model](
     *, instance: M, fields: list[str], data: dict[str, Any], actor, event: str = ""
 ) -> tuple[M, bool]:
     """Set the named fields from data, validate, save only what changed, audit the difference."""
@@ -38,9 +36,7 @@ def model_update(
         update_fields.append("updated_at")
     instance.save(update_fields=update_fields)
     changes = audit.diff(before, audit.snapshot(instance, fields))
-    audit.record(
-        actor=actor, action=AuditAction.UPDATE, instance=instance, changes=changes, event=event
-    )
+    audit.record(actor=actor, action=AuditAction.UPDATE, instance=instance, changes=changes, event=event)
     return instance, True
 
 

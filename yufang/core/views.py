@@ -35,13 +35,14 @@ AUDIT_COLUMNS = [
     Column("操作人", lambda a: a.actor_repr, 24),
     Column("动作", lambda a: a.get_action_display(), 10),
     Column("事件", lambda a: a.event, 14),
-    Column("记录类型", lambda a: a.content_type.model_class()._meta.verbose_name, 14),
+    Column("记录类型", lambda a: a.record_type, 14),
     Column("记录", lambda a: a.object_repr, 30),
     Column("变更", lambda a: a.changes, 60),
     Column("客户端地址", lambda a: a.client_ip, 16),
 ]
 
 
+@require_GET
 @login_required
 def audit_log_list(request: HttpRequest) -> HttpResponse:
     allowed, reason = can_view_audit_log(request.user)

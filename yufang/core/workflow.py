@@ -67,9 +67,7 @@ class Workflow:
                 result.append((t, ok, reason))
         return result
 
-    def perform(
-        self, *, obj: models.Model, action: str, actor, note: str = "", **params: Any
-    ) -> models.Model:
+    def perform(self, *, obj: models.Model, action: str, actor, note: str = "", **params: Any) -> models.Model:
         with transaction.atomic():
             locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
             current = getattr(locked, self.status_field)
@@ -77,9 +75,7 @@ class Workflow:
             if transition is None:
                 if action not in self.actions:
                     raise TransitionError(f"未知的操作：{action}")
-                raise TransitionError(
-                    f"当前状态为「{self._status_label(current)}」，不能执行此操作。"
-                )
+                raise TransitionError(f"当前状态为「{self._status_label(current)}」，不能执行此操作。")
             ok, reason = transition.allowed(actor, locked)
             if not ok:
                 raise PermissionDenied(reason or "无权执行此操作。")
@@ -89,13 +85,9 @@ class Workflow:
             if transition.effect is not None:
                 transition.effect(obj=locked, actor=actor, note=note, **params)
             setattr(locked, self.status_field, transition.target)
-            changed = [
-                name for name, value in audit.snapshot(locked).items() if before.get(name) != value
-            ]
+            changed = [name for name, value in audit.snapshot(locked).items() if before.get(name) != value]
             update_fields = [
-                f.name
-                for f in locked._meta.concrete_fields
-                if f.name in changed or f.name == "updated_at"
+                f.name for f in locked._meta.concrete_fields if f.name in changed or f.name == "updated_at"
             ]
             locked.save(update_fields=update_fields)
             audit.record(

@@ -118,9 +118,24 @@ def load(stdout) -> dict[str, User]:
     for kind, name, short in MUNICIPAL:
         _org(owner, kind=kind, name=name, short_name=short, city=city)
     for region_name, name in DISTRICT_BUREAUS.items():
-        _org(owner, kind=OrganisationKind.DISTRICT, name=name, short_name=region_name + "人社", region=regions[region_name], city=city)
+        _org(
+            owner,
+            kind=OrganisationKind.DISTRICT,
+            name=name,
+            short_name=region_name + "人社",
+            region=regions[region_name],
+            city=city,
+        )
     for name, short, region_name, address in PROVIDERS:
-        _org(owner, kind=OrganisationKind.PROVIDER, name=name, short_name=short, region=regions[region_name], address=address, city=city)
+        _org(
+            owner,
+            kind=OrganisationKind.PROVIDER,
+            name=name,
+            short_name=short,
+            region=regions[region_name],
+            address=address,
+            city=city,
+        )
     for name, region_name in ENTERPRISES:
         _org(owner, kind=OrganisationKind.ENTERPRISE, name=name, region=regions[region_name], city=city)
 

@@ -49,9 +49,7 @@ class Region(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["city", "name"], name="region_unique_name_in_city"),
             models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="region_unique_code"),
-            models.CheckConstraint(
-                condition=Q(kind="zone") | ~Q(code=""), name="region_code_unless_zone"
-            ),
+            models.CheckConstraint(condition=Q(kind="zone") | ~Q(code=""), name="region_code_unless_zone"),
         ]
 
     def __str__(self) -> str:

@@ -1,9 +1,11 @@
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from yufang.demo import orgs
 from yufang.demo.orgs import LOGINS
+from yufang.reference.loading import load_reference
 
 
 class Command(BaseCommand):
@@ -11,7 +13,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
+            # The reference data migration's rows, again if a test flush removed them.
+            load_reference(apps)
             orgs.load(self.stdout)
-        self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账号（密码均为 %s）：" % settings.YUFANG_DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {settings.YUFANG_DEMO_PASSWORD}）："))
         for username, display, org_name, role in LOGINS:
             self.stdout.write(f"  {username:<12} {role.label:<16} {display} · {org_name}")

@@ -1,0 +1,71 @@
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from yufang.core import scoping
+
+from .scoping_matrix import EXEMPT, PROGRAMME_WIDE, RECORD_TYPES, ROLES
+
+CASES = [(rt, role) for rt in RECORD_TYPES for role in ROLES]
+
+
+def _ids(case):
+    rt, role = case
+    return f"{rt.name}-{role}"
+
+
+def _export_texts(client, url_name) -> set[str]:
+    response = client.get(reverse(url_name), {"export": "xlsx"})
+    if response.status_code != 200:
+        return set()
+    ws = load_workbook(io.BytesIO(response.content), read_only=True).active
+    return {str(c) for row in ws.iter_rows(values_only=True) for c in row if c is not None}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[_ids(c) for c in CASES])
+def test_scoping(case, world, client):
+    rt, role = case
+    client.force_login(world.users[role])
+    mine, theirs = rt.make(world, "a"), rt.make(world, "b")
+    sees_mine = role in rt.sees
+    sees_theirs = role in PROGRAMME_WIDE
+
+    for record, visible in ((mine, sees_mine), (theirs, sees_theirs)):
+        # Page: another organisation's record is indistinguishable from a missing one.
+        assert client.get(rt.page(record)).status_code == (200 if visible else 404), "page"
+        # Edit: hidden records are 404, never 403.
+        if rt.edit is not None:
+            status = client.get(rt.edit(record)).status_code
+            if not visible:
+                assert status == 404, "edit of a hidden record"
+            elif record is mine:
+                assert status == (200 if role in rt.edits else 403), "edit"
+        # API: same rule.
+        assert client.get(rt.api(record)).status_code == (200 if visible else 404), "api"
+
+    texts = _export_texts(client, rt.export)
+    assert (rt.label(mine) in texts) == sees_mine, "export of side a"
+    assert (rt.label(theirs) in texts) == sees_theirs, "export of side b"
+
+
+def test_missing_record_is_404_like_hidden(world, client):
+    client.force_login(world.users["provider_a"])
+    for rt in RECORD_TYPES:
+        assert client.get(rt.page(rt.make(world, "b"))).status_code == 404
+        assert client.get(rt.api(rt.make(world, "b"))).status_code == 404
+    assert client.get(reverse("accounts:user_detail", args=[999999])).status_code == 404
+    assert client.get("/api/v1/users/999999").status_code == 404
+
+
+def test_every_scoped_model_has_a_row():
+    registered = {m._meta.label for m in scoping.registered_models()}
+    assert registered - EXEMPT <= {rt.model for rt in RECORD_TYPES}
+
+
+def test_unregistered_model_fails_closed(world):
+    from yufang.core.models import AuditLog
+
+    with pytest.raises(LookupError):
+        scoping.scoped(world.owner, AuditLog)

@@ -1,0 +1,52 @@
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def test_healthz(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+def test_session_expires_after_thirty_idle_minutes():
+    assert settings.SESSION_COOKIE_AGE == 1800
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def _prod(env: dict) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    base.update({"DJANGO_SETTINGS_MODULE": "config.settings.prod", **env})
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.SECURE_HSTS_SECONDS)",
+        ],
+        env=base,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+
+
+def test_production_refuses_debug_and_default_secret():
+    good = {
+        "DJANGO_SECRET_KEY": "x" * 60,
+        "DATABASE_URL": "postgres://u@127.0.0.1/db",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+    }
+    assert "DEBUG" in _prod({**good, "DJANGO_DEBUG": "1"}).stderr
+    assert "DJANGO_SECRET_KEY" in _prod({k: v for k, v in good.items() if k != "DJANGO_SECRET_KEY"}).stderr
+    ok = _prod(good)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.strip() == "31536000"
+
+
+def test_no_cdn_in_templates():
+    root = settings.BASE_DIR
+    for path in list((root / "templates").rglob("*.html")) + list((root / "yufang").rglob("*.html")):
+        text = path.read_text("utf-8")
+        assert "://" not in text.replace("http://www.w3.org", ""), path
