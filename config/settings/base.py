@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "yufang.core",
     "yufang.reference",
     "yufang.accounts",
+    "yufang.plans",
     "yufang.demo",
 ]
 

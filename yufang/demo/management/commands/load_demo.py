@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from yufang.demo import orgs
+from yufang.demo import orgs, plans
 from yufang.demo.orgs import LOGINS
 from yufang.reference.loading import load_reference
 
@@ -15,7 +15,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             # The reference data migration's rows, again if a test flush removed them.
             load_reference(apps)
-            orgs.load(self.stdout)
+            users = orgs.load(self.stdout)
+            plans.load(users["owner"])
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {settings.YUFANG_DEMO_PASSWORD}）："))
         for username, display, org_name, role in LOGINS:
             self.stdout.write(f"  {username:<12} {role.label:<16} {display} · {org_name}")

@@ -1,0 +1,21 @@
+from yufang.accounts.models import Role
+
+
+def can_edit_plan(user, plan=None) -> tuple[bool, str]:
+    if not user.is_programme_owner:
+        return False, "实施方案只能由市人社局编制和修改。"
+    if plan is not None and plan.status != "draft":
+        return False, "已印发的实施方案不能修改；如需调整，请先撤回为草稿。"
+    return True, ""
+
+
+def can_view_execution(user) -> tuple[bool, str]:
+    if user.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.PARTNER, Role.DISTRICT_OFFICER):
+        return True, ""
+    return False, "预算执行情况仅对市、区县主管部门和协同部门开放。"
+
+
+def owner_only(user, plan) -> tuple[bool, str]:
+    if user.is_programme_owner:
+        return True, ""
+    return False, "只有市人社局可以执行此操作。"
