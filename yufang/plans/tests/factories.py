@@ -19,7 +19,10 @@ ZIBO_ITEMS = [
 ]
 
 
-def make_plan(world, *, year: int = 2023, issue: bool = True, fund: Decimal = D("1500000.00")) -> Plan:
+ZIBO_FUND = D("1500000.00")
+
+
+def make_plan(world, *, year: int = 2023, issue: bool = True, fund: Decimal = ZIBO_FUND) -> Plan:
     plan = services.plan_create(
         actor=world.owner,
         data={
