@@ -3,8 +3,12 @@
 from yufang.accounts.api import TokenAuth
 from yufang.accounts.api import router as accounts_router
 from yufang.core.api import SessionAuth, build_api
+from yufang.plans.api import router as plans_router
 from yufang.reference.api import router as reference_router
+from yufang.targets.api import router as targets_router
 
 api = build_api(auth=[TokenAuth(), SessionAuth()])
 api.add_router("/", accounts_router)
 api.add_router("/reference", reference_router)
+api.add_router("/", plans_router)
+api.add_router("/", targets_router)

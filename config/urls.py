@@ -17,6 +17,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("yufang.accounts.urls")),
     path("reference/", include("yufang.reference.urls")),
+    path("plans/", include("yufang.plans.urls")),
+    path("targets/", include("yufang.targets.urls")),
     path("", include("yufang.core.urls")),
 ]
 

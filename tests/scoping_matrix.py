@@ -16,18 +16,32 @@ class RecordType:
     name: str
     model: str  # app_label.ModelName
     make: Callable  # (world, side) -> record
-    page: Callable  # record -> url
+    page: Callable | None  # record -> url; None where the record has no page of its own
     edit: Callable | None  # record -> url
-    export: str  # list url name; ?export=xlsx
-    api: Callable  # record -> url
+    export: Callable | None  # record -> list url that exports it with ?export=xlsx
+    api: Callable | None  # record -> url
     label: Callable  # record -> text that appears in the export row
-    sees: frozenset[str]  # roles that see side a's record (side b's: programme-wide roles only)
+    sees: frozenset[str]  # roles that see side a's record
     edits: frozenset[str]  # roles that may open side a's edit page
+    # Roles that see side b's record; by default the programme-wide ones.
+    sees_b: frozenset[str] | None = None
 
 
-# Models every signed-in user reads alike, or that are their owner's alone whatever the role
-# (tested in their own app); every other scoped model must have a row below.
-EXEMPT = {"reference.City", "reference.Region", "reference.Industry", "reference.Position", "accounts.ApiToken"}
+# Models every signed-in user reads alike, that are their owner's alone whatever the role (tested
+# in their own app), or that only appear inside their parent's page and are scoped with it (the
+# parent's row covers them); every other scoped model must have a row below.
+EXEMPT = {
+    "reference.City",
+    "reference.Region",
+    "reference.Industry",
+    "reference.Position",
+    "accounts.ApiToken",
+    "plans.BudgetLine",  # inside the plan page, scoped like the plan
+    "plans.BudgetItem",
+    "plans.BudgetEntry",  # the ledger, on the plan page for officials
+    "targets.TrainingProgramme",  # programme-wide reference for officials and districts
+    "targets.BaselineEntry",
+}
 
 PROGRAMME_WIDE = frozenset({"owner", "agency", "partner"})
 
@@ -38,7 +52,7 @@ RECORD_TYPES = [
         make=lambda w, side: w.orgs[f"enterprise_{side}"],
         page=lambda o: reverse("accounts:organisation_detail", args=[o.pk]),
         edit=lambda o: reverse("accounts:organisation_edit", args=[o.pk]),
-        export="accounts:organisation_list",
+        export=lambda o: reverse("accounts:organisation_list"),
         api=lambda o: f"/api/v1/organisations/{o.pk}",
         label=lambda o: o.name,
         sees=PROGRAMME_WIDE | {"district_a", "enterprise_a", "trainee_a"},
@@ -50,10 +64,130 @@ RECORD_TYPES = [
         make=lambda w, side: w.users[f"trainee_{side}"],
         page=lambda u: reverse("accounts:user_detail", args=[u.pk]),
         edit=lambda u: reverse("accounts:user_edit", args=[u.pk]),
-        export="accounts:user_list",
+        export=lambda u: reverse("accounts:user_list"),
         api=lambda u: f"/api/v1/users/{u.pk}",
         label=lambda u: u.username,
         sees=PROGRAMME_WIDE | {"district_a", "enterprise_a", "trainee_a"},
         edits=frozenset({"owner", "agency", "enterprise_a"}),
+    ),
+]
+
+
+def _plan(world, side):
+    """Side a: the issued 2023 plan; side b: a 2024 draft."""
+    from yufang.plans.tests.factories import make_plan
+
+    cache = world.__dict__.setdefault("_plans", {})
+    if side not in cache:
+        cache[side] = make_plan(world, year=2023 if side == "a" else 2024, issue=side == "a")
+    return cache[side]
+
+
+def _target(world, side):
+    import datetime
+    from decimal import Decimal
+
+    from yufang.targets.services import target_save
+
+    cache = world.__dict__.setdefault("_targets", {})
+    if side not in cache:
+        plan = _plan(world, side)
+        cache[side] = target_save(
+            actor=world.owner,
+            plan=plan,
+            data={
+                "name": f"目标{side}{plan.year}",
+                "metric": "persons",
+                "threshold": Decimal(100),
+                "deadline": datetime.date(plan.year, 12, 31),
+            },
+        )
+    return cache[side]
+
+
+def _completion(world, side):
+    """A completion of side a's or side b's enterprise (a trainee of it)."""
+    import datetime
+
+    from yufang.targets.tests.factories import complete, make_batch, make_people
+
+    cache = world.__dict__.setdefault("_completions", {})
+    if side not in cache:
+        enterprise = world.orgs[f"enterprise_{side}"]
+        person = make_people(
+            world.owner,
+            enterprise,
+            1,
+            industry="hazchem",
+            positions=["worker"],
+            seed=9,
+            start=900 if side == "a" else 901,
+        )[0]
+        person.user = world.users[f"trainee_{side}"]
+        person.save(update_fields=["user"])
+        (completion,) = complete(
+            world.owner,
+            [person],
+            mode="offline",
+            day=datetime.date(2023, 6, 1),
+            source=make_batch(world.owner, f"批次{side}", 2023),
+        )
+        cache[side] = completion
+    return cache[side]
+
+
+OFFICIALS_AND_DISTRICT = PROGRAMME_WIDE | {"district_a"}
+
+RECORD_TYPES += [
+    RecordType(
+        name="plan",
+        model="plans.Plan",
+        make=_plan,
+        page=lambda p: reverse("plans:detail", args=[p.pk]),
+        edit=lambda p: reverse("plans:edit", args=[p.pk]),
+        export=lambda p: reverse("plans:list"),
+        api=lambda p: f"/api/v1/plans/{p.pk}",
+        label=lambda p: p.title,
+        # Issued plans are public documents; drafts stay with the programme-wide officials.
+        sees=frozenset(ROLES) - {"trainee_a"},
+        edits=frozenset(),  # side a is issued, so frozen even for the owner
+        sees_b=PROGRAMME_WIDE,
+    ),
+    RecordType(
+        name="target",
+        model="targets.Target",
+        make=_target,
+        page=None,
+        edit=lambda t: reverse("targets:edit", args=[t.pk]),
+        export=lambda t: reverse("targets:progress", args=[t.plan_id]),
+        api=lambda t: f"/api/v1/targets/{t.pk}",
+        label=lambda t: t.name,
+        sees=OFFICIALS_AND_DISTRICT,
+        edits=frozenset({"owner"}),
+        sees_b=PROGRAMME_WIDE,
+    ),
+    RecordType(
+        name="completion",
+        model="targets.Completion",
+        make=_completion,
+        page=None,
+        edit=None,
+        export=lambda c: reverse("targets:completions"),
+        api=lambda c: f"/api/v1/completions/{c.pk}",
+        label=lambda c: c.source_repr,
+        sees=PROGRAMME_WIDE | {"district_a", "enterprise_a", "trainee_a"},
+        edits=frozenset(),
+    ),
+    RecordType(
+        name="person",
+        model="people.Person",
+        make=lambda w, side: _completion(w, side).person,
+        page=None,
+        edit=None,
+        export=None,
+        api=lambda p: f"/api/v1/people/{p.pk}",
+        label=lambda p: p.name,
+        sees=PROGRAMME_WIDE | {"district_a", "enterprise_a", "trainee_a"},
+        edits=frozenset(),
     ),
 ]

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "yufang.reference",
     "yufang.accounts",
     "yufang.plans",
+    "yufang.people",
+    "yufang.targets",
     "yufang.demo",
 ]
 
@@ -176,4 +178,6 @@ LOGGING = {
 # these are only the defaults the demo and new cities start from.
 YUFANG_DEMO_PASSWORD = os.environ.get("YUFANG_DEMO_PASSWORD", "yufang-demo")
 YUFANG_PAGE_SIZE = 25
+# Key of the keyed hash that finds people by ID number; set it once in production and keep it.
+YUFANG_ID_HASH_KEY = os.environ.get("YUFANG_ID_HASH_KEY", "")
 AXES_VERBOSE = False

@@ -9,7 +9,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo():
     with open("/dev/null", "w") as devnull:
-        call_command("load_demo", stdout=devnull)
+        call_command("load_demo", scale=0.02, stdout=devnull)
 
 
 def test_every_demo_role_logs_in_sees_home_and_logs_out(page, demo):
@@ -25,7 +25,9 @@ def test_every_demo_role_logs_in_sees_home_and_logs_out(page, demo):
         toggler = page.locator(".navbar-toggler")
         if toggler.is_visible():
             toggler.click()
+            page.wait_for_selector("#mainnav.show")
         page.get_by_test_id("user-menu").click()
+        page.wait_for_selector(".dropdown-menu.show")
         page.get_by_test_id("logout").click()
         page.wait_for_url("**/accounts/login/")
 

@@ -93,3 +93,30 @@ def record_create(*, actor, instance: models.Model, event: str = "") -> AuditLog
 
 def history(instance: models.Model):
     return AuditLog.objects.for_object(instance).select_related("actor")
+
+
+def record_created_many(*, actor, instances: list[models.Model], event: str = "") -> None:
+    """One CREATE record per instance, written in one statement (bulk writes such as a
+    session's completions)."""
+    if not instances:
+        return
+    content_type = ContentType.objects.get_for_model(instances[0])
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    who, ip = _actor_repr(actor), client_ip.get()
+    AuditLog.objects.bulk_create(
+        [
+            AuditLog(
+                actor_id=actor_id,
+                actor_repr=who,
+                action=AuditAction.CREATE,
+                event=event,
+                content_type=content_type,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:300],
+                changes={k: [None, v] for k, v in snapshot(obj).items() if v not in (None, "")},
+                client_ip=ip,
+            )
+            for obj in instances
+        ],
+        batch_size=1000,
+    )

@@ -7,4 +7,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", views.audit_log_list, name="audit_log"),
+    path("jobs/<int:pk>/", views.job_detail, name="job"),
 ]

@@ -1,13 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .forms import AuditFilterForm
 from .listing import Column, list_response
+from .models import Job
 from .permissions import can_view_audit_log
 from .registry import todos_for
 from .selectors import audit_log_search
@@ -57,3 +58,13 @@ def audit_log_list(request: HttpRequest) -> HttpResponse:
         export_columns=AUDIT_COLUMNS,
         export_name="审计记录",
     )
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # A job is its starter's; officials see every job.
+    job = get_object_or_404(Job, pk=pk)
+    if job.created_by_id != request.user.pk and not request.user.is_programme_owner:
+        raise Http404("未找到该任务。")
+    template = "core/job.html#progress" if request.htmx else "core/job.html"
+    return render(request, template, {"job": job})

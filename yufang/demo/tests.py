@@ -5,9 +5,9 @@ from yufang.core.models import AuditLog
 
 
 def test_demo_loads_every_role_and_is_idempotent(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", scale=0.02, stdout=open("/dev/null", "w"))
     counts = (Organisation.objects.count(), User.objects.count(), AuditLog.objects.count())
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", scale=0.02, stdout=open("/dev/null", "w"))
     assert (Organisation.objects.count(), User.objects.count(), AuditLog.objects.count()) == counts
     assert Organisation.objects.filter(kind="district").count() == 11
     assert Organisation.objects.filter(kind="provider").count() == 3

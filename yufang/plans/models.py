@@ -65,6 +65,18 @@ class Plan(BaseModel):
         help_text="山东省实施办法：经省人社厅、财政厅同意可适当提高，最高不超过 5%。",
     )
     approval_doc_number = models.CharField("省级批准文号", max_length=100, blank=True)
+    # Counting settings of the year, shown in every target's counting rule.
+    class_hour_minutes = models.PositiveSmallIntegerField("每学时分钟数", default=45)
+    online_elective_hours = models.DecimalField(
+        "线上选修学时下限",
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("2"),
+        help_text="必修课程之外每人至少完成的选修学时。",
+    )
+    offline_attendance_percent = models.PositiveSmallIntegerField(
+        "线下完成的在场比例（%）", default=90, help_text="签到签退时长不少于场次时长的该比例，视为完成。"
+    )
     approval_date = models.DateField("省级批准日期", null=True, blank=True)
 
     class Meta:

@@ -47,6 +47,9 @@ PLAN_FIELDS = [
     "max_cap_percent",
     "approval_doc_number",
     "approval_date",
+    "class_hour_minutes",
+    "online_elective_hours",
+    "offline_attendance_percent",
 ]
 
 

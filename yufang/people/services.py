@@ -1,0 +1,75 @@
+"""Writes on people. A person is found by the keyed hash of their ID number, never by the number."""
+
+from django.db import IntegrityError, transaction
+
+from yufang.core import audit
+from yufang.core.services import model_update
+
+from . import idnumbers
+from .models import Person
+
+PROFILE_FIELDS = ["name", "phone", "enterprise", "position", "industry", "region"]
+
+
+def person_find(*, id_number: str) -> Person | None:
+    info = idnumbers.check(id_number)
+    return Person.objects.filter(id_hash=idnumbers.id_hash(info.number)).first()
+
+
+@transaction.atomic
+def person_upsert(*, actor, id_number: str, name: str, **profile) -> tuple[Person, bool]:
+    """Finds the person by ID number or creates them; updates the profile fields given.
+    Returns (person, created). Raises ValidationError for an invalid ID number."""
+    info = idnumbers.check(id_number)
+    key = idnumbers.id_hash(info.number)
+    person = Person.objects.select_for_update().filter(id_hash=key).first()
+    if person is None:
+        try:
+            with transaction.atomic():
+                person = Person.objects.create(
+                    id_number=info.number,
+                    id_hash=key,
+                    name=name,
+                    sex=info.sex,
+                    birth_date=info.birth_date,
+                    **{k: v for k, v in profile.items() if k in PROFILE_FIELDS and v not in (None, "")},
+                )
+        except IntegrityError:  # created by a concurrent request a moment ago
+            person = Person.objects.select_for_update().get(id_hash=key)
+        else:
+            audit.record_create(actor=actor, instance=person)
+            return person, True
+    data = {"name": name, **{k: v for k, v in profile.items() if k in PROFILE_FIELDS and v not in (None, "")}}
+    person, _ = model_update(instance=person, fields=list(data), data=data, actor=actor)
+    return person, False
+
+
+@transaction.atomic
+def person_bulk_create(*, actor, rows: list[dict]) -> list[Person]:
+    """Creates many new people at once (id_number, name, and profile fields). Every ID number is
+    checked; people already on file are left as they are. Returns the people created."""
+    prepared, seen = [], set()
+    for row in rows:
+        info = idnumbers.check(row["id_number"])
+        key = idnumbers.id_hash(info.number)
+        if key in seen:
+            continue
+        seen.add(key)
+        prepared.append(
+            Person(
+                id_number=info.number,
+                id_hash=key,
+                name=row["name"],
+                sex=info.sex,
+                birth_date=info.birth_date,
+                **{k: v for k, v in row.items() if k in PROFILE_FIELDS and k != "name" and v not in (None, "")},
+            )
+        )
+    existing = set(Person.objects.filter(id_hash__in=seen).values_list("id_hash", flat=True))
+    created = Person.objects.bulk_create([p for p in prepared if p.id_hash not in existing], batch_size=2000)
+    if any(p.pk is None for p in created):
+        ids = dict(Person.objects.filter(id_hash__in=[p.id_hash for p in created]).values_list("id_hash", "pk"))
+        for p in created:
+            p.pk = ids[p.id_hash]
+    audit.record_created_many(actor=actor, instances=created)
+    return created

@@ -1,0 +1,233 @@
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from yufang.accounts.models import Organisation
+from yufang.core.models import BaseModel
+from yufang.people.models import Person
+from yufang.plans.models import Plan
+from yufang.reference.models import City, Industry, Position, Region
+
+
+class Mode(models.TextChoices):
+    OFFLINE = "offline", "线下培训"
+    ONLINE = "online", "线上培训"
+    PRACTICAL = "practical", "实操培训"
+
+
+class Completion(models.Model):
+    """The one fact every target counts: a person completed training, with the record that
+    proves it. Only `targets.services.completion_record` writes it (offline sessions and the
+    online platform call it)."""
+
+    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.PROTECT, related_name="completions")
+    year = models.PositiveSmallIntegerField("年度")
+    mode = models.CharField("方式", max_length=16, choices=Mode.choices)
+    completed_on = models.DateField("完成日期")
+    # Snapshot of who the person was when they completed: later moves do not rewrite history.
+    industry = models.ForeignKey(Industry, verbose_name="行业", null=True, blank=True, on_delete=models.PROTECT)
+    position = models.ForeignKey(Position, verbose_name="岗位", null=True, blank=True, on_delete=models.PROTECT)
+    enterprise = models.ForeignKey(
+        Organisation, verbose_name="企业", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(Region, verbose_name="区县", null=True, blank=True, on_delete=models.PROTECT)
+    provider = models.ForeignKey(
+        Organisation, verbose_name="服务机构", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    source_id = models.CharField(max_length=64)
+    source_repr = models.CharField("依据", max_length=300)
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "培训完成记录"
+        verbose_name_plural = "培训完成记录"
+        ordering = ["-completed_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["source_type", "source_id", "person"], name="completion_once_per_source"),
+            models.CheckConstraint(condition=Q(year__gte=2000), name="completion_year_plausible"),
+        ]
+        indexes = [models.Index(fields=["year", "mode"]), models.Index(fields=["person", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} {self.year}年{self.get_mode_display()}"
+
+
+class TrainingProgramme(BaseModel):
+    """A multi-year programme such as the hazardous-chemicals capability programme
+    (危险化学品企业工伤预防能力提升培训工程, 2022–2024), with its baseline survey (应受训摸底)."""
+
+    city = models.ForeignKey(City, verbose_name="城市", on_delete=models.PROTECT)
+    name = models.CharField("名称", max_length=200)
+    doc_number = models.CharField("文号", max_length=100, blank=True)
+    start_year = models.PositiveSmallIntegerField("起始年度")
+    end_year = models.PositiveSmallIntegerField("结束年度")
+    industry = models.ForeignKey(Industry, verbose_name="行业", on_delete=models.PROTECT)
+    positions = models.ManyToManyField(Position, verbose_name="培训岗位")
+    required_hours = models.DecimalField(
+        "每人应完成学时",
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("24"),
+        help_text="鲁人社字〔2022〕14号：不少于 24 学时。",
+    )
+    offline_share_percent = models.DecimalField(
+        "线下学时占比下限（%）", max_digits=5, decimal_places=2, default=Decimal("60"), help_text="不低于 60%。"
+    )
+
+    class Meta:
+        verbose_name = "多年度培训工程"
+        verbose_name_plural = "多年度培训工程"
+        ordering = ["-start_year", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_year__gte=models.F("start_year")), name="programme_years_ordered")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.start_year}—{self.end_year}）"
+
+
+class BaselineEntry(models.Model):
+    """From the baseline survey: how many people of one position in one enterprise must be
+    trained over the programme."""
+
+    programme = models.ForeignKey(TrainingProgramme, on_delete=models.CASCADE, related_name="baseline")
+    enterprise = models.ForeignKey(Organisation, verbose_name="企业", on_delete=models.PROTECT, related_name="+")
+    position = models.ForeignKey(Position, verbose_name="岗位", on_delete=models.PROTECT)
+    headcount = models.PositiveIntegerField("应受训人数")
+
+    class Meta:
+        verbose_name = "应受训摸底"
+        verbose_name_plural = "应受训摸底"
+        ordering = ["enterprise__name", "position__sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "enterprise", "position"], name="baseline_unique_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.position} {self.headcount} 人"
+
+
+class Metric(models.TextChoices):
+    PERSONS = "persons", "培训人数（去重）"
+    PROGRAMME_SHARE = "programme_share", "多年度工程完成比例"
+
+
+class EnterpriseSet(models.TextChoices):
+    ALL = "all", "全部企业"
+    PROGRAMME = "programme", "多年度工程范围内的企业"
+
+
+class Target(BaseModel):
+    plan = models.ForeignKey(Plan, verbose_name="实施方案", on_delete=models.CASCADE, related_name="targets")
+    name = models.CharField("目标名称", max_length=200)
+    metric = models.CharField("指标", max_length=32, choices=Metric.choices, default=Metric.PERSONS)
+    modes = models.JSONField("计入的培训方式", default=list, blank=True, help_text="为空表示全部方式。")
+    industries = models.ManyToManyField(Industry, verbose_name="限定行业", blank=True)
+    positions = models.ManyToManyField(Position, verbose_name="限定岗位", blank=True)
+    enterprise_set = models.CharField(
+        "限定企业", max_length=16, choices=EnterpriseSet.choices, default=EnterpriseSet.ALL
+    )
+    programme = models.ForeignKey(
+        TrainingProgramme,
+        verbose_name="多年度工程",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targets",
+    )
+    threshold = models.DecimalField(
+        "目标值",
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text="人数，或百分比（完成比例指标）。",
+    )
+    deadline = models.DateField("截止日期")
+    counting_rule = models.TextField("计数规则", help_text="显示在每个数字旁边。")
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    # Kept exactly in step with TargetMember by the counting service.
+    achieved = models.PositiveIntegerField("已完成", default=0, editable=False)
+
+    class Meta:
+        verbose_name = "目标"
+        verbose_name_plural = "目标"
+        ordering = ["plan", "sort_order", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(threshold__gte=0), name="target_threshold_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(metric="programme_share") | Q(programme__isnull=False), name="target_share_needs_programme"
+            ),
+            models.CheckConstraint(
+                condition=~Q(enterprise_set="programme") | Q(programme__isnull=False),
+                name="target_programme_set_needs_programme",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_share(self) -> bool:
+        return self.metric == Metric.PROGRAMME_SHARE
+
+
+class TargetMember(models.Model):
+    """A person counted for a target, once, where and when they first met it."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    completion = models.ForeignKey(Completion, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["target", "person"], name="targetmember_once")]
+
+    def __str__(self) -> str:
+        return f"{self.target_id}:{self.person_id}"
+
+
+class TargetTally(models.Model):
+    """Exact rollup of TargetMember by district, industry, position and month, maintained as
+    members are added; 0 stands for "not recorded". The progress page reads only these."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="tallies")
+    region_id = models.BigIntegerField(default=0)
+    industry_id = models.BigIntegerField(default=0)
+    position_id = models.BigIntegerField(default=0)
+    month = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "region_id", "industry_id", "position_id", "month"], name="targettally_unique_cell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.month:%Y-%m} {self.count}"
+
+
+class LegacyBatch(BaseModel):
+    """Training records brought over from before the platform (an earlier system, paper rosters
+    checked by the agency): the proof behind completions that no session or course on the
+    platform produced."""
+
+    name = models.CharField("名称", max_length=200)
+    year = models.PositiveSmallIntegerField("年度")
+    provider = models.ForeignKey(
+        Organisation, verbose_name="服务机构", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "历史培训记录批次"
+        verbose_name_plural = "历史培训记录批次"
+        ordering = ["-year", "name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,13 @@
+from yufang.accounts.models import Role
+
+
+def can_view_progress(user) -> tuple[bool, str]:
+    if user.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.PARTNER, Role.DISTRICT_OFFICER):
+        return True, ""
+    return False, "目标进度仅对市、区县主管部门和协同部门开放。"
+
+
+def can_manage_targets(user) -> tuple[bool, str]:
+    if user.is_programme_owner:
+        return True, ""
+    return False, "目标与多年度工程只能由市人社局设定。"

@@ -1,0 +1,17 @@
+from django.db.models import Q
+
+from yufang.core import scoping
+
+from .models import BaselineEntry, Completion, Target, TrainingProgramme
+
+# Targets and the programme are read by officials and by districts (for their own district's
+# figures, which the progress selectors narrow further).
+scoping.register(Target, region=lambda s: Q(plan__status__in=("issued", "closed")))
+scoping.register(TrainingProgramme, region=lambda s: Q())
+scoping.register(BaselineEntry, region=lambda s: Q(enterprise__region_id=s.region_id))
+scoping.register(
+    Completion,
+    region=lambda s: Q(region_id=s.region_id),
+    organisation=lambda s: Q(enterprise_id=s.organisation_id) | Q(provider_id=s.organisation_id),
+    self=lambda s: Q(person__user_id=s.user_id),
+)

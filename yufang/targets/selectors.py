@@ -1,0 +1,190 @@
+"""Reads for the progress pages and API. They read the maintained rollups (Target.achieved and
+TargetTally), never the completions themselves, so they stay fast at programme scale."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from yufang.core.scoping import ScopeKind, scope_of, scoped
+from yufang.reference.models import Industry, Position, Region
+
+from .models import BaselineEntry, Completion, Metric, Target, TargetTally
+
+HUNDRED = Decimal(100)
+
+
+def _pct(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Progress:
+    target: Target
+    value: int  # distinct persons counted
+    baseline: int | None = None  # programme-share targets: the survey's total
+    district_only: bool = False
+    today: datetime.date = field(default_factory=timezone.localdate)
+
+    @property
+    def is_share(self) -> bool:
+        return self.target.metric == Metric.PROGRAMME_SHARE
+
+    @property
+    def figure(self) -> Decimal | int | None:
+        """What is compared with the threshold: persons, or percent of the baseline."""
+        if self.is_share:
+            return _pct(self.value, self.baseline or 0)
+        return self.value
+
+    @property
+    def percent_of_threshold(self) -> Decimal | None:
+        if self.figure is None:
+            return None
+        return _pct(self.figure, self.target.threshold)
+
+    @property
+    def met(self) -> bool:
+        return self.figure is not None and Decimal(self.figure) >= self.target.threshold
+
+    @property
+    def start(self) -> datetime.date:
+        if self.is_share:
+            return datetime.date(self.target.programme.start_year, 1, 1)
+        return datetime.date(self.target.plan.year, 1, 1)
+
+    @property
+    def projection(self) -> Decimal | int | None:
+        """Linear projection of the figure to the deadline from the pace so far."""
+        if self.figure is None:
+            return None
+        deadline = self.target.deadline
+        if self.today >= deadline or self.today < self.start:
+            return self.figure
+        elapsed = (self.today - self.start).days + 1
+        total = (deadline - self.start).days + 1
+        projected = Decimal(self.figure) * total / elapsed
+        return projected.quantize(Decimal("0.1")) if self.is_share else int(projected)
+
+
+def plan_targets(*, user, plan) -> QuerySet[Target]:
+    return scoped(user, Target).filter(plan=plan).select_related("plan", "programme")
+
+
+def plan_progress(*, user, plan) -> list[Progress]:
+    """Every target of the plan with its figure; a district sees its own district's figures."""
+    targets = list(plan_targets(user=user, plan=plan))
+    scope = scope_of(user)
+    district = scope.kind == ScopeKind.REGION
+    values = {t.pk: t.achieved for t in targets}
+    if district and targets:
+        values = dict(
+            TargetTally.objects.filter(target__in=targets, region_id=scope.region_id)
+            .values_list("target_id")
+            .annotate(n=Sum("count"))
+        )
+    programmes = {t.programme_id for t in targets if t.metric == Metric.PROGRAMME_SHARE}
+    baselines: dict[int, int] = {}
+    if programmes:
+        qs = BaselineEntry.objects.filter(programme_id__in=programmes)
+        if district:
+            qs = qs.filter(enterprise__region_id=scope.region_id)
+        baselines = dict(qs.values_list("programme_id").annotate(n=Sum("headcount")))
+    return [
+        Progress(
+            target=t,
+            value=values.get(t.pk, 0) or 0,
+            baseline=baselines.get(t.programme_id, 0) if t.metric == Metric.PROGRAMME_SHARE else None,
+            district_only=district,
+        )
+        for t in targets
+    ]
+
+
+@dataclass
+class Breakdown:
+    by_region: list[tuple[str, int]]
+    by_industry: list[tuple[str, int]]
+    by_position: list[tuple[str, int]]
+    by_month: list[tuple[str, int, int]]  # month, new in month, cumulative
+    total: int
+
+
+def _names(model) -> dict[int, str]:
+    return dict(model.objects.values_list("pk", "name"))
+
+
+def target_breakdown(*, user, target: Target) -> Breakdown:
+    scope = scope_of(user)
+    qs = TargetTally.objects.filter(target=target)
+    if scope.kind == ScopeKind.REGION:
+        qs = qs.filter(region_id=scope.region_id)
+    regions, industries, positions = defaultdict(int), defaultdict(int), defaultdict(int)
+    months: dict[datetime.date, int] = defaultdict(int)
+    total = 0
+    for region_id, industry_id, position_id, month, count in qs.values_list(
+        "region_id", "industry_id", "position_id", "month", "count"
+    ):
+        regions[region_id] += count
+        industries[industry_id] += count
+        positions[position_id] += count
+        months[month] += count
+        total += count
+    region_names, industry_names, position_names = _names(Region), _names(Industry), _names(Position)
+    order = {r.pk: i for i, r in enumerate(Region.objects.only("pk"))}
+
+    def named(counts, names, sort_key=None):
+        rows = [(names.get(k, "未登记"), v, k) for k, v in counts.items()]
+        rows.sort(key=sort_key or (lambda r: -r[1]))
+        return [(n, v) for n, v, _ in rows]
+
+    cumulative, by_month = 0, []
+    for month in sorted(months):
+        cumulative += months[month]
+        by_month.append((month.strftime("%Y-%m"), months[month], cumulative))
+    return Breakdown(
+        by_region=named(regions, region_names, lambda r: order.get(r[2], 999)),
+        by_industry=named(industries, industry_names),
+        by_position=named(positions, position_names),
+        by_month=by_month,
+        total=total,
+    )
+
+
+def completion_list(*, user, year=None, mode: str = "", region=None, q: str = "") -> QuerySet[Completion]:
+    qs = scoped(user, Completion).select_related("person", "industry", "position", "enterprise", "region", "provider")
+    if year:
+        qs = qs.filter(year=year)
+    if mode:
+        qs = qs.filter(mode=mode)
+    if region is not None:
+        qs = qs.filter(region=region)
+    if q:
+        qs = qs.filter(Q(person__name__icontains=q) | Q(enterprise__name__icontains=q))
+    return qs
+
+
+def programme_summary(*, user, programme) -> dict:
+    """The baseline by position and by enterprise, and cumulative trained against it."""
+    scope = scope_of(user)
+    baseline = BaselineEntry.objects.filter(programme=programme).select_related("enterprise", "position")
+    if scope.kind == ScopeKind.REGION:
+        baseline = baseline.filter(enterprise__region_id=scope.region_id)
+    by_position: dict[str, int] = defaultdict(int)
+    by_enterprise: dict[str, int] = defaultdict(int)
+    total = 0
+    for entry in baseline:
+        by_position[entry.position.name] += entry.headcount
+        by_enterprise[entry.enterprise.name] += entry.headcount
+        total += entry.headcount
+    return {
+        "total": total,
+        "by_position": sorted(by_position.items(), key=lambda r: -r[1]),
+        "by_enterprise": sorted(by_enterprise.items(), key=lambda r: -r[1]),
+        "enterprise_count": len(by_enterprise),
+    }

@@ -1,0 +1,233 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from yufang.accounts.views import form_errors_from
+from yufang.core.audit import history
+from yufang.core.export import XLSX, attachment
+from yufang.core.jobs import job_start
+from yufang.core.listing import Column, list_response
+from yufang.core.masking import mask_id_number
+from yufang.core.models import Job, JobStatus
+from yufang.core.scoping import get_scoped_or_404
+from yufang.plans.models import Plan
+from yufang.plans.selectors import plan_list
+
+from . import services
+from .exports import progress_xlsx
+from .forms import BaselineUploadForm, CompletionFilterForm, TargetForm
+from .models import Target, TrainingProgramme
+from .permissions import can_manage_targets, can_view_progress
+from .selectors import completion_list, plan_progress, programme_summary, target_breakdown
+
+
+def _require(check):
+    allowed, reason = check
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+@login_required
+def current_progress(request: HttpRequest) -> HttpResponse:
+    """The latest issued plan's progress: what leaders open first."""
+    _require(can_view_progress(request.user))
+    plan = plan_list(user=request.user, status="issued").order_by("-year").first()
+    if plan is None:
+        plan = plan_list(user=request.user).order_by("-year").first()
+    if plan is None:
+        raise Http404("尚无实施方案。")
+    return redirect("targets:progress", plan_id=plan.pk)
+
+
+@login_required
+def progress(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = get_scoped_or_404(request.user, Plan.objects.select_related("city"), pk=plan_id)
+    _require(can_view_progress(request.user))
+    rows = plan_progress(user=request.user, plan=plan)
+    selected = None
+    if rows:
+        wanted = request.GET.get("target")
+        selected = next((r for r in rows if str(r.target.pk) == wanted), rows[0])
+    if request.GET.get("export") == "xlsx":
+        return attachment(
+            progress_xlsx(plan, rows, lambda t: target_breakdown(user=request.user, target=t)),
+            f"{plan.year}年度目标进度.xlsx",
+            XLSX,
+        )
+    breakdown = target_breakdown(user=request.user, target=selected.target) if selected else None
+    context = {
+        "plan": plan,
+        "rows": rows,
+        "selected": selected,
+        "breakdown": breakdown,
+        "chart_data": {
+            "region": breakdown.by_region,
+            "industry": breakdown.by_industry,
+            "position": breakdown.by_position,
+            "month": breakdown.by_month,
+        }
+        if breakdown
+        else None,
+        "can_manage": can_manage_targets(request.user)[0],
+        "district": rows[0].district_only if rows else False,
+    }
+    if request.htmx and request.htmx.target == "breakdown":
+        return render(request, "targets/progress.html#breakdown", context)
+    return render(request, "targets/progress.html", context)
+
+
+def _target_form_data(form):
+    data = dict(form.cleaned_data)
+    industries = data.pop("industries")
+    positions = data.pop("positions")
+    return data, industries, positions
+
+
+@login_required
+def target_create(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = get_scoped_or_404(request.user, Plan, pk=plan_id)
+    _require(can_manage_targets(request.user))
+    form = TargetForm(request.POST or None, initial={"deadline": f"{plan.year}-12-31"})
+    if request.method == "POST" and form.is_valid():
+        data, industries, positions = _target_form_data(form)
+        try:
+            target = services.target_save(
+                actor=request.user, plan=plan, data=data, industries=industries, positions=positions
+            )
+        except ValidationError as e:
+            form_errors_from(form, e)
+        else:
+            messages.success(request, f"目标「{target}」已设定，已按现有培训记录统计。")
+            return redirect(reverse("targets:progress", args=[plan.pk]) + f"?target={target.pk}")
+    return render(request, "targets/target_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_scoped_or_404(request.user, Target.objects.select_related("plan"), pk=pk)
+    _require(can_manage_targets(request.user))
+    form = TargetForm(request.POST or None, initial=TargetForm.initial_from(target))
+    if request.method == "POST" and form.is_valid():
+        data, industries, positions = _target_form_data(form)
+        try:
+            services.target_save(
+                actor=request.user,
+                plan=target.plan,
+                data=data,
+                industries=industries,
+                positions=positions,
+                target=target,
+            )
+        except ValidationError as e:
+            form_errors_from(form, e)
+        else:
+            messages.success(request, "目标已保存并重新统计。")
+            return redirect(reverse("targets:progress", args=[target.plan_id]) + f"?target={target.pk}")
+    return render(
+        request,
+        "targets/target_form.html",
+        {"form": form, "plan": target.plan, "target": target, "history": history(target)},
+    )
+
+
+@login_required
+@require_POST
+def target_recount(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_scoped_or_404(request.user, Target, pk=pk)
+    _require(can_manage_targets(request.user))
+    job = job_start(
+        kind="targets.recount", title=f"重新统计：{target.name}", actor=request.user, params={"target_id": target.pk}
+    )
+    return redirect("core:job", pk=job.pk)
+
+
+@login_required
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_scoped_or_404(request.user, TrainingProgramme.objects.select_related("industry"), pk=pk)
+    _require(can_view_progress(request.user))
+    form = BaselineUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        _require(can_manage_targets(request.user))
+        if form.is_valid():
+            job = job_start(
+                kind="targets.baseline_check",
+                title=f"校验应受训摸底表：{programme.name}",
+                actor=request.user,
+                params={"programme_id": programme.pk},
+                file=form.cleaned_data["file"],
+            )
+            return redirect("core:job", pk=job.pk)
+    return render(
+        request,
+        "targets/programme_detail.html",
+        {
+            "programme": programme,
+            "summary": programme_summary(user=request.user, programme=programme),
+            "targets": programme.targets.select_related("plan"),
+            "form": form,
+            "can_manage": can_manage_targets(request.user)[0],
+            "history": history(programme),
+        },
+    )
+
+
+def _baseline_job(request, job_id) -> Job:
+    job = get_object_or_404(Job, pk=job_id, kind="targets.baseline_check", created_by=request.user)
+    if job.status != JobStatus.SUCCEEDED:
+        raise Http404("该校验任务尚未完成。")
+    return job
+
+
+@login_required
+def baseline_review(request: HttpRequest, job_id: int) -> HttpResponse:
+    _require(can_manage_targets(request.user))
+    job = _baseline_job(request, job_id)
+    programme = get_scoped_or_404(request.user, TrainingProgramme, pk=job.result["programme_id"])
+    return render(request, "targets/baseline_review.html", {"job": job, "programme": programme, "result": job.result})
+
+
+@login_required
+@require_POST
+def baseline_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
+    _require(can_manage_targets(request.user))
+    job = _baseline_job(request, job_id)
+    programme = get_scoped_or_404(request.user, TrainingProgramme, pk=job.result["programme_id"])
+    if job.result.get("applied"):
+        messages.info(request, "该文件已导入过。")
+        return redirect("targets:programme", pk=programme.pk)
+    rows = [tuple(r) for r in job.result["good"]]
+    count = services.baseline_apply(actor=request.user, programme=programme, rows=rows, job=job)
+    messages.success(request, f"已导入 {count} 行应受训摸底数据；{len(job.result['errors'])} 行错误未导入。")
+    return redirect("targets:programme", pk=programme.pk)
+
+
+COMPLETION_COLUMNS = [
+    Column("姓名", lambda c: c.person.name, 10),
+    Column("身份证号", lambda c: mask_id_number(c.person.id_number), 22),
+    Column("年度", lambda c: c.year, 8),
+    Column("方式", lambda c: c.get_mode_display(), 10),
+    Column("完成日期", lambda c: c.completed_on, 12),
+    Column("企业", lambda c: c.enterprise.name if c.enterprise else "", 28),
+    Column("区县", lambda c: c.region.name if c.region else "", 10),
+    Column("行业", lambda c: c.industry.name if c.industry else "", 12),
+    Column("岗位", lambda c: c.position.name if c.position else "", 16),
+    Column("服务机构", lambda c: c.provider.name if c.provider else "", 24),
+    Column("依据", lambda c: c.source_repr, 30),
+]
+
+
+@login_required
+def completion_index(request: HttpRequest) -> HttpResponse:
+    form = CompletionFilterForm(request.GET)
+    return list_response(
+        request,
+        queryset=completion_list(user=request.user, **form.values()),
+        filter_form=form,
+        template="targets/completion_list.html",
+        export_columns=COMPLETION_COLUMNS,
+        export_name="培训完成记录",
+    )
