@@ -190,26 +190,31 @@ class TargetMember(models.Model):
         return f"{self.target_id}:{self.person_id}"
 
 
+class Dimension(models.TextChoices):
+    INDUSTRY = "industry", "行业"
+    POSITION = "position", "岗位"
+    MONTH = "month", "月份"
+
+
 class TargetTally(models.Model):
-    """Exact rollup of TargetMember by district, industry, position and month, maintained as
-    members are added; 0 stands for "not recorded". The progress page reads only these."""
+    """Exact rollup of TargetMember, maintained as members are added: for each district, how
+    many people were counted per industry, per position and per month (key: the industry or
+    position id, or the month as yyyymm; 0 stands for "not recorded"). A district's total is
+    its month cells' sum. The progress page reads only these few rows."""
 
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="tallies")
     region_id = models.BigIntegerField(default=0)
-    industry_id = models.BigIntegerField(default=0)
-    position_id = models.BigIntegerField(default=0)
-    month = models.DateField()
+    dimension = models.CharField(max_length=16, choices=Dimension.choices)
+    key = models.BigIntegerField()
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["target", "region_id", "industry_id", "position_id", "month"], name="targettally_unique_cell"
-            )
+            models.UniqueConstraint(fields=["target", "region_id", "dimension", "key"], name="targettally_unique_cell")
         ]
 
     def __str__(self) -> str:
-        return f"{self.target_id} {self.month:%Y-%m} {self.count}"
+        return f"{self.target_id} {self.region_id} {self.dimension}={self.key}: {self.count}"
 
 
 class LegacyBatch(BaseModel):

@@ -6,13 +6,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from yufang.core.scoping import ScopeKind, scope_of, scoped
 from yufang.reference.models import Industry, Position, Region
 
-from .models import BaselineEntry, Completion, Metric, Target, TargetTally
+from .models import BaselineEntry, Completion, Dimension, Metric, Target, TargetTally
 
 HUNDRED = Decimal(100)
 
@@ -84,7 +85,7 @@ def plan_progress(*, user, plan) -> list[Progress]:
     values = {t.pk: t.achieved for t in targets}
     if district and targets:
         values = dict(
-            TargetTally.objects.filter(target__in=targets, region_id=scope.region_id)
+            TargetTally.objects.filter(target__in=targets, region_id=scope.region_id, dimension=Dimension.MONTH)
             .values_list("target_id")
             .annotate(n=Sum("count"))
         )
@@ -115,45 +116,55 @@ class Breakdown:
     total: int
 
 
-def _names(model) -> dict[int, str]:
-    return dict(model.objects.values_list("pk", "name"))
-
-
 def target_breakdown(*, user, target: Target) -> Breakdown:
+    """One query over the target's tally cells (a few hundred rows at most)."""
     scope = scope_of(user)
     qs = TargetTally.objects.filter(target=target)
     if scope.kind == ScopeKind.REGION:
         qs = qs.filter(region_id=scope.region_id)
-    regions, industries, positions = defaultdict(int), defaultdict(int), defaultdict(int)
-    months: dict[datetime.date, int] = defaultdict(int)
-    total = 0
-    for region_id, industry_id, position_id, month, count in qs.values_list(
-        "region_id", "industry_id", "position_id", "month", "count"
-    ):
-        regions[region_id] += count
-        industries[industry_id] += count
-        positions[position_id] += count
-        months[month] += count
-        total += count
-    region_names, industry_names, position_names = _names(Region), _names(Industry), _names(Position)
-    order = {r.pk: i for i, r in enumerate(Region.objects.only("pk"))}
+    regions: dict[int, int] = defaultdict(int)
+    by: dict[str, dict[int, int]] = {d: defaultdict(int) for d in Dimension.values}
+    for region_id, dimension, key, count in qs.values_list("region_id", "dimension", "key", "count"):
+        by[dimension][key] += count
+        if dimension == Dimension.MONTH:
+            regions[region_id] += count
+    names = reference_names()
 
-    def named(counts, names, sort_key=None):
-        rows = [(names.get(k, "未登记"), v, k) for k, v in counts.items()]
-        rows.sort(key=sort_key or (lambda r: -r[1]))
+    def named(counts, kind, order=None):
+        rows = [(names[kind].get(k, "未登记"), v, k) for k, v in counts.items() if v]
+        rows.sort(key=(lambda r: order.get(r[2], 999)) if order else (lambda r: -r[1]))
         return [(n, v) for n, v, _ in rows]
 
     cumulative, by_month = 0, []
-    for month in sorted(months):
-        cumulative += months[month]
-        by_month.append((month.strftime("%Y-%m"), months[month], cumulative))
+    for month in sorted(by[Dimension.MONTH]):
+        cumulative += by[Dimension.MONTH][month]
+        by_month.append((f"{month // 100}-{month % 100:02d}", by[Dimension.MONTH][month], cumulative))
     return Breakdown(
-        by_region=named(regions, region_names, lambda r: order.get(r[2], 999)),
-        by_industry=named(industries, industry_names),
-        by_position=named(positions, position_names),
+        by_region=named(regions, "region", names["region_order"]),
+        by_industry=named(by[Dimension.INDUSTRY], "industry"),
+        by_position=named(by[Dimension.POSITION], "position"),
         by_month=by_month,
-        total=total,
+        total=cumulative,
     )
+
+
+REFERENCE_NAMES_KEY = "targets:reference-names"
+
+
+def reference_names() -> dict:
+    """Names of districts, industries and positions for the breakdowns; cached, and dropped by
+    the reference services whenever one changes."""
+    names = cache.get(REFERENCE_NAMES_KEY)
+    if names is None:
+        regions = list(Region.objects.values_list("pk", "name"))
+        names = {
+            "region": dict(regions),
+            "region_order": {pk: i for i, (pk, _) in enumerate(regions)},
+            "industry": dict(Industry.objects.values_list("pk", "name")),
+            "position": dict(Position.objects.values_list("pk", "name")),
+        }
+        cache.set(REFERENCE_NAMES_KEY, names, 3600)
+    return names
 
 
 def completion_list(*, user, year=None, mode: str = "", region=None, q: str = "") -> QuerySet[Completion]:

@@ -27,6 +27,7 @@ from yufang.reference.models import Region
 from .models import (
     BaselineEntry,
     Completion,
+    Dimension,
     EnterpriseSet,
     LegacyBatch,
     Metric,
@@ -137,8 +138,14 @@ def _candidate_targets(*, year: int, city_id: int | None) -> models.QuerySet[Tar
     return qs.select_related("plan", "programme")
 
 
-def _month(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
+def _cells(region_id, industry_id, position_id, day: datetime.date):
+    """The tally cells one counted person adds to: their district's industry, position and month."""
+    region = region_id or 0
+    return (
+        (region, Dimension.INDUSTRY, industry_id or 0),
+        (region, Dimension.POSITION, position_id or 0),
+        (region, Dimension.MONTH, day.year * 100 + day.month),
+    )
 
 
 def _count(target_id: int, completions: list[Completion]) -> int:
@@ -159,12 +166,13 @@ def _count(target_id: int, completions: list[Completion]) -> int:
                 continue
             counted.add(c.person_id)
             members.append(TargetMember(target_id=target_id, person_id=c.person_id, completion=c))
-            cells[(c.region_id or 0, c.industry_id or 0, c.position_id or 0, _month(c.completed_on))] += 1
+            for cell in _cells(c.region_id, c.industry_id, c.position_id, c.completed_on):
+                cells[cell] += 1
         TargetMember.objects.bulk_create(members, batch_size=2000)
         # The target row is locked, so the cells read here cannot change before they are written.
         existing = {
-            (t.region_id, t.industry_id, t.position_id, t.month): t
-            for t in TargetTally.objects.filter(target_id=target_id, month__in={key[3] for key in cells})
+            (t.region_id, t.dimension, t.key): t
+            for t in TargetTally.objects.filter(target_id=target_id, region_id__in={key[0] for key in cells})
         }
         changed, new = [], []
         for key, n in cells.items():
@@ -172,16 +180,9 @@ def _count(target_id: int, completions: list[Completion]) -> int:
                 existing[key].count += n
                 changed.append(existing[key])
             else:
-                region_id, industry_id, position_id, month = key
+                region_id, dimension, value = key
                 new.append(
-                    TargetTally(
-                        target_id=target_id,
-                        region_id=region_id,
-                        industry_id=industry_id,
-                        position_id=position_id,
-                        month=month,
-                        count=n,
-                    )
+                    TargetTally(target_id=target_id, region_id=region_id, dimension=dimension, key=value, count=n)
                 )
         TargetTally.objects.bulk_update(changed, ["count"], batch_size=500)
         TargetTally.objects.bulk_create(new, batch_size=2000)
@@ -293,7 +294,8 @@ def target_recount(target: Target, progress=None) -> int:
             if person_id not in seen:
                 seen.add(person_id)
                 members.append(TargetMember(target_id=target.pk, person_id=person_id, completion_id=pk))
-                cells[(region_id or 0, industry_id or 0, position_id or 0, _month(day))] += 1
+                for cell in _cells(region_id, industry_id, position_id, day):
+                    cells[cell] += 1
                 if len(members) >= 5000:
                     TargetMember.objects.bulk_create(members)
                     members.clear()
@@ -302,8 +304,8 @@ def target_recount(target: Target, progress=None) -> int:
         TargetMember.objects.bulk_create(members)
         TargetTally.objects.bulk_create(
             [
-                TargetTally(target_id=target.pk, region_id=r, industry_id=i, position_id=p, month=m, count=n)
-                for (r, i, p, m), n in cells.items()
+                TargetTally(target_id=target.pk, region_id=r, dimension=d, key=k, count=n)
+                for (r, d, k), n in cells.items()
             ],
             batch_size=2000,
         )
