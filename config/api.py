@@ -3,8 +3,10 @@
 from yufang.accounts.api import TokenAuth
 from yufang.accounts.api import router as accounts_router
 from yufang.core.api import SessionAuth, build_api
+from yufang.providers.api import router as providers_router
 from yufang.reference.api import router as reference_router
 
 api = build_api(auth=[TokenAuth(), SessionAuth()])
 api.add_router("/", accounts_router)
 api.add_router("/reference", reference_router)
+api.add_router("/providers", providers_router)

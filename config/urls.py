@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("yufang.accounts.urls")),
     path("reference/", include("yufang.reference.urls")),
+    path("providers/", include("yufang.providers.urls")),
     path("", include("yufang.core.urls")),
 ]
 

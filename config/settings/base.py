@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "yufang.reference",
     "yufang.accounts",
     "yufang.plans",
+    "yufang.providers",
     "yufang.demo",
 ]
 
