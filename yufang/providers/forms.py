@@ -6,11 +6,11 @@ from yufang.core.widgets import StyledFormMixin
 from yufang.reference.models import Industry, Position
 
 from .models import (
-    AgreementIndicator,
     AgreementStatus,
     Debarment,
     DebarmentGround,
     DebarmentStatus,
+    IndicatorKind,
     Procurement,
     ProcurementMethod,
     ProcurementRule,
@@ -151,15 +151,20 @@ class AgreementForm(StyledFormMixin, forms.ModelForm):
             self.fields[name].help_text = "留空则使用示范文本条款。"
 
 
-class IndicatorForm(StyledFormMixin, forms.ModelForm):
-    class Meta:
-        model = AgreementIndicator
-        fields = ["kind", "description", "industry", "position", "planned"]
+class IndicatorForm(StyledFormMixin, forms.Form):
+    """One planned quantity; a row without a planned number is left out."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["industry"].queryset = Industry.objects.filter(is_active=True)
-        self.fields["position"].queryset = Position.objects.filter(is_active=True)
+    kind = forms.ChoiceField(label="指标", choices=IndicatorKind.choices, required=False)
+    description = forms.CharField(label="说明", max_length=200, required=False)
+    industry = forms.ModelChoiceField(label="行业", queryset=Industry.objects.filter(is_active=True), required=False)
+    position = forms.ModelChoiceField(label="岗位", queryset=Position.objects.filter(is_active=True), required=False)
+    planned = forms.IntegerField(label="计划数", min_value=1, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("planned") and not data.get("kind"):
+            self.add_error("kind", "请选择指标。")
+        return data
 
 
 IndicatorFormSet = forms.formset_factory(IndicatorForm, extra=3)

@@ -584,6 +584,8 @@ def _sign(*, obj: ServiceAgreement, actor, signed_on: datetime.date | None = Non
     """Everything that must hold when the agency signs, checked on the locked row, and the
     commitment against the budget in the same transaction."""
     day = signed_on or today()
+    if day > today():
+        raise ValidationError("签订日期不能晚于今天。")
     profile = ProviderProfile.objects.filter(organisation_id=obj.provider_id).first()
     if profile is None or profile.status != VerificationStatus.VERIFIED:
         raise ValidationError(f"{obj.provider.name}的机构资料尚未经经办机构核验，不能签订协议。")
