@@ -19,6 +19,7 @@ urlpatterns = [
     path("reference/", include("yufang.reference.urls")),
     path("plans/", include("yufang.plans.urls")),
     path("targets/", include("yufang.targets.urls")),
+    path("providers/", include("yufang.providers.urls")),
     path("", include("yufang.core.urls")),
 ]
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from yufang.providers.tests import matrix as providers
+
 ROLES = ["owner", "agency", "partner", "district_a", "provider_a", "enterprise_a", "trainee_a"]
 
 
@@ -23,8 +25,8 @@ class RecordType:
     label: Callable  # record -> text that appears in the export row
     sees: frozenset[str]  # roles that see side a's record
     edits: frozenset[str]  # roles that may open side a's edit page
-    # Roles that see side b's record; by default the programme-wide ones.
-    sees_b: frozenset[str] | None = None
+    # Roles that see side b's record; programme-wide roles unless a register is wider (debarments).
+    sees_theirs: frozenset[str] | None = None
 
 
 # Models every signed-in user reads alike, that are their owner's alone whatever the role (tested
@@ -69,6 +71,69 @@ RECORD_TYPES = [
         label=lambda u: u.username,
         sees=PROGRAMME_WIDE | {"district_a", "enterprise_a", "trainee_a"},
         edits=frozenset({"owner", "agency", "enterprise_a"}),
+    ),
+    # --- providers (issue 4) ---
+    RecordType(
+        name="provider_profile",
+        model="providers.ProviderProfile",
+        make=providers.profile,
+        page=lambda p: reverse("providers:provider_detail", args=[p.pk]),
+        edit=lambda p: reverse("providers:provider_edit", args=[p.pk]),
+        export=lambda r: reverse("providers:provider_list"),
+        api=lambda p: f"/api/v1/providers/profiles/{p.pk}",
+        label=lambda p: p.organisation.name,
+        sees=PROGRAMME_WIDE | {"district_a", "provider_a"},
+        edits=frozenset({"owner", "agency", "provider_a"}),
+    ),
+    RecordType(
+        name="qualification",
+        model="providers.Qualification",
+        make=providers.qualification,
+        page=lambda q: reverse("providers:qualification_detail", args=[q.pk]),
+        edit=lambda q: reverse("providers:qualification_edit", args=[q.pk]),
+        export=lambda r: reverse("providers:qualification_list"),
+        api=lambda q: f"/api/v1/providers/qualifications/{q.pk}",
+        label=lambda q: q.number,
+        sees=PROGRAMME_WIDE | {"district_a", "provider_a"},
+        edits=frozenset({"owner", "agency", "provider_a"}),
+    ),
+    RecordType(
+        name="procurement",
+        model="providers.Procurement",
+        make=providers.procurement,
+        page=lambda p: reverse("providers:procurement_detail", args=[p.pk]),
+        edit=lambda p: reverse("providers:procurement_edit", args=[p.pk]),
+        export=lambda r: reverse("providers:procurement_list"),
+        api=lambda p: f"/api/v1/providers/procurements/{p.pk}",
+        label=lambda p: p.chosen.name,
+        sees=PROGRAMME_WIDE | {"district_a", "provider_a"},
+        edits=frozenset({"owner", "agency"}),
+    ),
+    RecordType(
+        name="debarment",
+        model="providers.Debarment",
+        make=providers.debarment,
+        page=lambda d: reverse("providers:debarment_detail", args=[d.pk]),
+        edit=None,
+        export=lambda r: reverse("providers:debarment_list"),
+        api=lambda d: f"/api/v1/providers/debarments/{d.pk}",
+        label=lambda d: d.decision_number,
+        sees=PROGRAMME_WIDE | {"district_a", "provider_a"},
+        # The register is programme-wide: every district bureau sees every entry.
+        sees_theirs=PROGRAMME_WIDE | {"district_a"},
+        edits=frozenset(),
+    ),
+    RecordType(
+        name="agreement",
+        model="providers.ServiceAgreement",
+        make=providers.agreement,
+        page=lambda a: reverse("providers:agreement_detail", args=[a.pk]),
+        edit=lambda a: reverse("providers:agreement_edit", args=[a.pk]),
+        export=lambda r: reverse("providers:agreement_list"),
+        api=lambda a: f"/api/v1/providers/agreements/{a.pk}",
+        label=lambda a: a.number,
+        sees=PROGRAMME_WIDE | {"district_a", "provider_a"},
+        edits=frozenset({"agency"}),
     ),
 ]
 
@@ -151,7 +216,7 @@ RECORD_TYPES += [
         # Issued plans are public documents; drafts stay with the programme-wide officials.
         sees=frozenset(ROLES) - {"trainee_a"},
         edits=frozenset(),  # side a is issued, so frozen even for the owner
-        sees_b=PROGRAMME_WIDE,
+        sees_theirs=PROGRAMME_WIDE,
     ),
     RecordType(
         name="target",
@@ -164,7 +229,7 @@ RECORD_TYPES += [
         label=lambda t: t.name,
         sees=OFFICIALS_AND_DISTRICT,
         edits=frozenset({"owner"}),
-        sees_b=PROGRAMME_WIDE,
+        sees_theirs=PROGRAMME_WIDE,
     ),
     RecordType(
         name="completion",

@@ -30,7 +30,7 @@ def test_scoping(case, world, client):
     client.force_login(world.users[role])
     mine, theirs = rt.make(world, "a"), rt.make(world, "b")
     sees_mine = role in rt.sees
-    sees_theirs = role in (rt.sees_b if rt.sees_b is not None else PROGRAMME_WIDE)
+    sees_theirs = role in (rt.sees_theirs if rt.sees_theirs is not None else PROGRAMME_WIDE)
 
     for record, visible in ((mine, sees_mine), (theirs, sees_theirs)):
         # Page: another organisation's record is indistinguishable from a missing one.

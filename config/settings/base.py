@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "yufang.plans",
     "yufang.people",
     "yufang.targets",
+    "yufang.providers",
     "yufang.demo",
 ]
 

@@ -25,7 +25,8 @@ def test_every_demo_role_logs_in_sees_home_and_logs_out(page, demo):
         toggler = page.locator(".navbar-toggler")
         if toggler.is_visible():
             toggler.click()
-            page.wait_for_selector("#mainnav.show")
+            # Wait for the collapse to finish opening: a click while it animates can be lost.
+            page.locator("#mainnav.show:not(.collapsing)").wait_for()
         page.get_by_test_id("user-menu").click()
         page.wait_for_selector(".dropdown-menu.show")
         page.get_by_test_id("logout").click()
@@ -43,6 +44,7 @@ def test_wrong_password_then_filter_list_with_htmx(page, demo):
     page.wait_for_url("**/")
     page.goto("/accounts/organisations/")
     page.select_option("#id_kind", "provider")
-    page.wait_for_function("() => !document.querySelector('#results').textContent.includes('淄博市财政局')")
+    # Wait for the swap on a row that is on the first page before filtering (the agency sorts first).
+    page.wait_for_function("() => !document.querySelector('#results').textContent.includes('淄博市社会保险事业中心')")
     text = page.locator("#results").inner_text()
     assert "山东齐安安全技术服务有限公司" in text and "淄博市财政局" not in text

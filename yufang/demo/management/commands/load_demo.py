@@ -3,13 +3,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from yufang.demo import orgs, plans, training
+from yufang.demo import orgs, plans, providers, training
 from yufang.demo.orgs import LOGINS
 from yufang.reference.loading import load_reference
 
 
 class Command(BaseCommand):
-    help = "载入演示数据（2023 年淄博市工伤预防实施方案、各类机构与每个角色的登录账号）。可重复执行，不会重复创建。"
+    help = "载入演示数据（2023 年淄博市工伤预防实施方案、各类机构与每个角色的登录账号、服务机构与服务协议）。可重复执行，不会重复创建。"
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -22,6 +22,7 @@ class Command(BaseCommand):
             load_reference(apps)
             users = orgs.load(self.stdout)
             plan = plans.load(users["owner"])
+            providers.load(users, plan)
             training.load(users["owner"], plan, scale=options["scale"])
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {settings.YUFANG_DEMO_PASSWORD}）："))
         for username, display, org_name, role in LOGINS:

@@ -1,0 +1,102 @@
+"""Who may do what with providers and agreements. Each check returns (allowed, reason)."""
+
+from yufang.accounts.models import Role
+
+
+def is_manager(user) -> bool:
+    """Programme owner or agency: they register providers, verify and procure."""
+    return user.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF)
+
+
+def can_manage_providers(user) -> tuple[bool, str]:
+    if is_manager(user):
+        return True, ""
+    return False, "只有市人社局和经办机构可以登记、核验服务机构。"
+
+
+def can_edit_profile(user, organisation) -> tuple[bool, str]:
+    if is_manager(user):
+        return True, ""
+    if user.has_role(Role.PROVIDER_STAFF) and user.organisation_id == organisation.pk:
+        return True, ""
+    return False, "只有本机构工作人员或经办机构可以修改服务机构资料。"
+
+
+def can_verify_profile(user, profile=None) -> tuple[bool, str]:
+    if is_manager(user):
+        return True, ""
+    return False, "只有市人社局和经办机构可以核验服务机构资料。"
+
+
+def can_resubmit_profile(user, profile) -> tuple[bool, str]:
+    ok, reason = can_edit_profile(user, profile.organisation)
+    return (True, "") if ok else (False, "只有本机构工作人员可以提交核验。")
+
+
+def can_manage_qualifications(user, organisation) -> tuple[bool, str]:
+    ok, _ = can_edit_profile(user, organisation)
+    return (True, "") if ok else (False, "只有本机构工作人员或经办机构可以上传资质。")
+
+
+def can_manage_procurement(user) -> tuple[bool, str]:
+    if is_manager(user):
+        return True, ""
+    return False, "只有市人社局和经办机构可以登记采购记录。"
+
+
+def can_manage_rules(user) -> tuple[bool, str]:
+    if user.is_programme_owner:
+        return True, ""
+    return False, "采购规则只能由市人社局维护。"
+
+
+def can_debar(user, debarment=None) -> tuple[bool, str]:
+    if user.is_programme_owner:
+        return True, ""
+    return False, "禁入决定只能由市人社局作出或解除。"
+
+
+def agency_only(user, agreement=None) -> tuple[bool, str]:
+    if user.is_agency:
+        return True, ""
+    return False, "只有经办机构可以办理服务协议的签订与管理。"
+
+
+def provider_of(user, agreement) -> tuple[bool, str]:
+    if user.has_role(Role.PROVIDER_STAFF) and user.organisation_id == agreement.provider_id:
+        return True, ""
+    return False, "只有本协议的服务机构（乙方）工作人员可以确认。"
+
+
+def can_edit_agreement(user, agreement=None) -> tuple[bool, str]:
+    ok, reason = agency_only(user)
+    if not ok:
+        return ok, reason
+    if agreement is not None and agreement.status != "draft":
+        return False, "协议已发送或已签订，不能直接修改：已签订的协议只能通过协议变更调整。"
+    return True, ""
+
+
+def can_amend_agreement(user, agreement) -> tuple[bool, str]:
+    ok, reason = agency_only(user)
+    if not ok:
+        return ok, reason
+    if agreement.status not in ("signed", "in_force"):
+        return False, "只有已签订或履行中的协议可以变更。"
+    return True, ""
+
+
+def can_request_team_change(user, agreement) -> tuple[bool, str]:
+    if not (user.is_agency or provider_of(user, agreement)[0]):
+        return False, "只有本协议的服务机构或经办机构可以申请变更项目组成员。"
+    if agreement.status not in ("signed", "in_force"):
+        return False, "协议签订前可直接调整项目组成员，无需申请。"
+    return True, ""
+
+
+def can_edit_team(user, agreement) -> tuple[bool, str]:
+    if not (user.is_agency or provider_of(user, agreement)[0]):
+        return False, "只有本协议的服务机构或经办机构可以维护项目组成员。"
+    if agreement.is_frozen:
+        return False, "协议签订后，项目组成员原则上不更换；确需变更的，请提交变更申请。"
+    return True, ""
