@@ -43,6 +43,7 @@ EXEMPT = {
     "plans.BudgetEntry",  # the ledger, on the plan page for officials
     "targets.TrainingProgramme",  # programme-wide reference for officials and districts
     "targets.BaselineEntry",
+    "projects.Project",  # its pages come with the project-life work, which adds its row
 }
 
 PROGRAMME_WIDE = frozenset({"owner", "agency", "partner"})

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "yufang.people",
     "yufang.targets",
     "yufang.providers",
+    "yufang.projects",
     "yufang.demo",
 ]
 
