@@ -13,6 +13,8 @@ if not os.environ.get("DJANGO_SECRET_KEY") or SECRET_KEY.startswith("dev-insecur
     raise ImproperlyConfigured("生产环境必须通过 DJANGO_SECRET_KEY 设置至少 50 个字符的随机密钥。")
 if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("生产环境必须通过 DATABASE_URL 指定 PostgreSQL 数据库。")
+if not os.environ.get("YUFANG_ID_HASH_KEY"):
+    raise ImproperlyConfigured("生产环境必须设置 YUFANG_ID_HASH_KEY（身份证号查找用的密钥，设定后不可更改）。")
 if not REDIS_URL:
     raise ImproperlyConfigured("生产环境必须通过 REDIS_URL 指定 Redis（缓存与会话）。")
 

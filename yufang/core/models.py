@@ -87,7 +87,10 @@ class AuditLog(models.Model):
 
     @property
     def change_rows(self) -> list[tuple[str, object, object]]:
-        return [(field, pair[0], pair[1]) for field, pair in self.changes.items()]
+        """(field label, old, new): the field's Chinese name where the model has that field."""
+        model = self.content_type.model_class()
+        labels = {f.name: str(getattr(f, "verbose_name", f.name)) for f in model._meta.get_fields()} if model else {}
+        return [(labels.get(field, field), pair[0], pair[1]) for field, pair in self.changes.items()]
 
 
 class JobStatus(models.TextChoices):

@@ -37,9 +37,11 @@ def test_production_refuses_debug_and_default_secret():
         "DJANGO_SECRET_KEY": "x" * 60,
         "DATABASE_URL": "postgres://u@127.0.0.1/db",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "YUFANG_ID_HASH_KEY": "k" * 40,
     }
     assert "DEBUG" in _prod({**good, "DJANGO_DEBUG": "1"}).stderr
     assert "DJANGO_SECRET_KEY" in _prod({k: v for k, v in good.items() if k != "DJANGO_SECRET_KEY"}).stderr
+    assert "YUFANG_ID_HASH_KEY" in _prod({k: v for k, v in good.items() if k != "YUFANG_ID_HASH_KEY"}).stderr
     ok = _prod(good)
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.strip() == "31536000"
