@@ -53,7 +53,7 @@ def build_api(*, auth: list) -> NinjaAPI:
     def invalid(request, exc):
         if hasattr(exc, "error_dict"):
             errors = {field: [str(m) for e in errs for m in e.messages] for field, errs in exc.error_dict.items()}
-            detail = "；".join(f"{k}：{'，'.join(v)}" for k, v in errors.items())
+            detail = "；".join("，".join(v) if k == "__all__" else f"{k}：{'，'.join(v)}" for k, v in errors.items())
             return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
         return api.create_response(request, {"detail": "；".join(exc.messages)}, status=422)
 

@@ -213,3 +213,39 @@ def test_year_must_be_unique_per_city(world):
     make_plan(world)
     with pytest.raises(ValidationError):
         make_plan(world)
+
+
+def test_api_refuses_a_plan_above_the_cap_with_the_ceilings(client, world):
+    client.force_login(world.owner)
+    body = {
+        "city_id": world.city.pk,
+        "year": 2026,
+        "title": "2026年度方案",
+        "fund_amount": "2550000.00",
+        "premium_income": "50000000.00",
+    }
+    response = client.post("/api/v1/plans", body, content_type="application/json")
+    assert response.status_code == 422
+    assert "fund_amount" in response.json()["errors"] and "2,500,000.00 元" in response.json()["detail"]
+    response = client.post("/api/v1/plans", {**body, "fund_amount": "1500000.00"}, content_type="application/json")
+    assert response.status_code == 201
+    pk = response.json()["id"]
+    bad = client.put(
+        f"/api/v1/plans/{pk}/budget",
+        {"lines": {"publicity": "500000.00", "training": "900000.00"}, "items": []},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and "不一致" in bad.json()["detail"]
+    good = client.put(
+        f"/api/v1/plans/{pk}/budget",
+        {
+            "lines": {"publicity": "500000.00", "training": "1000000.00"},
+            "items": [
+                {"category": "training", "name": "线上培训", "implementer_kind": "training", "amount": "200000.00"}
+            ],
+        },
+        content_type="application/json",
+    )
+    assert good.status_code == 200 and good.json()["lines"][1]["items"][0]["name"] == "线上培训"
+    client.force_login(world.users["agency"])
+    assert client.patch(f"/api/v1/plans/{pk}", {"title": "x"}, content_type="application/json").status_code == 403
