@@ -6,30 +6,13 @@ from yufang.core.listing import FilterForm
 from yufang.core.widgets import StyledFormMixin
 
 from .models import BudgetCategory, ImplementerKind, Plan, PlanStatus
+from .services import PLAN_FIELDS
 
 
 class PlanForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Plan
-        fields = [
-            "city",
-            "year",
-            "title",
-            "doc_number",
-            "issuing_departments",
-            "issue_date",
-            "document",
-            "fund_amount",
-            "premium_income",
-            "benefits_secured",
-            "base_cap_percent",
-            "max_cap_percent",
-            "approval_doc_number",
-            "approval_date",
-            "class_hour_minutes",
-            "online_elective_hours",
-            "offline_attendance_percent",
-        ]
+        fields = PLAN_FIELDS
         widgets = {
             "issue_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "approval_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
