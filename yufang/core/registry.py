@@ -30,10 +30,20 @@ class Todo:
     level: str = "info"  # info | warning | danger
 
 
+@dataclass(frozen=True)
+class Panel:
+    """A block on the home page: a template and what it shows for this user (None: not shown)."""
+
+    template: str
+    data: Callable[[object], dict | None]
+    order: int = 100
+
+
 @dataclass
 class _Registry:
     nav: list[NavItem] = field(default_factory=list)
     todo_sources: list[Callable[[object], list[Todo]]] = field(default_factory=list)
+    panels: list[Panel] = field(default_factory=list)
 
 
 registry = _Registry()
@@ -56,3 +66,16 @@ def todos_for(user) -> list[Todo]:
     for source in registry.todo_sources:
         items.extend(source(user))
     return items
+
+
+def add_panel(panel: Panel) -> None:
+    registry.panels.append(panel)
+
+
+def panels_for(user) -> list[tuple[str, dict]]:
+    shown = []
+    for panel in sorted(registry.panels, key=lambda p: p.order):
+        data = panel.data(user)
+        if data is not None:
+            shown.append((panel.template, data))
+    return shown

@@ -199,3 +199,17 @@ def programme_summary(*, user, programme) -> dict:
         "by_enterprise": sorted(by_enterprise.items(), key=lambda r: -r[1]),
         "enterprise_count": len(by_enterprise),
     }
+
+
+def home_panel(user) -> dict | None:
+    """The leaders' view on the home page: the latest issued plan's targets."""
+    from yufang.plans.selectors import plan_list
+
+    from .permissions import can_view_progress
+
+    if not can_view_progress(user)[0]:
+        return None
+    plan = plan_list(user=user, status="issued").order_by("-year").first()
+    if plan is None:
+        return None
+    return {"plan": plan, "rows": plan_progress(user=user, plan=plan)}

@@ -201,3 +201,19 @@ def test_progress_api(client, world, setup, role):
     breakdown = client.get(f"/api/v1/targets/{targets['online'].pk}/breakdown").json()
     assert breakdown["total"] == data["线上"]["persons"]
     assert Decimal(data["线上"]["target"]["threshold"]) == Decimal(60)
+
+
+def test_home_shows_the_leaders_view(client, world, setup):
+    plan, programme, people, targets = setup
+    complete(
+        world.owner,
+        people[:5],
+        mode=Mode.ONLINE,
+        day=datetime.date(2023, 10, 8),
+        source=make_batch(world.owner, "线上", 2023),
+    )
+    client.force_login(world.users["partner"])
+    page = client.get("/").text
+    assert 'data-testid="target-panel"' in page and "线上" in page
+    client.force_login(world.users["provider_a"])
+    assert 'data-testid="target-panel"' not in client.get("/").text
