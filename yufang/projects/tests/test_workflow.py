@@ -60,9 +60,7 @@ def test_every_cell_for_every_role(status, world):
             outcome = "refused"
             try:
                 with transaction.atomic():
-                    services.project_transition(
-                        project=project, action=action, actor=world.users[role], note="理由"
-                    )
+                    services.project_transition(project=project, action=action, actor=world.users[role], note="理由")
                     outcome = "allowed"
                     raise _Rollback
             except _Rollback:
