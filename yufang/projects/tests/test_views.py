@@ -57,7 +57,9 @@ def test_provider_files_a_plan_and_unlawful_costs_are_explained(world, client):
     assert not PlanVersion.objects.exists()
     data["cost-1-name"] = "培训教材"
     response = client.post(url, data)
-    assert response.status_code == 302, [m for m in response.content.decode().split("\n") if "invalid-feedback" in m or "alert-danger" in m]
+    assert response.status_code == 302, [
+        m for m in response.content.decode().split("\n") if "invalid-feedback" in m or "alert-danger" in m
+    ]
     version = PlanVersion.objects.get()
     assert response.status_code == 302 and response.url == version.get_absolute_url()
     response = client.post(reverse("projects:transition", args=[project.pk]), {"action": "submit_plan"})
