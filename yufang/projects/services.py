@@ -124,10 +124,11 @@ def project_open(*, agreement: ServiceAgreement, actor, regions=(), name: str = 
 
 
 def platform_count(project: Project, row, *, until: datetime.date | None = None) -> int | None:
-    """What the platform's own records show for an indicator: distinct people trained (or
-    enterprises covered) by this provider since the plan's start, by industry and position. None
-    where the platform keeps no record of that kind (sessions, publicity deliverables)."""
-    if row.kind not in (IndicatorKind.PEOPLE_TRAINED, IndicatorKind.ENTERPRISES):
+    """What the platform's own records show for an indicator: distinct people trained by this
+    provider since the plan's start, by industry and position. None where the platform keeps no
+    record of that kind (sessions until the offline-training work records them, enterprises
+    reached by publicity, publicity deliverables)."""
+    if row.kind != IndicatorKind.PEOPLE_TRAINED:
         return None
     start = project.approved_plan.start_date if project.approved_plan_id else project.agreement.period_start
     qs = Completion.objects.filter(provider_id=project.provider_id, completed_on__gte=start)
@@ -137,8 +138,6 @@ def platform_count(project: Project, row, *, until: datetime.date | None = None)
         qs = qs.filter(industry_id=row.industry_id)
     if row.position_id:
         qs = qs.filter(position_id=row.position_id)
-    if row.kind == IndicatorKind.ENTERPRISES:
-        return qs.exclude(enterprise__isnull=True).values("enterprise_id").distinct().count()
     return qs.values("person_id").distinct().count()
 
 
