@@ -4,6 +4,7 @@ from yufang.accounts.api import TokenAuth
 from yufang.accounts.api import router as accounts_router
 from yufang.core.api import SessionAuth, build_api
 from yufang.plans.api import router as plans_router
+from yufang.projects.api import router as projects_router
 from yufang.providers.api import router as providers_router
 from yufang.reference.api import router as reference_router
 from yufang.targets.api import router as targets_router
@@ -14,3 +15,4 @@ api.add_router("/reference", reference_router)
 api.add_router("/", plans_router)
 api.add_router("/", targets_router)
 api.add_router("/providers", providers_router)
+api.add_router("/projects", projects_router)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from yufang.projects.tests import matrix as projects
 from yufang.providers.tests import matrix as providers
 
 ROLES = ["owner", "agency", "partner", "district_a", "provider_a", "enterprise_a", "trainee_a"]
@@ -43,7 +44,6 @@ EXEMPT = {
     "plans.BudgetEntry",  # the ledger, on the plan page for officials
     "targets.TrainingProgramme",  # programme-wide reference for officials and districts
     "targets.BaselineEntry",
-    "projects.Project",  # its pages come with the project-life work, which adds its row
 }
 
 PROGRAMME_WIDE = frozenset({"owner", "agency", "partner"})
@@ -254,6 +254,109 @@ RECORD_TYPES += [
         api=lambda p: f"/api/v1/people/{p.pk}",
         label=lambda p: p.name,
         sees=PROGRAMME_WIDE | {"district_a", "enterprise_a", "trainee_a"},
+        edits=frozenset(),
+    ),
+]
+
+
+# --- projects (issue 5): a provider sees its own, a district the projects with work in it ---
+PROJECT_READERS = PROGRAMME_WIDE | {"district_a", "provider_a"}
+
+RECORD_TYPES += [
+    RecordType(
+        name="project",
+        model="projects.Project",
+        make=projects.project,
+        page=lambda p: reverse("projects:detail", args=[p.pk]),
+        edit=lambda p: reverse("projects:extension_request", args=[p.pk]),
+        export=lambda p: reverse("projects:list"),
+        api=lambda p: f"/api/v1/projects/{p.pk}",
+        label=lambda p: p.agreement.number,
+        sees=PROJECT_READERS,
+        edits=frozenset({"provider_a"}),
+    ),
+    RecordType(
+        name="plan_version",
+        model="projects.PlanVersion",
+        make=projects.plan_version,
+        page=lambda v: reverse("projects:plan_version", args=[v.pk]),
+        edit=lambda v: reverse("projects:plan_version_edit", args=[v.pk]),
+        export=None,
+        api=lambda v: f"/api/v1/projects/plan-versions/{v.pk}",
+        label=lambda v: v.title,
+        sees=PROJECT_READERS,
+        edits=frozenset({"provider_a"}),
+    ),
+    RecordType(
+        name="progress_report",
+        model="projects.ProgressReport",
+        make=projects.report,
+        page=lambda r: reverse("projects:report_detail", args=[r.pk]),
+        edit=lambda r: reverse("projects:report_edit", args=[r.pk]),
+        export=lambda r: reverse("projects:report_list"),
+        api=lambda r: f"/api/v1/projects/reports/{r.pk}",
+        label=lambda r: r.project.agreement.number,
+        sees=PROJECT_READERS,
+        edits=frozenset({"provider_a"}),
+    ),
+    RecordType(
+        name="extension",
+        model="projects.Extension",
+        make=projects.extension,
+        page=lambda e: reverse("projects:extension_detail", args=[e.pk]),
+        edit=None,
+        export=None,
+        api=lambda e: f"/api/v1/projects/extensions/{e.pk}",
+        label=lambda e: e.reason,
+        sees=PROJECT_READERS,
+        edits=frozenset(),
+    ),
+    RecordType(
+        name="completion_report",
+        model="projects.CompletionReport",
+        make=projects.completion,
+        page=lambda c: reverse("projects:completion_detail", args=[c.pk]),
+        edit=lambda c: reverse("projects:completion_edit", args=[c.project_id]),
+        export=None,
+        api=lambda c: f"/api/v1/projects/completion-reports/{c.pk}",
+        label=lambda c: c.goals,
+        sees=PROJECT_READERS,
+        edits=frozenset({"provider_a"}),
+    ),
+    RecordType(
+        name="acceptance",
+        model="projects.Acceptance",
+        make=projects.acceptance,
+        page=lambda a: reverse("projects:acceptance_detail", args=[a.pk]),
+        edit=None,
+        export=None,
+        api=lambda a: f"/api/v1/projects/acceptances/{a.pk}",
+        label=lambda a: a.project.name,
+        sees=PROJECT_READERS,
+        edits=frozenset(),
+    ),
+    RecordType(
+        name="payment",
+        model="projects.Payment",
+        make=projects.payment,
+        page=lambda p: reverse("projects:payment_detail", args=[p.pk]),
+        edit=None,
+        export=lambda p: reverse("projects:payment_list"),
+        api=lambda p: f"/api/v1/projects/payments/{p.pk}",
+        label=lambda p: p.project.agreement.number,
+        sees=PROJECT_READERS,
+        edits=frozenset(),
+    ),
+    RecordType(
+        name="deduction",
+        model="projects.Deduction",
+        make=projects.deduction,
+        page=lambda d: reverse("projects:deduction_detail", args=[d.pk]),
+        edit=None,
+        export=lambda d: reverse("projects:deduction_list"),
+        api=lambda d: f"/api/v1/projects/deductions/{d.pk}",
+        label=lambda d: d.reason,
+        sees=PROJECT_READERS,
         edits=frozenset(),
     ),
 ]

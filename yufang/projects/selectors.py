@@ -1,0 +1,135 @@
+"""Reads for the project pages, the API and the 待办 lists. Everything goes through `scoped`."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+
+from yufang.core.scoping import scoped
+
+from .models import (
+    WORKING_STATUSES,
+    Acceptance,
+    Deduction,
+    DeductionStatus,
+    Extension,
+    ExtensionStatus,
+    Payment,
+    PaymentStatus,
+    PlanVersion,
+    PlanVersionState,
+    ProgressReport,
+    Project,
+    ProjectStatus,
+    ReportStatus,
+)
+
+
+def project_list(*, user, q: str = "", status: str = "", year: int | None = None) -> QuerySet[Project]:
+    qs = scoped(user, Project).select_related("agreement", "provider", "plan").distinct()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(provider__name__icontains=q) | Q(agreement__number__icontains=q))
+    if status:
+        qs = qs.filter(status=status)
+    if year:
+        qs = qs.filter(plan__year=year)
+    return qs
+
+
+def report_list(
+    *, user, q: str = "", status: str = "", overdue: str = "", on_date: datetime.date | None = None
+) -> QuerySet[ProgressReport]:
+    qs = (
+        scoped(user, ProgressReport)
+        .select_related("project__agreement", "project__provider")
+        .order_by("due_date", "project__name", "sequence")
+        .distinct()
+    )
+    if q:
+        qs = qs.filter(Q(project__name__icontains=q) | Q(project__provider__name__icontains=q))
+    if status:
+        qs = qs.filter(status=status)
+    if overdue and on_date is not None:
+        qs = qs.filter(
+            status__in=[ReportStatus.DUE, ReportStatus.RETURNED],
+            due_date__lt=on_date,
+            project__status__in=WORKING_STATUSES,
+        )
+    return qs
+
+
+def reports_due(*, user, on_date: datetime.date) -> QuerySet[ProgressReport]:
+    """Reports to write whose period has begun, for projects still under way."""
+    return report_list(user=user).filter(
+        status__in=[ReportStatus.DUE, ReportStatus.RETURNED],
+        period_start__lte=on_date,
+        project__status__in=WORKING_STATUSES,
+    )
+
+
+def payment_list(*, user, q: str = "", status: str = "", kind: str = "") -> QuerySet[Payment]:
+    qs = scoped(user, Payment).select_related("project__agreement", "project__provider").distinct()
+    if q:
+        qs = qs.filter(Q(project__name__icontains=q) | Q(project__provider__name__icontains=q))
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-created_at", "-pk")
+
+
+def deduction_list(*, user, q: str = "", status: str = "", source: str = "") -> QuerySet[Deduction]:
+    qs = scoped(user, Deduction).select_related("project__agreement", "project__provider").distinct()
+    if q:
+        qs = qs.filter(Q(project__name__icontains=q) | Q(project__provider__name__icontains=q))
+    if status:
+        qs = qs.filter(status=status)
+    if source:
+        qs = qs.filter(source=source)
+    return qs
+
+
+def plans_to_review(*, user) -> QuerySet[PlanVersion]:
+    return scoped(user, PlanVersion).filter(state=PlanVersionState.SUBMITTED).select_related("project")
+
+
+def extensions_pending(*, user) -> QuerySet[Extension]:
+    return scoped(user, Extension).filter(status=ExtensionStatus.PENDING).select_related("project")
+
+
+def objections_pending(*, user) -> QuerySet[Deduction]:
+    return scoped(user, Deduction).filter(status=DeductionStatus.OBJECTED)
+
+
+def acceptances_to_convene(*, user) -> QuerySet[Project]:
+    return project_list(user=user, status=ProjectStatus.AWAITING_ACCEPTANCE).filter(acceptance__isnull=True)
+
+
+def acceptances_to_score(*, user) -> QuerySet[Acceptance]:
+    return (
+        scoped(user, Acceptance)
+        .filter(members=user, result="", project__status=ProjectStatus.AWAITING_ACCEPTANCE)
+        .exclude(sheets__member=user)
+        .select_related("project")
+    )
+
+
+def acceptances_to_decide(*, user) -> list[Acceptance]:
+    qs = (
+        scoped(user, Acceptance)
+        .filter(result="", project__status=ProjectStatus.AWAITING_ACCEPTANCE)
+        .select_related("project")
+        .prefetch_related("members", "sheets")
+    )
+    return [a for a in qs if {m.pk for m in a.members.all()} <= {s.member_id for s in a.sheets.all()}]
+
+
+def payments_in(*, user, status: str) -> QuerySet[Payment]:
+    return payment_list(user=user, status=status)
+
+
+def projects_to_settle(*, user) -> QuerySet[Project]:
+    return project_list(user=user, status=ProjectStatus.ACCEPTED)
+
+
+def payable_statuses() -> tuple[str, ...]:
+    return (PaymentStatus.REQUESTED, PaymentStatus.REVIEWED, PaymentStatus.APPROVED)
