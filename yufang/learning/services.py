@@ -549,7 +549,7 @@ def exam_submit(*, user, attempt: ExamAttempt, answers: dict[str, Any], now=None
         extra={"late": late},
     )
     if attempt.passed:
-        transaction.on_commit(lambda: enrolment_evaluate(enrolment_id=attempt.enrolment_id))
+        enrolment_evaluate(enrolment_id=attempt.enrolment_id)
     return attempt
 
 
