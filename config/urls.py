@@ -20,6 +20,7 @@ urlpatterns = [
     path("plans/", include("yufang.plans.urls")),
     path("targets/", include("yufang.targets.urls")),
     path("providers/", include("yufang.providers.urls")),
+    path("learning/", include("yufang.learning.urls")),
     path("", include("yufang.core.urls")),
 ]
 

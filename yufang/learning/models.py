@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from yufang.accounts.models import Organisation
@@ -142,10 +143,13 @@ class CurriculumEntry(BaseModel):
         verbose_name_plural = "课程设置"
         ordering = ["plan", "kind", "course__code"]
         constraints = [
+            # Blank (any) audiences compare equal: coalesced, since SQLite lacks NULLS NOT DISTINCT.
             models.UniqueConstraint(
-                fields=["plan", "industry", "position", "course"],
+                models.F("plan"),
+                Coalesce("industry", 0),
+                Coalesce("position", 0),
+                models.F("course"),
                 name="curriculum_unique_audience_course",
-                nulls_distinct=False,
             )
         ]
 
