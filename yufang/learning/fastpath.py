@@ -41,7 +41,9 @@ def handle_beat(environ, start_response) -> list[bytes]:
         payload = BeatIn.model_validate_json(environ["wsgi.input"].read(length))
     except SchemaError as e:
         fields = "、".join(str(err["loc"][-1]) for err in e.errors() if err.get("loc"))
-        return _reply(start_response, "422 Unprocessable Entity", {"detail": f"心跳内容不合格：{fields or '格式错误'}。"})
+        return _reply(
+            start_response, "422 Unprocessable Entity", {"detail": f"心跳内容不合格：{fields or '格式错误'}。"}
+        )
     try:
         result = beat(token=token, **payload.model_dump())
     except BeatRefused:

@@ -33,9 +33,7 @@ class UploadForm(StyledFormMixin, forms.Form):
 class RegisterForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label="姓名", max_length=50)
     id_number = forms.CharField(label="身份证号", max_length=18)
-    phone = forms.RegexField(
-        label="手机号", regex=r"^1[3-9]\d{9}$", error_messages={"invalid": "请填写 11 位手机号。"}
-    )
+    phone = forms.RegexField(label="手机号", regex=r"^1[3-9]\d{9}$", error_messages={"invalid": "请填写 11 位手机号。"})
     credit_code = forms.CharField(label="单位统一社会信用代码", max_length=18, help_text="请向本单位核实。")
     industry = forms.ModelChoiceField(label="行业", queryset=Industry.objects.filter(is_active=True))
     position = forms.ModelChoiceField(label="岗位", queryset=Position.objects.filter(is_active=True))
@@ -70,14 +68,20 @@ class LessonForm(StyledFormMixin, forms.ModelForm):
 
 class CurriculumForm(StyledFormMixin, forms.Form):
     plan = forms.ModelChoiceField(label="年度方案", queryset=Plan.objects.all())
-    industry = forms.ModelChoiceField(label="行业", queryset=Industry.objects.all(), required=False, empty_label="所有行业")
-    position = forms.ModelChoiceField(label="岗位", queryset=Position.objects.all(), required=False, empty_label="所有岗位")
+    industry = forms.ModelChoiceField(
+        label="行业", queryset=Industry.objects.all(), required=False, empty_label="所有行业"
+    )
+    position = forms.ModelChoiceField(
+        label="岗位", queryset=Position.objects.all(), required=False, empty_label="所有岗位"
+    )
     kind = forms.ChoiceField(label="类别", choices=CourseKind.choices)
 
 
 class ExamForm(StyledFormMixin, forms.Form):
     draw = forms.CharField(
-        label="抽题规则", help_text="每行一个“题目分类=题数”，如：危化品安全=5", widget=forms.Textarea(attrs={"rows": 3})
+        label="抽题规则",
+        help_text="每行一个“题目分类=题数”，如：危化品安全=5",
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     time_limit_minutes = forms.IntegerField(label="限时（分钟）", min_value=1, initial=20)
     max_attempts = forms.IntegerField(label="可考次数", min_value=1, initial=3)

@@ -232,7 +232,7 @@ def beat(
     if just_completed:
         from .services import enrolment_evaluate
 
-        enrolment_evaluate(enrolment_id=enrolment_id)
+        enrolment_evaluate(enrolment_id=enrolment_id, today=timezone.localdate(at))
     return BeatResult(
         verdict=decision.verdict,
         credited_ms=credited,

@@ -8,7 +8,6 @@ import segno
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
@@ -68,7 +67,7 @@ def certificate_pdf(certificate, verify_url: str) -> bytes:
                         + escape(f"扫描二维码或访问 {verify_url} 核验本证书。"),
                         small,
                     ),
-                    Image(ImageReader(png), width=32 * mm, height=32 * mm),
+                    Image(png, width=32 * mm, height=32 * mm),
                 ]
             ],
             colWidths=[170 * mm, 40 * mm],

@@ -8,8 +8,9 @@ from .models import Certificate, Course, Enrolment, LearningSession, Question, S
 def _enrolment_rules(prefix: str = "") -> dict:
     return {
         "region": lambda s: Q(**{f"{prefix}enterprise__region_id": s.region_id}),
-        "organisation": lambda s: Q(**{f"{prefix}enterprise_id": s.organisation_id})
-        | Q(**{f"{prefix}provider_id": s.organisation_id}),
+        "organisation": lambda s: (
+            Q(**{f"{prefix}enterprise_id": s.organisation_id}) | Q(**{f"{prefix}provider_id": s.organisation_id})
+        ),
         "self": lambda s: Q(**{f"{prefix}person__user_id": s.user_id}),
     }
 

@@ -115,7 +115,9 @@ class Progress:
     @property
     def met(self) -> bool:
         return (
-            bool(self.courses) and self.required_done == len(self.required) and self.elective_hours >= self.elective_needed
+            bool(self.courses)
+            and self.required_done == len(self.required)
+            and self.elective_hours >= self.elective_needed
         )
 
     @property

@@ -169,7 +169,11 @@ def _trainee_account(*, actor, person: Person, enterprise: Organisation, passwor
     if person.user_id != user.pk:
         raise ValidationError("该人员已有平台账号。")
     audit.record(
-        actor=actor, action=AuditAction.UPDATE, instance=person, event="account_bound", changes={"user": [None, user.pk]}
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=person,
+        event="account_bound",
+        changes={"user": [None, user.pk]},
     )
     return user, (password if temporary else "")
 
@@ -258,7 +262,9 @@ def self_register(
         kind=OrganisationKind.ENTERPRISE, credit_code=credit_code.strip().upper(), is_active=True
     ).first()
     if enterprise is None:
-        raise ValidationError({"credit_code": "未找到该统一社会信用代码对应的企业：请向本单位核实，或联系经办机构登记企业。"})
+        raise ValidationError(
+            {"credit_code": "未找到该统一社会信用代码对应的企业：请向本单位核实，或联系经办机构登记企业。"}
+        )
     plan = current_plan_for(enterprise)
     if plan is None:
         raise ValidationError("本年度线上培训尚未开始报名。")
@@ -268,7 +274,9 @@ def self_register(
         raise ValidationError({"id_number": e.messages}) from None
     existing = Person.objects.filter(id_hash=idnumbers.id_hash(info.number)).first()
     if existing is not None and existing.user_id:
-        raise ValidationError({"id_number": "该身份证号已注册过账号（每人只能有一个账号）：请直接登录，或请企业联系人重置密码。"})
+        raise ValidationError(
+            {"id_number": "该身份证号已注册过账号（每人只能有一个账号）：请直接登录，或请企业联系人重置密码。"}
+        )
     if existing is not None and existing.name != name.strip():
         raise ValidationError({"name": "姓名与该身份证号登记的姓名不一致。"})
     person, _ = person_upsert(
@@ -341,9 +349,7 @@ def session_start(
     enrolment.last_position_ms = progress.furthest_ms
     if enrolment.check_due_ms <= enrolment.credited_ms:
         enrolment.check_due_ms = enrolment.credited_ms + _check_gap_ms(rule)
-    enrolment.save(
-        update_fields=["active_session", "last_beat_ms", "last_position_ms", "check_due_ms", "updated_at"]
-    )
+    enrolment.save(update_fields=["active_session", "last_beat_ms", "last_position_ms", "check_due_ms", "updated_at"])
     return session, f"{session.pk}.{nonce}"
 
 
@@ -549,7 +555,7 @@ def exam_submit(*, user, attempt: ExamAttempt, answers: dict[str, Any], now=None
         extra={"late": late},
     )
     if attempt.passed:
-        enrolment_evaluate(enrolment_id=attempt.enrolment_id)
+        enrolment_evaluate(enrolment_id=attempt.enrolment_id, today=timezone.localdate(moment))
     return attempt
 
 

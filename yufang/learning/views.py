@@ -22,7 +22,7 @@ from yufang.plans.models import Plan
 
 from . import services
 from .forms import CourseForm, CurriculumForm, ExamForm, LearnerFilterForm, LessonForm, RegisterForm, UploadForm
-from .models import Certificate, Course, Enrolment, ExamAttempt, Lesson, LessonKind, Question, StudyInterval
+from .models import Certificate, Course, Enrolment, Lesson, LessonKind, Question, StudyInterval
 from .pdf import certificate_pdf
 from .permissions import (
     can_edit_course,
@@ -156,9 +156,7 @@ def exam(request: HttpRequest, course_id: int) -> HttpResponse:
         if attempt.passed:
             messages.success(request, f"考试通过：{attempt.score} 分。")
         else:
-            messages.warning(
-                request, f"本次得分 {attempt.score} 分，未达到及格分 {attempt.exam.pass_mark} 分。"
-            )
+            messages.warning(request, f"本次得分 {attempt.score} 分，未达到及格分 {attempt.exam.pass_mark} 分。")
         return redirect("learning:home")
     return render(
         request,
@@ -176,9 +174,7 @@ def exam(request: HttpRequest, course_id: int) -> HttpResponse:
 def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = get_scoped_or_404(request.user, Certificate, pk=pk)
     url = request.build_absolute_uri(reverse("learning:verify_code", args=[certificate.code]))
-    return attachment(
-        certificate_pdf(certificate, url), f"培训合格证书_{certificate.code}.pdf", "application/pdf"
-    )
+    return attachment(certificate_pdf(certificate, url), f"培训合格证书_{certificate.code}.pdf", "application/pdf")
 
 
 def verify(request: HttpRequest, code: str = "") -> HttpResponse:
@@ -294,7 +290,10 @@ def questions_upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = job_start(
-            kind="learning.questions_check", title="校验试题导入文件", actor=request.user, file=form.cleaned_data["file"]
+            kind="learning.questions_check",
+            title="校验试题导入文件",
+            actor=request.user,
+            file=form.cleaned_data["file"],
         )
         return redirect("core:job", pk=job.pk)
     return render(request, "learning/upload.html", {"form": form, "kind": "questions"})

@@ -120,7 +120,9 @@ def test_attention_check_stops_credit_until_answered(setup, user):
 def test_daily_cap(setup, user):
     setup.plan.study_rule.daily_cap_hours = "0.1"  # 4.5 minutes at 45 minutes an hour
     setup.plan.study_rule.save()
-    Enrolment.objects.filter(pk=setup.enrolment.pk).update(day_credited_ms=270_000 - 5_000, day=time.strftime("%Y-%m-%d"))
+    Enrolment.objects.filter(pk=setup.enrolment.pk).update(
+        day_credited_ms=270_000 - 5_000, day=time.strftime("%Y-%m-%d")
+    )
     t = time.time()
     _, token = start(user, lesson_of(setup.required), t)
     Enrolment.objects.filter(pk=setup.enrolment.pk).update(
@@ -173,10 +175,10 @@ def test_lesson_outside_the_curriculum_is_refused(setup, world, user):
 
 
 def test_self_registration_one_account_per_person(setup, world):
-    from yufang.targets.tests.factories import id_number
     import datetime
 
     from yufang.reference.models import Position
+    from yufang.targets.tests.factories import id_number
 
     number = id_number("370303", datetime.date(1990, 5, 6), 321)
     data = {
@@ -193,7 +195,9 @@ def test_self_registration_one_account_per_person(setup, world):
     with pytest.raises(ValidationError, match="已注册"):
         services.self_register(**data)
     with pytest.raises(ValidationError, match="统一社会信用代码"):
-        services.self_register(**{**data, "id_number": id_number("370303", datetime.date(1991, 5, 6), 1), "credit_code": "X"})
+        services.self_register(
+            **{**data, "id_number": id_number("370303", datetime.date(1991, 5, 6), 1), "credit_code": "X"}
+        )
 
 
 def test_question_ids_drawn_from_the_bank(setup, user):
