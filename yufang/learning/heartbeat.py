@@ -12,8 +12,10 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 
+import psycopg
 from django.db import connection, transaction
 from django.utils import timezone
+from psycopg import pq as psycopg_pq
 
 from yufang.accounts.models import User
 from yufang.plans.models import Plan
@@ -131,109 +133,176 @@ def beat(
     (epoch seconds, the server's clock) only for tests and the demo."""
     session_id, nonce = parse_token(token)
     now_s = time.time() if now is None else now
-    now_ms = int(now_s * 1000)
-    at = datetime.datetime.fromtimestamp(now_s, tz=datetime.UTC)
-    today = timezone.localdate(at).isoformat()
-    sql = _sql()
-    ops = connection.ops
-    with transaction.atomic():
-        with connection.cursor() as cur:
-            cur.execute(sql["select"], [session_id])
-            row = cur.fetchone()
-            if row is None or not hmac.compare_digest(row[0], nonce):
-                raise BeatRefused
-            (
-                _,
-                enrolment_id,
-                lesson_id,
-                open_,
-                user_active,
-                active_session_id,
-                last_beat_ms,
-                last_position_ms,
-                check_due_ms,
-                check_pending,
-                day,
-                day_credited_ms,
-                enrolment_credited_ms,
-                duration_seconds,
-                progress_id,
-                lesson_credited_ms,
-                furthest_ms,
-                lesson_done,
-                beat_cap_seconds,
-                daily_cap_hours,
-                class_hour_minutes,
-            ) = row
-            if not user_active:
-                raise BeatRefused
-            if day is None or str(day)[:10] != today:
-                day_credited_ms = 0
-            daily_cap_ms = int(Decimal(str(daily_cap_hours)) * class_hour_minutes * 60_000)
-            state = State(
-                active=bool(open_) and active_session_id == session_id,
-                last_beat_ms=last_beat_ms,
-                last_position_ms=last_position_ms,
-                furthest_ms=furthest_ms,
-                lesson_credited_ms=lesson_credited_ms,
-                lesson_done=bool(lesson_done),
-                duration_ms=duration_seconds * 1000,
-                check_pending=bool(check_pending),
-                cap_ms=beat_cap_seconds * 1000,
-                day_left_ms=max(0, daily_cap_ms - day_credited_ms),
-            )
-            decision = judge(state, Beat(now_ms, int(position * 1000), rate, visible, playing))
-            required_ms = Lesson.required_ms_for(duration_seconds)
-            credited = decision.credited_ms
-            just_completed = not lesson_done and lesson_credited_ms + credited >= required_ms
-            check = check_pending or None
-            if decision.accept:
-                total = enrolment_credited_ms + credited
-                if check is None and credited and total >= check_due_ms:
-                    check = _new_check_nonce()
-                cur.execute(
-                    sql["enrolment"],
-                    [
-                        now_ms,
-                        decision.position_ms,
-                        credited,
-                        ops.adapt_datefield_value(timezone.localdate(at)),
-                        day_credited_ms + credited,
-                        check or "",
-                        enrolment_id,
-                    ],
-                )
-                if credited or decision.furthest_ms != furthest_ms:
-                    cur.execute(
-                        sql["progress"],
-                        [
-                            credited,
-                            decision.furthest_ms,
-                            ops.adapt_datetimefield_value(at) if just_completed else None,
-                            progress_id,
-                        ],
-                    )
-            cur.execute(
-                sql["evidence"],
-                [
-                    session_id,
-                    enrolment_id,
-                    lesson_id,
-                    ops.adapt_datetimefield_value(at),
-                    max(0, min(seq, 2**31 - 1)),
-                    decision.wall_ms,
-                    last_position_ms,
-                    int(position * 1000),
-                    float(rate),
-                    credited,
-                    decision.verdict,
-                ],
-            )
-    if just_completed:
+    beat_in = _BeatIn(session_id, nonce, seq, position, rate, visible, playing, now_s)
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        result = _run_pipelined(beat_in)
+    else:
+        result = _run(beat_in)
+    if result.just_completed:
         from .services import enrolment_evaluate
 
-        enrolment_evaluate(enrolment_id=enrolment_id, today=timezone.localdate(at))
-    return BeatResult(
+        at = datetime.datetime.fromtimestamp(now_s, tz=datetime.UTC)
+        enrolment_evaluate(enrolment_id=result.enrolment_id, today=timezone.localdate(at))
+    return result
+
+
+@dataclass(frozen=True)
+class _BeatIn:
+    session_id: int
+    nonce: str
+    seq: int
+    position: float
+    rate: float
+    visible: bool
+    playing: bool
+    now_s: float
+
+
+def _run(b: "_BeatIn") -> BeatResult:
+    """Through Django's transaction handling (SQLite, or inside a caller's transaction)."""
+    sql = _sql()
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(sql["select"], [b.session_id])
+        writes, result = _decide(cur.fetchone(), b)
+        for statement, params in writes:
+            cur.execute(sql[statement], params)
+    return result
+
+
+def _run_pipelined(b: "_BeatIn") -> BeatResult:
+    """PostgreSQL: the whole transaction in two round trips. BEGIN and the locking read go
+    together; the writes and COMMIT are queued and sent at once (psycopg's pipeline mode).
+    Statements are server-side prepared on the (persistent) connection: planning the locking
+    join costs more than running it."""
+    sql = _sql()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django turns server-side preparing off; its own cursors bind on the client and never
+        # prepare, so allowing it here touches only this path's statements.
+        raw.prepare_threshold = 5
+    try:
+        with raw.pipeline(), psycopg.Cursor(raw) as cur:
+            cur.execute("BEGIN")
+            cur.execute(sql["select"], [b.session_id], prepare=True)
+            row = cur.fetchone()
+            try:
+                writes, result = _decide(row, b)
+            except BeatRefused:
+                cur.execute("ROLLBACK")
+                raise
+            for statement, params in writes:
+                cur.execute(sql[statement], params, prepare=True)
+            cur.execute("COMMIT")
+    except BaseException:
+        if raw.info.transaction_status != psycopg_pq.TransactionStatus.IDLE:
+            raw.rollback()
+        raise
+    return result
+
+
+def _decide(row, b: "_BeatIn") -> tuple[list[tuple[str, list]], BeatResult]:
+    """The statements a beat writes, and what it answers."""
+    if row is None or not hmac.compare_digest(row[0], b.nonce):
+        raise BeatRefused
+    (
+        _,
+        enrolment_id,
+        lesson_id,
+        open_,
+        user_active,
+        active_session_id,
+        last_beat_ms,
+        last_position_ms,
+        check_due_ms,
+        check_pending,
+        day,
+        day_credited_ms,
+        enrolment_credited_ms,
+        duration_seconds,
+        progress_id,
+        lesson_credited_ms,
+        furthest_ms,
+        lesson_done,
+        beat_cap_seconds,
+        daily_cap_hours,
+        class_hour_minutes,
+    ) = row
+    if not user_active:
+        raise BeatRefused
+    ops = connection.ops
+    now_ms = int(b.now_s * 1000)
+    at = datetime.datetime.fromtimestamp(b.now_s, tz=datetime.UTC)
+    today = timezone.localdate(at)
+    if day is None or str(day)[:10] != today.isoformat():
+        day_credited_ms = 0
+    daily_cap_ms = int(Decimal(str(daily_cap_hours)) * class_hour_minutes * 60_000)
+    state = State(
+        active=bool(open_) and active_session_id == b.session_id,
+        last_beat_ms=last_beat_ms,
+        last_position_ms=last_position_ms,
+        furthest_ms=furthest_ms,
+        lesson_credited_ms=lesson_credited_ms,
+        lesson_done=bool(lesson_done),
+        duration_ms=duration_seconds * 1000,
+        check_pending=bool(check_pending),
+        cap_ms=beat_cap_seconds * 1000,
+        day_left_ms=max(0, daily_cap_ms - day_credited_ms),
+    )
+    decision = judge(state, Beat(now_ms, int(b.position * 1000), b.rate, b.visible, b.playing))
+    required_ms = Lesson.required_ms_for(duration_seconds)
+    credited = decision.credited_ms
+    just_completed = not lesson_done and lesson_credited_ms + credited >= required_ms
+    check = check_pending or None
+    writes: list[tuple[str, list]] = []
+    if decision.accept:
+        if check is None and credited and enrolment_credited_ms + credited >= check_due_ms:
+            check = _new_check_nonce()
+        writes.append(
+            (
+                "enrolment",
+                [
+                    now_ms,
+                    decision.position_ms,
+                    credited,
+                    ops.adapt_datefield_value(today),
+                    day_credited_ms + credited,
+                    check or "",
+                    enrolment_id,
+                ],
+            )
+        )
+        if credited or decision.furthest_ms != furthest_ms:
+            writes.append(
+                (
+                    "progress",
+                    [
+                        credited,
+                        decision.furthest_ms,
+                        ops.adapt_datetimefield_value(at) if just_completed else None,
+                        progress_id,
+                    ],
+                )
+            )
+    writes.append(
+        (
+            "evidence",
+            [
+                b.session_id,
+                enrolment_id,
+                lesson_id,
+                ops.adapt_datetimefield_value(at),
+                max(0, min(b.seq, 2**31 - 1)),
+                decision.wall_ms,
+                last_position_ms,
+                int(b.position * 1000),
+                float(b.rate),
+                credited,
+                decision.verdict,
+            ],
+        )
+    )
+    result = BeatResult(
         verdict=decision.verdict,
         credited_ms=credited,
         lesson_credited_ms=lesson_credited_ms + credited,
@@ -247,3 +316,4 @@ def beat(
         day_left_ms=max(0, state.day_left_ms - credited),
         enrolment_id=enrolment_id,
     )
+    return writes, result
