@@ -225,7 +225,8 @@ LEARNER_COLUMNS = [
 
 @login_required
 def learners(request: HttpRequest) -> HttpResponse:
-    _require(can_view_learners(request.user))
+    if not is_learner(request.user):  # a trainee sees their own row (scoping)
+        _require(can_view_learners(request.user))
     form = LearnerFilterForm(request.GET)
     return list_response(
         request,
