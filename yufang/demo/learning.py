@@ -275,7 +275,7 @@ def load(users: dict[str, User], plan: Plan) -> None:
     day = datetime.datetime(2023, 9, 5, 8, 30, tzinfo=TZ)
     # 0–1 not started; 2–3 studying; 4 failed the exam once; 5–8 completed; 9 completed at night;
     # 10–11 share one phone with 9.
-    for i, (person, user) in enumerate(stage_people):
+    for i, (_person, user) in enumerate(stage_people):
         start = day + datetime.timedelta(days=i)
         device = f"phone-{i}" if i < 9 else "shared-phone"
         if i < 2:

@@ -183,7 +183,7 @@ def progress_of(enrolment: Enrolment) -> Progress:
 
 
 def enrolment_list(
-    *, user, plan=None, enterprise=None, status: str = "", name: str = "", region=None
+    *, user, plan=None, enterprise=None, status: str = "", name: str = "", region=None, counts: bool = True
 ) -> QuerySet[Enrolment]:
     qs = scoped(user, Enrolment).select_related(
         "person", "person__position", "person__industry", "enterprise", "enterprise__region", "plan", "provider"
@@ -202,7 +202,11 @@ def enrolment_list(
         qs = qs.filter(completed_on__isnull=True, credited_ms__gt=0)
     elif status == "not_started":
         qs = qs.filter(credited_ms=0)
-    return qs.annotate(lessons_done=Count("lesson_progress", filter=Q(lesson_progress__completed_at__isnull=False)))
+    if not counts:
+        return qs
+    return qs.annotate(
+        lessons_done=Count("lesson_progress", filter=Q(lesson_progress__completed_at__isnull=False))
+    ).order_by("-created_at", "-pk")
 
 
 def certificate_list(*, user) -> QuerySet[Certificate]:
@@ -225,7 +229,7 @@ def suspicious_patterns(
 ) -> list[Pattern]:
     """Leads for a provider or the agency to look into, not verdicts: many hours credited at
     night (00:00–06:00) by one person in one night, and one device used by several accounts."""
-    visible = enrolment_list(user=user, plan=plan)
+    visible = enrolment_list(user=user, plan=plan, counts=False)
     ids = list(visible.values_list("pk", flat=True))
     if not ids:
         return []
@@ -289,7 +293,7 @@ class Figure:
 
 def platform_figures(*, user, plan) -> dict[str, list[Figure]]:
     """Enrolled, completed and credited class hours by industry, position and district."""
-    qs = enrolment_list(user=user, plan=plan)
+    qs = enrolment_list(user=user, plan=plan, counts=False)
     ms_per_hour = plan.class_hour_minutes * 60_000
     result: dict[str, list[Figure]] = {}
     for key, label in (

@@ -192,3 +192,14 @@ def test_learner_home_and_staff_pages_render(setup, world, client):
     assert client.get(reverse("learning:course", args=[setup.required.pk])).status_code == 200
     client.force_login(world.users["enterprise_a"])
     assert client.get(reverse("learning:patterns")).status_code == 403
+
+
+def test_statistics_count_hours_once_per_enrolment(setup, world):
+    from yufang.learning.models import LessonProgress
+    from yufang.learning.selectors import platform_figures
+
+    LessonProgress.objects.create(enrolment=setup.enrolment, lesson=setup.required.lessons.get())
+    LessonProgress.objects.create(enrolment=setup.enrolment, lesson=setup.elective.lessons.get())
+    Enrolment.objects.filter(pk=setup.enrolment.pk).update(credited_ms=setup.plan.class_hour_minutes * 60_000)
+    figures = platform_figures(user=world.users["agency"], plan=setup.plan)
+    assert [(f.name, f.enrolled, f.hours) for f in figures["industry"]] == [("危险化学品", 1, 1)]
