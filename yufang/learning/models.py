@@ -331,10 +331,12 @@ class StudyInterval(models.Model):
     """Evidence, one row per heartbeat: what the browser claimed, what the server credited
     and why. Append-only (database triggers), kept at least EVIDENCE_RETENTION_YEARS."""
 
+    # Indexes kept to what reads need (an enrolment's evidence by time; a session's): every
+    # heartbeat writes a row, and each index is one more write on the hot path.
     session = models.ForeignKey(LearningSession, on_delete=models.PROTECT, related_name="intervals")
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="intervals")
-    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField("服务器时间", db_index=True)
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="intervals", db_index=False)
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="+", db_index=False)
+    at = models.DateTimeField("服务器时间")
     seq = models.PositiveIntegerField("心跳序号", default=0)
     wall_ms = models.BigIntegerField("距上次心跳（毫秒）")
     from_ms = models.BigIntegerField("起始位置（毫秒）")
