@@ -3,6 +3,7 @@
 from yufang.accounts.api import TokenAuth
 from yufang.accounts.api import router as accounts_router
 from yufang.core.api import SessionAuth, build_api
+from yufang.learning.api import router as learning_router
 from yufang.plans.api import router as plans_router
 from yufang.projects.api import router as projects_router
 from yufang.providers.api import router as providers_router
@@ -16,3 +17,4 @@ api.add_router("/", plans_router)
 api.add_router("/", targets_router)
 api.add_router("/providers", providers_router)
 api.add_router("/projects", projects_router)
+api.add_router("/", learning_router)

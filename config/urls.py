@@ -21,6 +21,7 @@ urlpatterns = [
     path("targets/", include("yufang.targets.urls")),
     path("providers/", include("yufang.providers.urls")),
     path("projects/", include("yufang.projects.urls")),
+    path("learning/", include("yufang.learning.urls")),
     path("", include("yufang.core.urls")),
 ]
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from yufang.learning.tests import matrix as learning
 from yufang.projects.tests import matrix as projects
 from yufang.providers.tests import matrix as providers
 
@@ -44,6 +45,10 @@ EXEMPT = {
     "plans.BudgetEntry",  # the ledger, on the plan page for officials
     "targets.TrainingProgramme",  # programme-wide reference for officials and districts
     "targets.BaselineEntry",
+    "learning.Course",  # the catalogue: every signed-in user reads it; editing is a permission
+    "learning.Question",  # the question bank, read by the catalogue's maintainers
+    "learning.LearningSession",  # on the enrolment's page, scoped like the enrolment
+    "learning.StudyInterval",  # the evidence, on the enrolment's page, scoped like the enrolment
 }
 
 PROGRAMME_WIDE = frozenset({"owner", "agency", "partner"})
@@ -357,6 +362,35 @@ RECORD_TYPES += [
         api=lambda d: f"/api/v1/projects/deductions/{d.pk}",
         label=lambda d: d.reason,
         sees=PROJECT_READERS,
+        edits=frozenset(),
+    ),
+]
+
+# --- online training (issue 7) ---
+ENROLMENT_SEES = PROGRAMME_WIDE | {"district_a", "provider_a", "enterprise_a", "trainee_a"}
+RECORD_TYPES += [
+    RecordType(
+        name="enrolment",
+        model="learning.Enrolment",
+        make=learning.enrolment,
+        page=lambda e: reverse("learning:enrolment", args=[e.pk]),
+        edit=None,
+        export=lambda e: reverse("learning:learners"),
+        api=lambda e: f"/api/v1/learning/enrolments/{e.pk}",
+        label=lambda e: e.person.name,
+        sees=ENROLMENT_SEES,
+        edits=frozenset(),
+    ),
+    RecordType(
+        name="certificate",
+        model="learning.Certificate",
+        make=learning.certificate,
+        page=lambda c: reverse("learning:certificate_pdf", args=[c.pk]),
+        edit=None,
+        export=None,
+        api=None,
+        label=lambda c: c.code,
+        sees=ENROLMENT_SEES,
         edits=frozenset(),
     ),
 ]

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "yufang.targets",
     "yufang.providers",
     "yufang.projects",
+    "yufang.learning",
     "yufang.demo",
 ]
 

@@ -1,0 +1,58 @@
+"""Who may do what on the online platform. Each check returns (allowed, reason)."""
+
+from yufang.accounts.models import Role
+
+
+def is_learner(user) -> bool:
+    return user.is_authenticated and user.has_role(Role.TRAINEE)
+
+
+def can_manage_catalogue(user) -> tuple[bool, str]:
+    if user.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.PROVIDER_STAFF):
+        return True, ""
+    return False, "课程与题库由经办机构和服务机构维护。"
+
+
+def can_edit_course(user, course) -> tuple[bool, str]:
+    if user.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF):
+        return True, ""
+    if user.has_role(Role.PROVIDER_STAFF) and course.provider_id == user.organisation_id:
+        return True, ""
+    return False, "只能维护本机构提供的课程。"
+
+
+def can_set_curriculum(user) -> tuple[bool, str]:
+    if user.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF):
+        return True, ""
+    return False, "年度课程设置由市人社局或经办机构确定。"
+
+
+def can_view_learners(user) -> tuple[bool, str]:
+    if user.has_role(
+        Role.PROGRAMME_OWNER,
+        Role.AGENCY_STAFF,
+        Role.PARTNER,
+        Role.DISTRICT_OFFICER,
+        Role.PROVIDER_STAFF,
+        Role.ENTERPRISE_CONTACT,
+    ):
+        return True, ""
+    return False, "学员名单仅对主管部门、服务机构和企业开放。"
+
+
+def can_enrol(user) -> tuple[bool, str]:
+    if user.has_role(Role.AGENCY_STAFF, Role.PROVIDER_STAFF, Role.ENTERPRISE_CONTACT):
+        return True, ""
+    return False, "学员名单由服务机构、企业或经办机构导入。"
+
+
+def can_view_patterns(user) -> tuple[bool, str]:
+    if user.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.PARTNER, Role.PROVIDER_STAFF):
+        return True, ""
+    return False, "异常学习线索仅对主管部门和服务机构开放。"
+
+
+def can_view_statistics(user) -> tuple[bool, str]:
+    if user.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.PARTNER, Role.DISTRICT_OFFICER):
+        return True, ""
+    return False, "平台统计仅对市、区县主管部门和协同部门开放。"

@@ -1,0 +1,323 @@
+"""Reads: a person's curriculum and their progress toward the year's rule; learner lists,
+suspicious patterns and platform figures. All lists go through scoping."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import ExtractHour
+
+from yufang.core.scoping import scoped
+from yufang.plans.models import Plan
+
+from .models import (
+    Certificate,
+    Course,
+    CourseKind,
+    CurriculumEntry,
+    Enrolment,
+    ExamAttempt,
+    LearningSession,
+    Lesson,
+    LessonProgress,
+    StudyInterval,
+)
+
+ZERO = Decimal("0")
+
+
+def curriculum_for(*, plan: Plan, industry_id: int | None, position_id: int | None) -> dict[int, str]:
+    """course id -> required/elective for an audience; required wins over elective."""
+    entries = CurriculumEntry.objects.filter(plan=plan).filter(
+        Q(industry__isnull=True) | Q(industry_id=industry_id), Q(position__isnull=True) | Q(position_id=position_id)
+    )
+    result: dict[int, str] = {}
+    for course_id, kind in entries.values_list("course_id", "kind"):
+        if result.get(course_id) != CourseKind.REQUIRED:
+            result[course_id] = kind
+    return result
+
+
+@dataclass
+class LessonState:
+    lesson: Lesson
+    credited_ms: int = 0
+    furthest_ms: int = 0
+    done: bool = False
+
+    @property
+    def percent(self) -> int:
+        return min(100, int(self.credited_ms * 100 / self.lesson.required_ms))
+
+
+@dataclass
+class CourseState:
+    course: Course
+    kind: str
+    lessons: list[LessonState]
+    hours: Decimal
+    has_exam: bool
+    exam_passed: bool
+    best_score: int | None
+    attempts_used: int
+    attempts_allowed: int
+
+    @property
+    def lessons_done(self) -> bool:
+        return all(ls.done for ls in self.lessons)
+
+    @property
+    def done(self) -> bool:
+        return bool(self.lessons) and self.lessons_done and (not self.has_exam or self.exam_passed)
+
+    @property
+    def earned_hours(self) -> Decimal:
+        """A course's hours count once its exam, if it has one, is passed; without an exam,
+        lesson by lesson."""
+        if self.has_exam:
+            return self.hours if self.done else ZERO
+        return sum((ls.lesson.class_hours for ls in self.lessons if ls.done), ZERO)
+
+    @property
+    def kind_label(self) -> str:
+        return str(CourseKind(self.kind).label)
+
+
+@dataclass
+class Progress:
+    enrolment: Enrolment
+    courses: list[CourseState] = field(default_factory=list)
+    elective_needed: Decimal = ZERO
+    class_hour_minutes: int = 45
+
+    @property
+    def required(self) -> list[CourseState]:
+        return [c for c in self.courses if c.kind == CourseKind.REQUIRED]
+
+    @property
+    def electives(self) -> list[CourseState]:
+        return [c for c in self.courses if c.kind == CourseKind.ELECTIVE]
+
+    @property
+    def required_done(self) -> int:
+        return sum(1 for c in self.required if c.done)
+
+    @property
+    def elective_hours(self) -> Decimal:
+        return sum((c.earned_hours for c in self.electives), ZERO)
+
+    @property
+    def total_hours(self) -> Decimal:
+        return sum((c.earned_hours for c in self.courses), ZERO)
+
+    @property
+    def met(self) -> bool:
+        return (
+            bool(self.courses)
+            and self.required_done == len(self.required)
+            and self.elective_hours >= self.elective_needed
+        )
+
+    @property
+    def rule_text(self) -> str:
+        return (
+            f"完成本人课程表中全部 {len(self.required)} 门必修课程，并另修选修课程不少于 {self.elective_needed} 学时"
+            f"（1 学时 = {self.class_hour_minutes} 分钟，学习时长由平台服务器核定；设有考试的课程须考试合格后计入学时）。"
+        )
+
+    @property
+    def percent(self) -> int:
+        needed = len(self.required) + float(self.elective_needed)
+        if not needed:
+            return 100 if self.met else 0
+        got = self.required_done + min(float(self.elective_hours), float(self.elective_needed))
+        return min(100, int(got * 100 / needed))
+
+
+def progress_of(enrolment: Enrolment) -> Progress:
+    plan = enrolment.plan
+    person = enrolment.person
+    kinds = curriculum_for(plan=plan, industry_id=person.industry_id, position_id=person.position_id)
+    courses = Course.objects.filter(pk__in=kinds).prefetch_related("lessons").select_related("exam")
+    progress_rows = {p.lesson_id: p for p in LessonProgress.objects.filter(enrolment=enrolment)}
+    attempts: dict[int, list[ExamAttempt]] = defaultdict(list)
+    for a in ExamAttempt.objects.filter(enrolment=enrolment):
+        attempts[a.exam_id].append(a)
+    result = Progress(
+        enrolment=enrolment, elective_needed=plan.online_elective_hours, class_hour_minutes=plan.class_hour_minutes
+    )
+    for course in sorted(courses, key=lambda c: (kinds[c.pk] != CourseKind.REQUIRED, c.code)):
+        lessons = []
+        for lesson in course.lessons.all():
+            row = progress_rows.get(lesson.pk)
+            lessons.append(
+                LessonState(
+                    lesson=lesson,
+                    credited_ms=row.credited_ms if row else 0,
+                    furthest_ms=row.furthest_ms if row else 0,
+                    done=bool(row and row.completed_at),
+                )
+            )
+        exam = getattr(course, "exam", None)
+        tries = attempts.get(exam.pk, []) if exam else []
+        scores = [a.score for a in tries if a.score is not None]
+        result.courses.append(
+            CourseState(
+                course=course,
+                kind=kinds[course.pk],
+                lessons=lessons,
+                hours=sum((ls.lesson.class_hours for ls in lessons), ZERO),
+                has_exam=exam is not None,
+                exam_passed=any(a.passed for a in tries),
+                best_score=max(scores) if scores else None,
+                attempts_used=len(tries),
+                attempts_allowed=exam.max_attempts if exam else 0,
+            )
+        )
+    return result
+
+
+# --- Lists for staff -------------------------------------------------------------------------
+
+
+def enrolment_list(
+    *, user, plan=None, enterprise=None, status: str = "", name: str = "", region=None, counts: bool = True
+) -> QuerySet[Enrolment]:
+    qs = scoped(user, Enrolment).select_related(
+        "person", "person__position", "person__industry", "enterprise", "enterprise__region", "plan", "provider"
+    )
+    if plan is not None:
+        qs = qs.filter(plan=plan)
+    if enterprise is not None:
+        qs = qs.filter(enterprise=enterprise)
+    if region is not None:
+        qs = qs.filter(enterprise__region=region)
+    if name:
+        qs = qs.filter(person__name__contains=name)
+    if status == "completed":
+        qs = qs.filter(completed_on__isnull=False)
+    elif status == "studying":
+        qs = qs.filter(completed_on__isnull=True, credited_ms__gt=0)
+    elif status == "not_started":
+        qs = qs.filter(credited_ms=0)
+    if not counts:
+        return qs
+    return qs.annotate(
+        lessons_done=Count("lesson_progress", filter=Q(lesson_progress__completed_at__isnull=False))
+    ).order_by("-created_at", "-pk")
+
+
+def certificate_list(*, user) -> QuerySet[Certificate]:
+    return scoped(user, Certificate).select_related("enrolment__person")
+
+
+@dataclass(frozen=True)
+class Pattern:
+    kind: str
+    title: str
+    detail: str
+    enrolments: list[Enrolment]
+
+
+NIGHT_HOURS = (0, 1, 2, 3, 4, 5)
+
+
+def suspicious_patterns(
+    *, user, plan=None, night_hours_threshold: Decimal = Decimal("2"), device_accounts: int = 3
+) -> list[Pattern]:
+    """Leads for a provider or the agency to look into, not verdicts: many hours credited at
+    night (00:00–06:00) by one person in one night, and one device used by several accounts."""
+    visible = enrolment_list(user=user, plan=plan, counts=False)
+    ids = list(visible.values_list("pk", flat=True))
+    if not ids:
+        return []
+    patterns: list[Pattern] = []
+    minutes = plan.class_hour_minutes if plan else 45
+    threshold_ms = int(night_hours_threshold * minutes * 60_000)
+    tz = datetime.timezone(datetime.timedelta(hours=8))
+    night = (
+        StudyInterval.objects.filter(enrolment_id__in=ids, credited_ms__gt=0)
+        .annotate(hour=ExtractHour("at", tzinfo=tz))
+        .filter(hour__in=NIGHT_HOURS)
+        .values("enrolment_id")
+        .annotate(total=Sum("credited_ms"), last=Max("at"))
+        .filter(total__gte=threshold_ms)
+    )
+    night_rows = {r["enrolment_id"]: r for r in night}
+    if night_rows:
+        people = {e.pk: e for e in visible.filter(pk__in=night_rows)}
+        patterns.append(
+            Pattern(
+                "night",
+                "夜间集中计入学时",
+                f"0 点至 6 点之间计入的学习时长达到 {night_hours_threshold} 学时以上的学员。",
+                [people[i] for i in night_rows if i in people],
+            )
+        )
+    shared = (
+        LearningSession.objects.filter(enrolment_id__in=ids)
+        .values("device")
+        .annotate(accounts=Count("enrolment", distinct=True))
+        .filter(accounts__gte=device_accounts)
+    )
+    for row in shared:
+        enrolment_ids = set(
+            LearningSession.objects.filter(enrolment_id__in=ids, device=row["device"]).values_list(
+                "enrolment_id", flat=True
+            )
+        )
+        patterns.append(
+            Pattern(
+                "device",
+                "同一设备登录多个账号",
+                f"设备 {row['device'][:8]}… 上有 {row['accounts']} 个学员账号学习过。",
+                list(visible.filter(pk__in=enrolment_ids)),
+            )
+        )
+    return patterns
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    enrolled: int
+    completed: int
+    hours: Decimal
+
+    @property
+    def rate(self) -> int:
+        return int(self.completed * 100 / self.enrolled) if self.enrolled else 0
+
+
+def platform_figures(*, user, plan) -> dict[str, list[Figure]]:
+    """Enrolled, completed and credited class hours by industry, position and district."""
+    qs = enrolment_list(user=user, plan=plan, counts=False)
+    ms_per_hour = plan.class_hour_minutes * 60_000
+    result: dict[str, list[Figure]] = {}
+    for key, label in (
+        ("person__industry__name", "industry"),
+        ("person__position__name", "position"),
+        ("enterprise__region__name", "region"),
+    ):
+        rows = (
+            qs.order_by()
+            .values(key)
+            .annotate(
+                enrolled=Count("pk", distinct=True),
+                completed=Count("pk", filter=Q(completed_on__isnull=False), distinct=True),
+                ms=Sum("credited_ms"),
+            )
+            .order_by("-enrolled")
+        )
+        result[label] = [
+            Figure(
+                r[key] or "未填写",
+                r["enrolled"],
+                r["completed"],
+                (Decimal(r["ms"] or 0) / ms_per_hour).quantize(Decimal("0.1")),
+            )
+            for r in rows
+        ]
+    return result

@@ -1,0 +1,152 @@
+// The lesson player: reports what it sees to the server every few seconds; the server decides
+// what is credited. Nothing here is trusted: it only keeps the learner informed and the video
+// where the server says it may be.
+(function () {
+  "use strict";
+  const cfg = JSON.parse(document.getElementById("player-cfg").textContent);
+  const video = document.getElementById("media");
+  const $ = (id) => document.getElementById(id);
+  const API = "/api/v1/learning";
+  let token = null;
+  let seq = 0;
+  let furthestMs = 0;
+  let timer = null;
+  let stopped = false;
+  let checkPending = null;
+  let playedSinceBeat = false; // the media played at some point since the last beat
+  let reading = 0; // documents and texts: seconds read while visible
+  let readTick = null;
+  let inFlight = Promise.resolve();
+
+  function deviceId() {
+    let id = localStorage.getItem("yf-device");
+    if (!id) {
+      id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+      localStorage.setItem("yf-device", id);
+    }
+    return id;
+  }
+
+  function notice(text, level) {
+    const el = $("notice");
+    el.textContent = text;
+    el.className = "alert alert-" + (level || "warning") + (text ? "" : " d-none");
+  }
+
+  function show(result) {
+    $("credited").textContent = Math.floor(result.lesson_credited_ms / 1000);
+    $("bar").style.width = Math.min(100, (result.lesson_credited_ms * 100) / result.lesson_required_ms) + "%";
+    $("status").textContent = "最近一次：" + result.verdict_label + (result.credited_ms ? "（" + (result.credited_ms / 1000).toFixed(1) + " 秒）" : "");
+    if (result.lesson_completed) $("done").classList.remove("d-none");
+  }
+
+  function position() {
+    return video ? video.currentTime : reading;
+  }
+
+  function playing() {
+    if (video) return playedSinceBeat || !video.paused;
+    return document.visibilityState === "visible" && !checkPending;
+  }
+
+  async function post(url, body, headers) {
+    const response = await fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: Object.assign({ "Content-Type": "application/json" }, headers),
+      body: JSON.stringify(body),
+    });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(data.detail || "网络错误");
+    return data;
+  }
+
+  function beat(overrides) {
+    if (!token || stopped) return inFlight;
+    const body = Object.assign(
+      { seq: ++seq, position: position(), rate: video ? video.playbackRate : 1, visible: document.visibilityState === "visible", playing: playing() },
+      overrides || {}
+    );
+    playedSinceBeat = video ? !video.paused : false;
+    inFlight = inFlight
+      .then(() => post(API + "/beat", body, { "X-Learning-Token": token }))
+      .then(handle)
+      .catch((e) => notice("心跳发送失败：" + e.message + "，稍后自动重试。"));
+    return inFlight;
+  }
+
+  function handle(result) {
+    furthestMs = Math.max(furthestMs, result.furthest_ms);
+    show(result);
+    if (result.taken_over) {
+      stopped = true;
+      clearInterval(timer);
+      if (video) video.pause();
+      notice("您已在其他设备或页面开始学习，本页面已停止计时。刷新本页可在此继续。", "danger");
+      return;
+    }
+    if (result.seek_to_ms !== null && result.seek_to_ms !== undefined) {
+      if (video) video.currentTime = result.seek_to_ms / 1000;
+      notice("不能拖动到尚未学习的位置，已回到您学到的地方。");
+    }
+    if (result.check && !checkPending) askCheck(result.check);
+  }
+
+  function askCheck(nonce) {
+    checkPending = nonce;
+    if (video) video.pause();
+    bootstrap.Modal.getOrCreateInstance($("check")).show();
+  }
+
+  $("check-btn").addEventListener("click", async () => {
+    try {
+      await post(API + "/check", { answer: checkPending }, { "X-Learning-Token": token });
+      checkPending = null;
+      bootstrap.Modal.getOrCreateInstance($("check")).hide();
+      notice("");
+      if (video) video.play();
+    } catch (e) {
+      notice(e.message);
+    }
+  });
+
+  async function start() {
+    try {
+      const s = await post(API + "/sessions", { lesson_id: cfg.lessonId, device_id: deviceId() }, { "X-CSRFToken": cfg.csrf });
+      token = s.token;
+      furthestMs = s.resume_ms;
+      reading = s.resume_ms / 1000;
+      if (video) {
+        const seekToResume = () => { video.currentTime = Math.min(s.resume_ms, s.duration_ms) / 1000; };
+        if (video.readyState >= 1) seekToResume(); else video.addEventListener("loadedmetadata", seekToResume, { once: true });
+      }
+      show({ lesson_credited_ms: s.credited_ms, lesson_required_ms: s.required_ms, verdict_label: "已连接", credited_ms: 0, lesson_completed: s.credited_ms >= s.required_ms });
+      $("status").dataset.ready = "1";
+      if (s.check) askCheck(s.check);
+      timer = setInterval(beat, cfg.beatSeconds * 1000);
+    } catch (e) {
+      notice("无法开始学习：" + e.message, "danger");
+    }
+  }
+
+  if (video) {
+    video.addEventListener("play", () => { playedSinceBeat = true; });
+    // Report the played stretch before the pause, then the pause itself.
+    video.addEventListener("pause", () => { if (!video.seeking) beat({ playing: true }); });
+    video.addEventListener("ended", () => beat({ playing: true }));
+    video.addEventListener("seeked", () => {
+      // The server decides; the player only asks at once instead of waiting for the next beat.
+      if (video.currentTime * 1000 > furthestMs + 3000) beat();
+    });
+  } else {
+    readTick = setInterval(() => {
+      if (document.visibilityState === "visible" && !checkPending && !stopped) reading = Math.min(reading + 1, cfg.durationMs / 1000);
+    }, 1000);
+  }
+  document.addEventListener("visibilitychange", () => {
+    // The stretch before hiding was seen; from now on nothing counts until the page is back.
+    if (document.visibilityState === "hidden") beat({ visible: true });
+  });
+  window.addEventListener("pagehide", () => { if (readTick) clearInterval(readTick); });
+  start();
+})();

@@ -1,0 +1,43 @@
+"""Records of the online platform for the scoping matrix, one on each side of the world."""
+
+import datetime
+from decimal import Decimal
+
+
+def enrolment(world, side):
+    from tests.scoping_matrix import _completion
+    from yufang.learning.services import enrol
+    from yufang.providers.tests.matrix import plan_of
+
+    cache = world.__dict__.setdefault("_enrolments", {})
+    if side not in cache:
+        person = _completion(world, side).person
+        cache[side], _ = enrol(
+            actor=world.owner,
+            person=person,
+            plan=plan_of(world),
+            enterprise=world.orgs[f"enterprise_{side}"],
+            channel="roster",
+            provider=world.orgs[f"provider_{side}"],
+        )
+    return cache[side]
+
+
+def certificate(world, side):
+    from yufang.learning.models import Certificate
+
+    e = enrolment(world, side)
+    cert, _ = Certificate.objects.get_or_create(
+        enrolment=e,
+        defaults={
+            "code": f"TESTCODE{side.upper()}",
+            "issued_on": datetime.date(2023, 6, 1),
+            "name": e.person.name,
+            "id_masked": e.person.id_masked,
+            "courses": [],
+            "total_hours": Decimal("3"),
+            "issuer": "测试经办机构",
+            "year": 2023,
+        },
+    )
+    return cert

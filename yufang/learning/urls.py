@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+app_name = "learning"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("register/", views.register, name="register"),
+    path("lessons/<int:pk>/", views.lesson_player, name="lesson"),
+    path("lessons/<int:pk>/media", views.lesson_media, name="media"),
+    path("courses/<int:course_id>/exam/", views.exam, name="exam"),
+    path("certificates/<int:pk>/pdf", views.certificate_download, name="certificate_pdf"),
+    path("verify/", views.verify, name="verify"),
+    path("verify/<str:code>/", views.verify, name="verify_code"),
+    path("learners/", views.learners, name="learners"),
+    path("learners/<int:pk>/", views.enrolment_detail, name="enrolment"),
+    path("roster/", views.roster_upload, name="roster"),
+    path("questions/", views.questions_upload, name="questions"),
+    path("imports/<int:job_id>/", views.import_review, name="import_review"),
+    path("imports/<int:job_id>/confirm/", views.import_confirm, name="import_confirm"),
+    path("patterns/", views.patterns, name="patterns"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("courses/", views.courses, name="courses"),
+    path("courses/new/", views.course_create, name="course_create"),
+    path("courses/<int:pk>/", views.course_detail, name="course"),
+]

@@ -1,0 +1,455 @@
+import mimetypes
+import re
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from yufang.accounts.views import form_errors_from
+from yufang.core.export import attachment
+from yufang.core.jobs import job_start
+from yufang.core.listing import Column, list_response
+from yufang.core.masking import mask_id_number
+from yufang.core.models import Job, JobStatus
+from yufang.core.scoping import get_scoped_or_404
+from yufang.plans.models import Plan
+
+from . import services
+from .forms import CourseForm, CurriculumForm, ExamForm, LearnerFilterForm, LessonForm, RegisterForm, UploadForm
+from .models import Certificate, Course, Enrolment, Lesson, LessonKind, Question, StudyInterval
+from .pdf import certificate_pdf
+from .permissions import (
+    can_edit_course,
+    can_enrol,
+    can_manage_catalogue,
+    can_set_curriculum,
+    can_view_learners,
+    can_view_patterns,
+    can_view_statistics,
+    is_learner,
+)
+from .selectors import curriculum_for, enrolment_list, platform_figures, progress_of, suspicious_patterns
+
+
+def _require(check):
+    allowed, reason = check
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+# --- The learner --------------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    if not is_learner(request.user):
+        return redirect("learning:learners")
+    enrolment = services.enrolment_of(request.user)
+    progress = progress_of(enrolment) if enrolment else None
+    certificates = Certificate.objects.filter(enrolment__person__user=request.user)
+    return render(
+        request, "learning/home.html", {"enrolment": enrolment, "progress": progress, "certificates": certificates}
+    )
+
+
+def _lesson_for_learner(request, pk: int) -> tuple[Lesson, Enrolment]:
+    lesson = get_object_or_404(Lesson.objects.select_related("course"), pk=pk)
+    enrolment = services.enrolment_of(request.user)
+    if enrolment is None:
+        raise Http404("未找到该记录。")
+    kinds = curriculum_for(
+        plan=enrolment.plan, industry_id=enrolment.person.industry_id, position_id=enrolment.person.position_id
+    )
+    if lesson.course_id not in kinds:
+        raise Http404("未找到该记录。")
+    return lesson, enrolment
+
+
+@login_required
+def lesson_player(request: HttpRequest, pk: int) -> HttpResponse:
+    lesson, enrolment = _lesson_for_learner(request, pk)
+    rule = services.study_rule_for(enrolment.plan)
+    return render(
+        request,
+        "learning/player.html",
+        {
+            "lesson": lesson,
+            "course": lesson.course,
+            "enrolment": enrolment,
+            "rule": rule,
+            "lessons": lesson.course.lessons.all(),
+            "has_exam": hasattr(lesson.course, "exam"),
+        },
+    )
+
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+CHUNK = 64 * 1024
+
+
+@login_required
+def lesson_media(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lesson's video or PDF from the platform's own storage, with HTTP range requests
+    (a phone's player asks for the part it needs)."""
+    lesson = get_object_or_404(Lesson, pk=pk)
+    if not can_manage_catalogue(request.user)[0]:
+        lesson, _ = _lesson_for_learner(request, pk)
+    field = lesson.video if lesson.kind == LessonKind.VIDEO else lesson.document
+    if not field:
+        raise Http404("未找到该记录。")
+    size = field.size
+    content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
+    start, end, status = 0, size - 1, 200
+    match = _RANGE.match(request.headers.get("Range", "").strip())
+    if match and (match.group(1) or match.group(2)):
+        if match.group(1):
+            start = int(match.group(1))
+            end = min(int(match.group(2)), size - 1) if match.group(2) else size - 1
+        else:
+            start = max(0, size - int(match.group(2)))
+        if start > end or start >= size:
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+        status = 206
+    handle = field.open("rb")
+    handle.seek(start)
+
+    def chunks(remaining=end - start + 1):
+        try:
+            while remaining > 0:
+                data = handle.read(min(CHUNK, remaining))
+                if not data:
+                    break
+                remaining -= len(data)
+                yield data
+        finally:
+            handle.close()
+
+    response = StreamingHttpResponse(chunks(), status=status, content_type=content_type)
+    response["Accept-Ranges"] = "bytes"
+    response["Content-Length"] = str(end - start + 1)
+    response["Cache-Control"] = "private, max-age=3600"
+    if status == 206:
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    return response
+
+
+@login_required
+def exam(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = get_object_or_404(Course, pk=course_id)
+    try:
+        attempt = services.exam_start(user=request.user, course=course)
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+        return redirect("learning:home")
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids)}
+    if request.method == "POST":
+        answers = {str(qid): "".join(request.POST.getlist(f"q{qid}")) for qid in attempt.question_ids}
+        attempt = services.exam_submit(user=request.user, attempt=attempt, answers=answers)
+        if attempt.passed:
+            messages.success(request, f"考试通过：{attempt.score} 分。")
+        else:
+            messages.warning(request, f"本次得分 {attempt.score} 分，未达到及格分 {attempt.exam.pass_mark} 分。")
+        return redirect("learning:home")
+    return render(
+        request,
+        "learning/exam.html",
+        {
+            "course": course,
+            "attempt": attempt,
+            "questions": [questions[i] for i in attempt.question_ids if i in questions],
+            "seconds_left": max(0, int((attempt.deadline - timezone.now()).total_seconds())),
+        },
+    )
+
+
+@login_required
+def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = get_scoped_or_404(request.user, Certificate, pk=pk)
+    url = request.build_absolute_uri(reverse("learning:verify_code", args=[certificate.code]))
+    return attachment(certificate_pdf(certificate, url), f"培训合格证书_{certificate.code}.pdf", "application/pdf")
+
+
+def verify(request: HttpRequest, code: str = "") -> HttpResponse:
+    """Public: what the certificate states, nothing more."""
+    code = (code or request.GET.get("code", "")).strip().upper()
+    certificate = Certificate.objects.filter(code=code).first() if code else None
+    return render(request, "learning/verify.html", {"code": code, "certificate": certificate})
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("learning:home")
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "password2"}
+        try:
+            user = services.self_register(**data)
+        except ValidationError as e:
+            form_errors_from(form, e)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"注册成功。您的登录用户名是 {user.username}，请牢记。")
+            return redirect("learning:home")
+    return render(request, "learning/register.html", {"form": form})
+
+
+# --- Staff --------------------------------------------------------------------------------
+
+
+def _hours(ms: int, plan: Plan) -> str:
+    return str(services.hours_of(ms, plan))
+
+
+LEARNER_COLUMNS = [
+    Column("姓名", lambda e: e.person.name, 10),
+    Column("身份证号", lambda e: mask_id_number(e.person.id_number), 22),
+    Column("年度", lambda e: e.plan.year, 8),
+    Column("企业", lambda e: e.enterprise.name, 28),
+    Column("区县", lambda e: e.enterprise.region.name if e.enterprise.region else "", 10),
+    Column("行业", lambda e: e.person.industry.name if e.person.industry else "", 12),
+    Column("岗位", lambda e: e.person.position.name if e.person.position else "", 16),
+    Column("报名方式", lambda e: e.get_channel_display(), 10),
+    Column("已完成课时", lambda e: e.lessons_done, 10),
+    Column("计入学习时长（学时）", lambda e: _hours(e.credited_ms, e.plan), 14),
+    Column("达标日期", lambda e: e.completed_on, 12),
+]
+
+
+@login_required
+def learners(request: HttpRequest) -> HttpResponse:
+    if not is_learner(request.user):  # a trainee sees their own row (scoping)
+        _require(can_view_learners(request.user))
+    form = LearnerFilterForm(request.GET)
+    return list_response(
+        request,
+        queryset=enrolment_list(user=request.user, **form.values()),
+        filter_form=form,
+        template="learning/learner_list.html",
+        export_columns=LEARNER_COLUMNS,
+        export_name="线上学员",
+        context={
+            "can_enrol": can_enrol(request.user)[0],
+            "can_patterns": can_view_patterns(request.user)[0],
+            "can_stats": can_view_statistics(request.user)[0],
+        },
+    )
+
+
+@login_required
+def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = get_scoped_or_404(
+        request.user, Enrolment.objects.select_related("person", "plan", "enterprise", "provider"), pk=pk
+    )
+    intervals = StudyInterval.objects.filter(enrolment=enrolment).select_related("lesson").order_by("-at", "-pk")[:200]
+    return render(
+        request,
+        "learning/enrolment_detail.html",
+        {
+            "enrolment": enrolment,
+            "progress": progress_of(enrolment),
+            "sessions": enrolment.sessions.select_related("lesson").order_by("-started_at")[:50],
+            "intervals": intervals,
+            "credited_hours": _hours(enrolment.credited_ms, enrolment.plan),
+        },
+    )
+
+
+@login_required
+def roster_upload(request: HttpRequest) -> HttpResponse:
+    _require(can_enrol(request.user))
+    plan = Plan.objects.filter(status="issued").order_by("-year").first()
+    if plan is None:
+        raise Http404("尚无已印发的实施方案。")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = request.user.organisation
+        params = {"plan_id": plan.pk}
+        if request.user.has_role("enterprise_contact"):
+            params["enterprise_id"] = organisation.pk
+        job = job_start(
+            kind="learning.roster_check",
+            title=f"校验线上培训报名名单（{plan.year}年）",
+            actor=request.user,
+            params=params,
+            file=form.cleaned_data["file"],
+        )
+        return redirect("core:job", pk=job.pk)
+    return render(request, "learning/upload.html", {"form": form, "kind": "roster", "plan": plan})
+
+
+@login_required
+def questions_upload(request: HttpRequest) -> HttpResponse:
+    _require(can_manage_catalogue(request.user))
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = job_start(
+            kind="learning.questions_check",
+            title="校验试题导入文件",
+            actor=request.user,
+            file=form.cleaned_data["file"],
+        )
+        return redirect("core:job", pk=job.pk)
+    return render(request, "learning/upload.html", {"form": form, "kind": "questions"})
+
+
+def _import_job(request, job_id) -> Job:
+    job = get_object_or_404(
+        Job, pk=job_id, kind__in=["learning.roster_check", "learning.questions_check"], created_by=request.user
+    )
+    if job.status != JobStatus.SUCCEEDED:
+        raise Http404("该校验任务尚未完成。")
+    return job
+
+
+@login_required
+def import_review(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _import_job(request, job_id)
+    return render(request, "learning/import_review.html", {"job": job, "result": job.result})
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _import_job(request, job_id)
+    if job.result.get("applied"):
+        messages.info(request, "该文件已导入过。")
+        return redirect("learning:import_review", job_id=job.pk)
+    try:
+        if job.kind == "learning.questions_check":
+            count = services.questions_apply(actor=request.user, job=job)
+            messages.success(request, f"已导入 {count} 道试题。")
+            return redirect("learning:courses")
+        plan = get_object_or_404(Plan, pk=job.result["plan_id"])
+        accounts = services.roster_apply(actor=request.user, job=job, plan=plan)
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+        return redirect("learning:import_review", job_id=job.pk)
+    # The one-time passwords are shown here once and never stored.
+    return render(request, "learning/roster_done.html", {"accounts": accounts, "plan": plan})
+
+
+def _latest_plan(request) -> Plan | None:
+    wanted = request.GET.get("plan")
+    qs = Plan.objects.filter(status__in=["issued", "closed"]).order_by("-year")
+    return (qs.filter(pk=wanted).first() if wanted and wanted.isdigit() else None) or qs.first()
+
+
+@login_required
+def patterns(request: HttpRequest) -> HttpResponse:
+    _require(can_view_patterns(request.user))
+    plan = _latest_plan(request)
+    found = suspicious_patterns(user=request.user, plan=plan) if plan else []
+    return render(request, "learning/patterns.html", {"plan": plan, "patterns": found})
+
+
+@login_required
+def statistics(request: HttpRequest) -> HttpResponse:
+    _require(can_view_statistics(request.user))
+    plan = _latest_plan(request)
+    figures = platform_figures(user=request.user, plan=plan) if plan else {}
+    return render(
+        request,
+        "learning/statistics.html",
+        {"plan": plan, "figures": figures, "plans": Plan.objects.filter(status__in=["issued", "closed"])},
+    )
+
+
+# --- The catalogue ------------------------------------------------------------------------
+
+
+@login_required
+def courses(request: HttpRequest) -> HttpResponse:
+    _require(can_manage_catalogue(request.user))
+    qs = Course.objects.prefetch_related("lessons", "industries", "positions").select_related("provider")
+    return render(
+        request,
+        "learning/course_list.html",
+        {"courses": qs, "question_count": Question.objects.filter(is_active=True).count()},
+    )
+
+
+@login_required
+def course_create(request: HttpRequest) -> HttpResponse:
+    _require(can_manage_catalogue(request.user))
+    form = CourseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        industries, positions = data.pop("industries"), data.pop("positions")
+        try:
+            course = services.course_save(actor=request.user, data=data, industries=industries, positions=positions)
+        except ValidationError as e:
+            form_errors_from(form, e)
+        else:
+            return redirect("learning:course", pk=course.pk)
+    return render(request, "learning/course_form.html", {"form": form})
+
+
+@login_required
+def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    course = get_scoped_or_404(request.user, Course.objects.select_related("provider"), pk=pk)
+    _require(can_manage_catalogue(request.user))
+    editable = can_edit_course(request.user, course)[0]
+    lesson_form = LessonForm(prefix="lesson")
+    curriculum_form = CurriculumForm(prefix="cur")
+    exam_obj = getattr(course, "exam", None)
+    exam_form = ExamForm(
+        prefix="exam",
+        initial={
+            "draw": "\n".join(f"{k}={v}" for k, v in exam_obj.draw.items()),
+            "time_limit_minutes": exam_obj.time_limit_minutes,
+            "max_attempts": exam_obj.max_attempts,
+            "pass_mark": exam_obj.pass_mark,
+        }
+        if exam_obj
+        else None,
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "lesson":
+                _require(can_edit_course(request.user, course))
+                lesson_form = LessonForm(request.POST, request.FILES, prefix="lesson")
+                if lesson_form.is_valid():
+                    services.lesson_add(actor=request.user, course=course, data=lesson_form.cleaned_data)
+                    messages.success(request, "课时已添加。")
+                    return redirect("learning:course", pk=course.pk)
+            elif action == "curriculum":
+                _require(can_set_curriculum(request.user))
+                curriculum_form = CurriculumForm(request.POST, prefix="cur")
+                if curriculum_form.is_valid():
+                    services.curriculum_set(actor=request.user, course=course, **curriculum_form.cleaned_data)
+                    messages.success(request, "课程设置已保存。")
+                    return redirect("learning:course", pk=course.pk)
+            elif action == "exam":
+                _require(can_edit_course(request.user, course))
+                exam_form = ExamForm(request.POST, prefix="exam")
+                if exam_form.is_valid():
+                    services.exam_save(actor=request.user, course=course, data=exam_form.cleaned_data)
+                    messages.success(request, "考试设置已保存。")
+                    return redirect("learning:course", pk=course.pk)
+        except ValidationError as e:
+            form = {"lesson": lesson_form, "curriculum": curriculum_form, "exam": exam_form}[action]
+            form_errors_from(form, e)
+    return render(
+        request,
+        "learning/course_detail.html",
+        {
+            "course": course,
+            "lessons": course.lessons.all(),
+            "curriculum": course.curriculum.select_related("plan", "industry", "position"),
+            "exam": exam_obj,
+            "editable": editable,
+            "can_curriculum": can_set_curriculum(request.user)[0],
+            "lesson_form": lesson_form,
+            "curriculum_form": curriculum_form,
+            "exam_form": exam_form,
+        },
+    )
