@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "yufang.targets",
     "yufang.providers",
     "yufang.projects",
+    "yufang.enterprises",
+    "yufang.training",
     "yufang.demo",
 ]
 
