@@ -9,9 +9,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from yufang.core.masking import mask_id_number
+from yufang.people.models import Person
 
 from .models import Attendance, Flag, FlagKind, RosterEntry, SessionStatus, TrainingSession
-from .roster import working_age_problem
+from .roster import MAX_AGE, MIN_AGE, working_age_problem
 
 DEVICE_BURST = (3, datetime.timedelta(minutes=5))  # three sign-ins from one phone in five minutes
 ADDRESS_BURST = (30, datetime.timedelta(minutes=2))  # a venue's Wi-Fi is shared; thirty in two minutes is not
@@ -45,43 +46,86 @@ def raise_flag(session, kind: str, key: str, summary: str, evidence: list, perso
     return flag
 
 
+def raise_many(session, found: list[tuple[str, str, str, list, object]]) -> None:
+    """Many findings at once (an import of thousands of rows): (kind, key, summary, evidence,
+    person); those already raised stay as they are."""
+    Flag.objects.bulk_create(
+        [
+            Flag(
+                session=session,
+                project_id=session.project_id,
+                kind=kind,
+                key=key[:120],
+                summary=summary[:300],
+                evidence=evidence,
+                person=person,
+            )
+            for kind, key, summary, evidence, person in found
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+
+
 def from_import(session, checked) -> None:
     """Invalid ID numbers and the same person twice in one file."""
-    for item in checked.invalid_ids:
-        raise_flag(
-            session,
+    found = [
+        (
             FlagKind.INVALID_ID,
             f"row{item['row']}",
             f"花名册第 {item['row']} 行身份证号无效：{item['reason']}",
             [{"花名册行号": item["row"], "身份证号": item["id"], "问题": item["reason"]}],
+            None,
         )
-    for item in checked.duplicates:
-        raise_flag(
-            session,
+        for item in checked.invalid_ids
+    ] + [
+        (
             FlagKind.DUPLICATE_ID,
             f"row{item['row']}",
             f"花名册第 {item['row']} 行与第 {item['first_row']} 行是同一人",
             [{"花名册行号": item["row"], "首次出现行号": item["first_row"], "身份证号": item["id"]}],
+            None,
         )
+        for item in checked.duplicates
+    ]
+    raise_many(session, found)
 
 
-def check_ages(session, person_ids=None) -> None:
-    qs = RosterEntry.objects.filter(session=session).select_related("person")
-    if person_ids is not None:
-        qs = qs.filter(person_id__in=person_ids)
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def check_ages(session) -> None:
+    """People on the roster below working age or past retirement age on the session date."""
     day = session.day
-    for entry in qs.iterator(chunk_size=2000):
-        p = entry.person
+    outside = Q(birth_date__gt=_years_before(day, MIN_AGE))
+    for sex, age in MAX_AGE.items():
+        outside |= Q(sex=sex, birth_date__lte=_years_before(day, age))
+    people = Person.objects.filter(outside, pk__in=RosterEntry.objects.filter(session=session).values("person_id"))
+    found = []
+    for p in people.iterator(chunk_size=2000):
         problem = working_age_problem(p.sex, p.birth_date, day)
         if problem:
-            raise_flag(
-                session,
-                FlagKind.AGE,
-                f"p{p.pk}",
-                f"{p.name}：{problem}",
-                [{"人员": _who(p), "出生日期": p.birth_date.isoformat(), "培训日期": day.isoformat(), "问题": problem}],
-                person=p,
+            found.append(
+                (
+                    FlagKind.AGE,
+                    f"p{p.pk}",
+                    f"{p.name}：{problem}",
+                    [
+                        {
+                            "人员": _who(p),
+                            "出生日期": p.birth_date.isoformat(),
+                            "培训日期": day.isoformat(),
+                            "问题": problem,
+                        }
+                    ],
+                    p,
+                )
             )
+    raise_many(session, found)
 
 
 def check_overlap(session, person_ids=None) -> None:
@@ -236,8 +280,6 @@ def check_impossible(session) -> None:
     ):
         per_person[s.person_id] += s.minutes
         sessions[s.person_id].append(s)
-    from yufang.people.models import Person
-
     heavy = {pid: m for pid, m in per_person.items() if m > MAX_DAY_MINUTES}
     for p in Person.objects.filter(pk__in=heavy):
         raise_flag(

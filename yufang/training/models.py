@@ -101,7 +101,8 @@ class TrainingSession(BaseModel):
 class RosterEntry(models.Model):
     """A person expected at a session (实名花名册)."""
 
-    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="roster")
+    # The (session, person) unique index serves lookups by session.
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="roster", db_index=False)
     person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.PROTECT, related_name="roster_entries")
     row_number = models.PositiveIntegerField("导入行号", null=True, blank=True)
     added_at = models.DateTimeField("加入时间", auto_now_add=True)

@@ -7,7 +7,6 @@ is checked against the data as it is at that moment. Written in bulk: on Postgre
 and roster rows go in with COPY, so a 100,000-row roster takes seconds (bench/roster_import.py)."""
 
 import datetime
-import hashlib
 import hmac
 import re
 import unicodedata
@@ -105,6 +104,9 @@ class Checked:
     invalid_ids: list[dict] = field(default_factory=list)  # evidence for the fraud flags
     duplicates: list[dict] = field(default_factory=list)
     ages: list[tuple[int, str]] = field(default_factory=list)  # (row, problem) of valid rows
+    mismatched: list[int] = field(default_factory=list)  # rows whose name differs from the person on file
+    skipped: list[int] = field(default_factory=list)  # rows already on this session's roster
+    staged: bool = False
 
     @property
     def valid(self) -> int:
@@ -127,6 +129,9 @@ class Checked:
 
 
 class _Lookups:
+    """Enterprise and position names resolved once per distinct cell text: a roster of
+    100,000 rows names a few dozen enterprises."""
+
     def __init__(self, session: TrainingSession):
         enterprises = Organisation.objects.filter(
             kind=OrganisationKind.ENTERPRISE, city_id=session.project.plan.city_id
@@ -142,17 +147,94 @@ class _Lookups:
         for alias, code in POSITION_ALIASES.items():
             if code in positions:
                 self.positions.setdefault(alias, positions[code])
+        self._enterprise: dict[tuple, tuple[int | None, str, str]] = {}
+        self._position: dict[Any, tuple[int | None, str]] = {}
+
+    def enterprise(self, raw_code, raw_name) -> tuple[int | None, str, str]:
+        """(enterprise id, error, warning)"""
+        key = (raw_code, raw_name)
+        found = self._enterprise.get(key)
+        if found is None:
+            code = _text(raw_code).replace(" ", "").upper()
+            name = _text(raw_name).replace(" ", "")
+            enterprise_id, error, warning = None, "", ""
+            if code:
+                try:
+                    validate_credit_code(code)
+                except ValidationError:
+                    error = f"统一社会信用代码「{code}」无效"
+                else:
+                    enterprise_id = self.by_code.get(code)
+            if enterprise_id is None and name:
+                enterprise_id = self.by_name.get(name)
+            if enterprise_id is None and (code or name) and not error:
+                warning = f"单位「{name or code}」不在企业名录中，工作单位暂不登记"
+            found = self._enterprise[key] = (enterprise_id, error, warning)
+        return found
+
+    def position(self, raw) -> tuple[int | None, str]:
+        found = self._position.get(raw)
+        if found is None:
+            name = _text(raw).replace(" ", "")
+            position_id = self.positions.get(name) if name else None
+            warning = f"岗位「{name[:20]}」不是平台的岗位名称，岗位暂不登记" if name and position_id is None else ""
+            found = self._position[raw] = (position_id, warning)
+        return found
 
 
 def _id_key() -> bytes:
     return (getattr(settings, "YUFANG_ID_HASH_KEY", "") or settings.SECRET_KEY).encode()
 
 
+STAGE = "roster_stage"
+STAGE_COLUMNS = ("row", "id_number", "id_hash", "name", "sex", "birth_date", "phone", "enterprise_id", "position_id")
+
+
+class _Stage:
+    """On PostgreSQL the valid rows stream into a temporary table while the loop still runs, so
+    the database takes them in on its own core; matching known people and writing are then
+    set operations. Elsewhere the rows stay in Python."""
+
+    def __init__(self):
+        self.enabled = connection.vendor == "postgresql"
+        self._copy = None
+        self._cursor = None
+
+    def __enter__(self):
+        if self.enabled:
+            self._cursor = connection.cursor()
+            self._cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+            self._cursor.execute(
+                f"CREATE TEMP TABLE {STAGE} (row integer PRIMARY KEY, id_number varchar(18), id_hash varchar(64), "
+                "name varchar(50), sex varchar(1), birth_date date, phone varchar(20), enterprise_id bigint, "
+                "position_id bigint)"
+            )
+            self._copy_cm = self._cursor.cursor.copy(f"COPY {STAGE} ({', '.join(STAGE_COLUMNS)}) FROM STDIN")
+            self._copy = self._copy_cm.__enter__()
+        return self
+
+    def write(self, row: tuple) -> None:
+        if self._copy is not None:
+            self._copy.write_row(row)
+
+    def __exit__(self, *exc):
+        if self._copy is not None:
+            self._copy_cm.__exit__(*exc)
+            self._copy = None
+        if self._cursor is not None:
+            self._cursor.close()
+        return False
+
+
 def roster_check(
     file: BinaryIO, filename: str, session: TrainingSession, progress: Callable[[int, int], None] | None = None
 ) -> Checked:
-    """Checks every row; writes nothing. Raises JobFailed for a file that cannot be read or has
-    no recognisable header."""
+    """Checks every row; writes nothing lasting (on PostgreSQL the valid rows wait in a temporary
+    table for roster_apply on the same connection). Raises JobFailed for a file that cannot be
+    read or has no recognisable header.
+
+    The ID number rules are those of people.idnumbers.check, inlined: this loop runs 100,000
+    times (a test holds the two to the same verdicts)."""
     table = find_table(read_rows(file, filename), COLUMNS, REQUIRED)
     lookups = _Lookups(session)
     col = table.columns
@@ -160,11 +242,15 @@ def roster_check(
     i_phone, i_ent, i_code, i_pos = (col.get(k) for k in ("phone", "enterprise", "credit_code", "position"))
     day = session.day
     key = _id_key()
-    hmac_new, sha256 = hmac.new, hashlib.sha256
+    digest = hmac.digest
     calc_check = ric.calc_check_digit
+    normalize = unicodedata.normalize
+    name_ok, phone_ok, scientific = _NAME.match, _PHONE.match, _SCIENTIFIC.match
+    date = datetime.date
+    enterprise_of, position_of = lookups.enterprise, lookups.position
     result = Checked(header_row=table.header_row)
     seen: dict[str, int] = {}  # id_hash -> first row
-    pending: list[tuple] = []  # valid rows, before matching known people
+    pending: list[tuple] = []
     total = 0
 
     def error(number: int, name: str, shown_id: str, messages: list[str]) -> None:
@@ -173,112 +259,115 @@ def roster_check(
         if len(result.errors) < ERROR_KEEP:
             result.errors.append({"row": number, "name": name, "id": shown_id, "errors": messages})
 
-    for number, cells in table.rows:
-        total += 1
-        if progress is not None and total % 2000 == 0:
-            progress(total, 0)
-        n = len(cells)
-        problems: list[str] = []
-        warnings: list[str] = []
-        name = _text(cells[i_name]) if i_name < n else ""
-        name = name.replace(" ", "")
-        if not name:
-            problems.append("姓名为空")
-        elif not _NAME.match(name):
-            problems.append(f"姓名「{name[:20]}」含有数字或符号")
-        raw = cells[i_id] if i_id < n else None
-        info_number = ""
-        sex, birth = "", None
-        if isinstance(raw, float | int) and not isinstance(raw, bool):
-            problems.append(NUMERIC_ID)
-            shown = "（数字）"
-        else:
-            number_text = raw if isinstance(raw, str) else ("" if raw is None else str(raw))
-            if not number_text.isascii():
-                number_text = unicodedata.normalize("NFKC", number_text)
-            number_text = "".join(number_text.split()).upper()
-            shown = mask_id_number(number_text) if len(number_text) >= 10 else number_text
-            if not number_text:
-                problems.append("身份证号为空")
-            elif _SCIENTIFIC.match(number_text) or number_text.endswith(".0"):
+    with _Stage() as stage:
+        for number, cells in table.rows:
+            total += 1
+            if progress is not None and not total % 5000:
+                progress(total, 0)
+            n = len(cells)
+            problems: list[str] = []
+            warnings: list[str] = []
+            # Name: full-width letters and spaces normalised, inner spaces removed.
+            name = cells[i_name] if i_name < n else ""
+            if not isinstance(name, str):
+                name = clean_text(name)
+            elif not name.isascii():
+                name = normalize("NFKC", name)
+            name = "".join(name.split())
+            if not name:
+                problems.append("姓名为空")
+            elif not name_ok(name):
+                problems.append(f"姓名「{name[:20]}」含有数字或符号")
+            # ID number.
+            raw = cells[i_id] if i_id < n else None
+            number_text = ""
+            sex, birth = "", None
+            if isinstance(raw, float | int) and not isinstance(raw, bool):
                 problems.append(NUMERIC_ID)
-            elif len(number_text) != 18:
-                problems.append(f"身份证号应为 18 位，实际 {len(number_text)} 位")
-            elif not number_text[:17].isdigit() or not (number_text[17].isdigit() or number_text[17] == "X"):
-                problems.append("身份证号只能由数字组成，最后一位可以是 X")
-            elif calc_check(number_text) != number_text[17]:
-                problems.append("身份证号校验位不正确，请核对是否录错")
+                shown = "（数字）"
+                result.invalid_ids.append({"row": number, "id": shown, "reason": NUMERIC_ID})
             else:
-                try:
-                    birth = datetime.date(int(number_text[6:10]), int(number_text[10:12]), int(number_text[12:14]))
-                except ValueError:
-                    problems.append("身份证号中的出生日期不存在")
+                text = raw if isinstance(raw, str) else ("" if raw is None else str(raw))
+                if not text.isascii():
+                    text = normalize("NFKC", text)
+                text = "".join(text.split()).upper()
+                shown = mask_id_number(text) if len(text) >= 10 else text
+                reason = ""
+                if not text:
+                    reason = "身份证号为空"
+                elif scientific(text) or text.endswith(".0"):
+                    reason = NUMERIC_ID
+                elif len(text) != 18:
+                    reason = f"身份证号应为 18 位，实际 {len(text)} 位"
+                elif not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
+                    reason = "身份证号只能由数字组成，最后一位可以是 X"
+                elif calc_check(text) != text[17]:
+                    reason = "身份证号校验位不正确，请核对是否录错"
                 else:
-                    if birth > day or birth.year < 1900:
-                        problems.append("身份证号中的出生日期不合理")
-                        birth = None
+                    try:
+                        birth = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+                    except ValueError:
+                        reason = "身份证号中的出生日期不存在"
                     else:
-                        info_number = number_text
-                        sex = "M" if int(number_text[16]) % 2 else "F"
-            if problems and not info_number and any(p.startswith("身份证号") for p in problems):
-                result.invalid_ids.append({"row": number, "id": shown, "reason": problems[-1]})
-        phone = ""
-        if i_phone is not None and i_phone < n and cells[i_phone] not in (None, ""):
-            phone = _text(cells[i_phone]).replace(" ", "").replace("-", "")
-            if phone.endswith(".0"):
-                phone = phone[:-2]
-            if not _PHONE.match(phone):
-                problems.append("手机号应为 11 位数字")
-        enterprise_id = None
-        code = _text(cells[i_code]).replace(" ", "").upper() if i_code is not None and i_code < n else ""
-        ent_name = _text(cells[i_ent]).replace(" ", "") if i_ent is not None and i_ent < n else ""
-        if code:
-            try:
-                validate_credit_code(code)
-            except ValidationError:
-                problems.append(f"统一社会信用代码「{code}」无效")
-            else:
-                enterprise_id = lookups.by_code.get(code)
-        if enterprise_id is None and ent_name:
-            enterprise_id = lookups.by_name.get(ent_name)
-        if enterprise_id is None and (code or ent_name):
-            warnings.append(f"单位「{ent_name or code}」不在企业名录中，工作单位暂不登记")
-        position_id = None
-        if i_pos is not None and i_pos < n:
-            pos = _text(cells[i_pos]).replace(" ", "")
-            if pos:
-                position_id = lookups.positions.get(pos)
-                if position_id is None:
-                    warnings.append(f"岗位「{pos[:20]}」不是平台的岗位名称，岗位暂不登记")
-        id_hash = ""
-        if info_number:
-            id_hash = hmac_new(key, info_number.encode(), sha256).hexdigest()
-            first = seen.get(id_hash)
-            if first is not None:
-                problems.append(f"与第 {first} 行为同一人（身份证号相同）")
-                result.duplicates.append({"row": number, "first_row": first, "id": shown})
-            else:
-                seen[id_hash] = number
-        if problems:
-            error(number, name, shown, problems)
-            continue
-        if warnings:
-            result.warnings.append({"row": number, "name": name, "id": shown, "warnings": warnings})
-        problem = working_age_problem(sex, birth, day)
-        if problem:
-            result.ages.append((number, problem))
-        pending.append((number, info_number, id_hash, name, sex, birth, phone, enterprise_id, position_id))
+                        if birth > day or birth.year < 1900:
+                            reason = "身份证号中的出生日期不合理"
+                            birth = None
+                        else:
+                            number_text = text
+                            sex = "M" if int(text[16]) % 2 else "F"
+                if reason:
+                    problems.append(reason)
+                    if text:
+                        result.invalid_ids.append({"row": number, "id": shown, "reason": reason})
+            # Phone, optional.
+            phone = ""
+            if i_phone is not None and i_phone < n:
+                value = cells[i_phone]
+                if value not in (None, ""):
+                    phone = value if isinstance(value, str) and value.isascii() else clean_text(value)
+                    phone = "".join(phone.split()).replace("-", "")
+                    if not phone_ok(phone):
+                        problems.append("手机号应为 11 位数字")
+            # Enterprise and position, resolved once per distinct text.
+            enterprise_id = position_id = None
+            if i_ent is not None or i_code is not None:
+                enterprise_id, ent_error, ent_warning = enterprise_of(
+                    cells[i_code] if i_code is not None and i_code < n else None,
+                    cells[i_ent] if i_ent is not None and i_ent < n else None,
+                )
+                if ent_error:
+                    problems.append(ent_error)
+                elif ent_warning:
+                    warnings.append(ent_warning)
+            if i_pos is not None and i_pos < n:
+                position_id, pos_warning = position_of(cells[i_pos])
+                if pos_warning:
+                    warnings.append(pos_warning)
+            id_hash = ""
+            if number_text:
+                id_hash = digest(key, number_text.encode(), "sha256").hex()
+                first = seen.get(id_hash)
+                if first is not None:
+                    problems.append(f"与第 {first} 行为同一人（身份证号相同）")
+                    result.duplicates.append({"row": number, "first_row": first, "id": shown})
+                else:
+                    seen[id_hash] = number
+            if problems:
+                error(number, name, shown, problems)
+                continue
+            if warnings:
+                result.warnings.append({"row": number, "name": name, "id": shown, "warnings": warnings})
+            problem = working_age_problem(sex, birth, day)
+            if problem:
+                result.ages.append((number, problem))
+            row = (number, number_text, id_hash, name, sex, birth, phone, enterprise_id, position_id)
+            pending.append(row)
+            stage.write(row)
     result.total = total
+    result.staged = stage.enabled
     if progress is not None:
         progress(total, 0)
-
-    # Match the people already on file, by keyed hash, in chunks.
-    known: dict[str, tuple[int, str]] = {}
-    hashes = [row[2] for row in pending]
-    for start in range(0, len(hashes), 5000):
-        chunk = hashes[start : start + 5000]
-        for pk, h, pname in Person.objects.filter(id_hash__in=chunk).values_list("pk", "id_hash", "name"):
-            known[h] = (pk, pname)
+    known = _known(pending, stage.enabled)
     on_roster = set(RosterEntry.objects.filter(session=session).values_list("person_id", flat=True)) if known else set()
     for row in pending:
         match = known.get(row[2])
@@ -288,13 +377,33 @@ def roster_check(
         person_id, known_name = match
         if known_name.replace(" ", "") != row[3]:
             error(row[0], row[3], mask_id_number(row[1]), ["姓名与平台已登记的该身份证号人员不一致，请核对"])
+            result.mismatched.append(row[0])
             continue
         if person_id in on_roster:
             result.already += 1
+            result.skipped.append(row[0])
             continue
         result.known.append((row[0], person_id))
     result.errors.sort(key=lambda e: e["row"])
     return result
+
+
+def _known(pending: list[tuple], staged: bool) -> dict[str, tuple[int, str]]:
+    """People already on file among the rows, by keyed hash: id_hash -> (person id, name)."""
+    if staged:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT s.id_hash, p.id, p.name FROM {STAGE} s JOIN {Person._meta.db_table} p ON p.id_hash = s.id_hash"
+            )
+            return {h: (pk, name) for h, pk, name in cursor.fetchall()}
+    known: dict[str, tuple[int, str]] = {}
+    hashes = [row[2] for row in pending]
+    for start in range(0, len(hashes), 5000):
+        for pk, h, pname in Person.objects.filter(id_hash__in=hashes[start : start + 5000]).values_list(
+            "pk", "id_hash", "name"
+        ):
+            known[h] = (pk, pname)
+    return known
 
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -315,51 +424,74 @@ PERSON_COLUMNS = (
 )
 
 
-def _copy(table: str, columns: tuple[str, ...], rows) -> None:
-    with connection.cursor() as cursor:
-        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-        with cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
-
-
-def write_people(checked: Checked, session: TrainingSession) -> dict[int, int]:
-    """Creates the new people; returns row number -> person id for every row to put on the
-    roster. Call inside the import's transaction."""
+def write_people_and_roster(checked: Checked, session: TrainingSession) -> tuple[dict[int, int], int]:
+    """Creates the new people and puts every valid row's person on the roster. Returns (row
+    number -> person id for the rows added, how many were added). Call inside the import's
+    transaction, on the connection that checked the file."""
+    if checked.staged:
+        return _write_staged(checked, session)
     now = timezone.now()
     regions = dict(
         Organisation.objects.filter(pk__in={r[7] for r in checked.new if r[7]}).values_list("pk", "region_id")
     )
-    industry_id = session.industry_id
-    people = [
-        (now, now, r[1], r[2], r[3], r[4], r[5], r[6], r[7], industry_id, regions.get(r[7]), r[8]) for r in checked.new
-    ]
-    if connection.vendor == "postgresql":
-        _copy(Person._meta.db_table, PERSON_COLUMNS, people)
-    else:
-        Person.objects.bulk_create(
-            [Person(**dict(zip(PERSON_COLUMNS, p, strict=True))) for p in people], batch_size=2000
-        )
+    Person.objects.bulk_create(
+        [
+            Person(
+                created_at=now,
+                updated_at=now,
+                id_number=r[1],
+                id_hash=r[2],
+                name=r[3],
+                sex=r[4],
+                birth_date=r[5],
+                phone=r[6],
+                enterprise_id=r[7],
+                industry_id=session.industry_id,
+                region_id=regions.get(r[7]),
+                position_id=r[8],
+            )
+            for r in checked.new
+        ],
+        batch_size=2000,
+    )
     by_hash: dict[str, int] = {}
     hashes = [r[2] for r in checked.new]
-    for start in range(0, len(hashes), 10000):
-        by_hash.update(Person.objects.filter(id_hash__in=hashes[start : start + 10000]).values_list("id_hash", "pk"))
+    for start in range(0, len(hashes), 5000):
+        by_hash.update(Person.objects.filter(id_hash__in=hashes[start : start + 5000]).values_list("id_hash", "pk"))
     rows = {r[0]: by_hash[r[2]] for r in checked.new}
     rows.update(checked.known)
-    return rows
+    RosterEntry.objects.bulk_create(
+        [RosterEntry(session_id=session.pk, person_id=p, row_number=r) for r, p in sorted(rows.items())],
+        batch_size=2000,
+    )
+    return rows, len(rows)
 
 
-def write_roster(session: TrainingSession, rows: dict[int, int]) -> int:
+def _write_staged(checked: Checked, session: TrainingSession) -> tuple[dict[int, int], int]:
+    person, roster = Person._meta.db_table, RosterEntry._meta.db_table
     now = timezone.now()
-    entries = [(session.pk, person_id, number, now) for number, person_id in sorted(rows.items())]
-    if connection.vendor == "postgresql":
-        _copy(RosterEntry._meta.db_table, ("session_id", "person_id", "row_number", "added_at"), entries)
-    else:
-        RosterEntry.objects.bulk_create(
-            [RosterEntry(session_id=s, person_id=p, row_number=r, added_at=t) for s, p, r, t in entries],
-            batch_size=2000,
+    skip = [*checked.mismatched, *checked.skipped]
+    with connection.cursor() as cursor:
+        if skip:
+            cursor.execute(f"DELETE FROM {STAGE} WHERE row = ANY(%s)", [skip])
+        cursor.execute(
+            f"INSERT INTO {person} ({', '.join(PERSON_COLUMNS)}) "
+            f"SELECT %s, %s, s.id_number, s.id_hash, s.name, s.sex, s.birth_date, s.phone, s.enterprise_id, %s, "
+            f"o.region_id, s.position_id FROM {STAGE} s LEFT JOIN {Organisation._meta.db_table} o "
+            f"ON o.id = s.enterprise_id ON CONFLICT (id_hash) DO NOTHING",
+            [now, now, session.industry_id],
         )
-    return len(entries)
+        cursor.execute(
+            f"INSERT INTO {roster} (session_id, person_id, row_number, added_at) "
+            f"SELECT %s, p.id, s.row, %s FROM {STAGE} s JOIN {person} p ON p.id_hash = s.id_hash "
+            f"ON CONFLICT (session_id, person_id) DO NOTHING",
+            [session.pk, now],
+        )
+        added = cursor.rowcount
+        cursor.execute(f"DROP TABLE {STAGE}")
+    rows = {r[0]: None for r in checked.new}
+    rows.update(checked.known)
+    return rows, added
 
 
 def error_file_rows(file: BinaryIO, filename: str, error_rows: dict[int, str]):

@@ -23,7 +23,7 @@ from yufang.targets.services import completion_record_many
 from . import codes, flags
 from . import permissions as may
 from .models import Attendance, Flag, FlagStatus, Method, RosterEntry, SessionStatus, TrainingSession
-from .roster import Checked, write_people, write_roster
+from .roster import Checked, write_people_and_roster
 
 SESSION_FIELDS = [
     "kind",
@@ -173,8 +173,7 @@ def roster_apply(*, session: TrainingSession, checked: Checked, actor, filename:
             raise ValidationError("该文件已导入过。")
         locked.result = {**locked.result, "applied": True}
         locked.save(update_fields=["result"])
-    rows = write_people(checked, session)
-    added = write_roster(session, rows)
+    rows, added = write_people_and_roster(checked, session)
     counts = {
         "rows": checked.total,
         "added": added,
@@ -191,12 +190,8 @@ def roster_apply(*, session: TrainingSession, checked: Checked, actor, filename:
         extra={"file": filename[:200], **counts},
     )
     flags.from_import(session, checked)
-    if checked.ages:
-        flags.check_ages(session, [pid for number, pid in rows.items() if number in {r for r, _ in checked.ages}])
-    if added <= 5000:
-        flags.check_overlap(session, list(rows.values()))
-    else:
-        flags.check_overlap(session)
+    flags.check_ages(session)
+    flags.check_overlap(session)
     return counts
 
 
