@@ -20,6 +20,9 @@ urlpatterns = [
     path("plans/", include("yufang.plans.urls")),
     path("targets/", include("yufang.targets.urls")),
     path("providers/", include("yufang.providers.urls")),
+    path("enterprises/", include("yufang.enterprises.urls")),
+    path("training/", include("yufang.training.urls")),
+    path("people/", include("yufang.people.urls")),
     path("", include("yufang.core.urls")),
 ]
 
