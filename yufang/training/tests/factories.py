@@ -96,3 +96,32 @@ def import_roster(world, session, rows, *, side="a"):
     checked = roster_check(io.BytesIO(content), "花名册.xlsx", session)
     services.roster_apply(session=session, checked=checked, actor=world.users[f"provider_{side}"])
     return checked
+
+
+def current_project(world, side: str = "a"):
+    """A project of this year's plan, in progress, whose agreement runs until the end of the year:
+    for sessions held now (the browser tests sign in by the clock)."""
+    from yufang.plans.tests.factories import item, make_plan
+    from yufang.projects.services import project_open, project_transition
+    from yufang.providers import services as provider_services
+    from yufang.providers.tests.factories import agreement_data, indicators, ready_provider, to_confirmed
+
+    year = timezone.localdate().year
+    plan = make_plan(world, year=year)
+    ready_provider(world, side)
+    data = agreement_data(world, item(plan, "危险化学品"), side)
+    data.update(period_start=datetime.date(year, 1, 1), period_end=datetime.date(year, 12, 31))
+    agreement = provider_services.agreement_create(
+        data=data,
+        indicators=indicators(),
+        team=[{"name": "张老师", "role": "项目负责人", "phone": "13812345678"}],
+        actor=world.users["agency"],
+    )
+    to_confirmed(world, agreement, side)
+    provider_services.agreement_transition(agreement=agreement, action="sign", actor=world.users["agency"])
+    project = project_open(
+        agreement=agreement, actor=world.users["agency"], regions=[world.orgs[f"district_{side}"].region]
+    )
+    for action, who in (("submit_plan", f"provider_{side}"), ("approve_plan", "agency"), ("start", f"provider_{side}")):
+        project_transition(project=project, action=action, actor=world.users[who], note="测试")
+    return project
