@@ -8,6 +8,7 @@ and roster rows go in with COPY, so a 100,000-row roster takes seconds (bench/ro
 
 import datetime
 import hmac
+import io
 import re
 import unicodedata
 from collections.abc import Callable
@@ -495,16 +496,13 @@ def _write_staged(checked: Checked, session: TrainingSession) -> tuple[dict[int,
 
 
 def error_file_rows(file: BinaryIO, filename: str, error_rows: dict[int, str]):
-    """The uploaded file's header and its rows with errors, each followed by what is wrong, so
-    the provider corrects them in place and uploads them again."""
-    table = find_table(read_rows(file, filename), COLUMNS, REQUIRED)
-    ordered = sorted(table.columns.items(), key=lambda kv: kv[1])
-    header = [COLUMNS[f][0] for f, _ in ordered] + ["原行号", "错误说明"]
-    yield header
-    for number, cells in table.rows:
-        if number in error_rows:
-            values = []
-            for _, index in ordered:
-                value = cells[index] if index < len(cells) else ""
-                values.append("" if value is None else value)
+    """The uploaded file's header and its rows with errors, every column as uploaded, each
+    followed by its row number and what is wrong: corrected in place and uploaded again."""
+    data = file.read()
+    table = find_table(read_rows(io.BytesIO(data), filename), COLUMNS, REQUIRED)
+    for number, cells in enumerate(read_rows(io.BytesIO(data), filename), start=1):
+        values = ["" if v is None else v for v in cells]
+        if number == table.header_row:
+            yield [*values, "原行号", "错误说明"]
+        elif number in error_rows:
             yield [*values, number, error_rows[number]]

@@ -297,7 +297,10 @@ def roster_errors(request: HttpRequest, job_id: int) -> HttpResponse:
     with job.file.open("rb") as f:
         rows = list(error_file_rows(f, job.file.name, errors))
     header, body = rows[0], rows[1:]
-    columns = [Column(h, (lambda r, i=i: r[i]), 18) for i, h in enumerate(header)]
+    width = max(len(r) for r in rows)
+    body = [r[:-2] + [""] * (width - len(r)) + r[-2:] for r in body]
+    header = header[:-2] + [""] * (width - len(header)) + header[-2:]
+    columns = [Column(str(h), (lambda r, i=i: r[i]), 18) for i, h in enumerate(header)]
     return attachment(xlsx_bytes("错误行", columns, body), f"花名册错误行_{session.pk}.xlsx", XLSX)
 
 
