@@ -293,15 +293,19 @@ def check_impossible(session) -> None:
 
 
 def check_counted_twice(session, people) -> None:
-    """A person this session completed whom the same provider already reported complete for the
-    same year and mode: a target counts them once, so the second claim inflates the headcount."""
+    """A person this session completed whom the same provider already reported complete, in
+    another session of the same year and mode: a target counts them once, so the second claim
+    inflates the provider's headcount."""
     from django.contrib.contenttypes.models import ContentType
 
     from yufang.targets.models import Completion
 
+    # Sessions on the platform only: records brought over from before it were checked when they
+    # were taken in.
     mine = ContentType.objects.get_for_model(TrainingSession)
     earlier = (
         Completion.objects.filter(
+            source_type=mine,
             person__in=people,
             year=session.day.year,
             mode=session.completion_mode,

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from yufang.demo import orgs, plans, providers, training
+from yufang.demo import orgs, plans, providers, training, training_sessions
 from yufang.demo.orgs import LOGINS
 from yufang.reference.loading import load_reference
 
@@ -24,6 +24,7 @@ class Command(BaseCommand):
             plan = plans.load(users["owner"])
             providers.load(users, plan)
             training.load(users["owner"], plan, scale=options["scale"])
+            training_sessions.load(users, plan, scale=options["scale"])
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {settings.YUFANG_DEMO_PASSWORD}）："))
         for username, display, org_name, role in LOGINS:
             self.stdout.write(f"  {username:<12} {role.label:<16} {display} · {org_name}")
