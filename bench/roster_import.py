@@ -167,9 +167,8 @@ def setup(known: int, path: str) -> tuple[int, int]:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from python_calamine import CalamineWorkbook
-
     from django.core.exceptions import ValidationError
+    from python_calamine import CalamineWorkbook
 
     from yufang.accounts.tests.factories import make_world
     from yufang.people.idnumbers import check
