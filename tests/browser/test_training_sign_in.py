@@ -157,8 +157,9 @@ def test_roster_import_then_phone_sign_in_and_out_moves_the_targets(browser, liv
             time.sleep(1)
         time.sleep(max(0.0, old_at + 31 - time.time()))  # two rotations since the photo was taken
         reuse = phones[1].new_page()
-        reuse.goto(old_link.replace("-in-", "-out-"))
-        assert "无效" in reuse.get_by_test_id("sign-error").inner_text()
+        reuse.goto(old_link)
+        assert "已过期" in reuse.get_by_test_id("sign-error").inner_text()
+        assert reuse.goto(old_link.replace("-in-", "-out-")).status == 404  # a forged code
 
         # Sign-out: three scan the sign-out screen; the fourth leaves without signing out.
         screen.goto(f"/training/sessions/{session.pk}/screen/?direction=out")

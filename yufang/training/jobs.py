@@ -1,7 +1,10 @@
 """Background work of offline training: checking an uploaded roster row by row (nothing
 written), then, once the provider confirms, importing its valid rows in one transaction."""
 
+import io
+
 from django.urls import reverse
+from python_calamine import CalamineWorkbook
 
 from yufang.accounts.models import User
 from yufang.core.jobs import JobFailed, register
@@ -11,7 +14,20 @@ from .models import TrainingSession
 from .roster import roster_check
 
 
+def _rows_in(job) -> int:
+    """About how many rows the file has, for the progress bar (a CSV's lines, a sheet's height)."""
+    with job.file.open("rb") as f:
+        data = f.read()
+    if job.file.name.lower().endswith(".csv"):
+        return data.count(b"\n")
+    try:
+        return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).height
+    except Exception:  # noqa: BLE001 - the check itself reports an unreadable file in words
+        return 0
+
+
 def _check(job, progress, session):
+    progress.total(_rows_in(job), "正在逐行校验")
     with job.file.open("rb") as f:
         return roster_check(f, job.file.name, session, progress=lambda done, _t: progress.step(done, "正在逐行校验"))
 
@@ -19,7 +35,6 @@ def _check(job, progress, session):
 @register("training.roster_check")
 def roster_check_job(job, progress):
     session = TrainingSession.objects.select_related("project__plan").get(pk=job.params["session_id"])
-    progress.total(0, "正在读取文件")
     checked = _check(job, progress, session)
     job.result_url = reverse("training:roster_review", args=[job.pk])
     job.save(update_fields=["result_url"])
@@ -40,8 +55,8 @@ def roster_apply_job(job, progress):
     check_job = Job.objects.get(pk=job.params["check_job_id"], kind="training.roster_check")
     session = TrainingSession.objects.select_related("project__plan").get(pk=check_job.params["session_id"])
     actor = User.objects.get(pk=job.created_by_id)
-    progress.total(0, "正在复核并写入")
     checked = _check(check_job, progress, session)
+    progress.step(checked.total, "正在写入", force=True)
     try:
         counts = roster_apply(
             session=session, checked=checked, actor=actor, filename=check_job.params.get("filename", ""), job=check_job

@@ -361,6 +361,8 @@ def scan(request: HttpRequest, token: str) -> HttpResponse:
     try:
         codes.check_token(session, parsed)
     except codes.CodeError as e:
+        if "过期" not in str(e):  # a forged code learns nothing, not even the session's topic
+            raise Http404("二维码无效。") from None
         error = str(e)
     if request.method == "POST" and not error and form.is_valid():
         try:

@@ -87,6 +87,8 @@ def test_session_pages_screen_and_phone_sign_in(world, client):
     assert a.in_method == "qr" and a.in_ip == "127.0.0.1"
     again = client.post(reverse("training:scan", args=[token]), {"name": person.name, "id_number": person.id_number})
     assert "无需重复签到" in again.content.decode()
+    forged = token.replace("-in-", "-out-")
+    assert client.get(reverse("training:scan", args=[forged])).status_code == 404
 
 
 def test_api_roster_import_and_sign(world, client, django_capture_on_commit_callbacks):
