@@ -22,6 +22,9 @@ urlpatterns = [
     path("providers/", include("yufang.providers.urls")),
     path("projects/", include("yufang.projects.urls")),
     path("learning/", include("yufang.learning.urls")),
+    path("enterprises/", include("yufang.enterprises.urls")),
+    path("training/", include("yufang.training.urls")),
+    path("people/", include("yufang.people.urls")),
     path("", include("yufang.core.urls")),
 ]
 

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "yufang.providers",
     "yufang.projects",
     "yufang.learning",
+    "yufang.enterprises",
+    "yufang.training",
     "yufang.demo",
 ]
 

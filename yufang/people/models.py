@@ -30,9 +30,16 @@ class Person(BaseModel):
         on_delete=models.PROTECT,
         related_name="people",
         limit_choices_to={"kind": "enterprise"},
+        db_index=False,  # the (enterprise, name) index serves lookups by enterprise
     )
-    position = models.ForeignKey(Position, verbose_name="岗位", null=True, blank=True, on_delete=models.PROTECT)
-    industry = models.ForeignKey(Industry, verbose_name="行业", null=True, blank=True, on_delete=models.PROTECT)
+    # Nothing looks people up by position or industry alone (targets read the completions'
+    # copies); an index each would only slow the bulk roster import.
+    position = models.ForeignKey(
+        Position, verbose_name="岗位", null=True, blank=True, on_delete=models.PROTECT, db_index=False
+    )
+    industry = models.ForeignKey(
+        Industry, verbose_name="行业", null=True, blank=True, on_delete=models.PROTECT, db_index=False
+    )
     region = models.ForeignKey(Region, verbose_name="所在区县", null=True, blank=True, on_delete=models.PROTECT)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from yufang.demo import learning, orgs, plans, projects, providers, training
+from yufang.demo import learning, orgs, plans, projects, providers, training, training_sessions
 from yufang.demo.orgs import LOGINS
 from yufang.reference.loading import load_reference
 
@@ -26,6 +26,8 @@ class Command(BaseCommand):
             training.load(users["owner"], plan, scale=options["scale"])
             # After training: the projects' reports prefill from its completions.
             projects.load(users, plan)
+            # After projects: the sessions reuse the training projects the project demo opened.
+            training_sessions.load(users, plan, scale=options["scale"])
             learning.load(users, plan)
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {settings.YUFANG_DEMO_PASSWORD}）："))
         for username, display, org_name, role in LOGINS:

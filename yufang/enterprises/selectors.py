@@ -1,0 +1,115 @@
+"""Reads for the register and the key-enterprise choice."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from yufang.core.scoping import scoped
+
+from .models import EnterpriseProfile, InjuryStatistic, KeyEnterpriseMark
+
+
+def enterprise_list(*, user, industry=None, region=None, q: str = "", hazchem: str = "") -> QuerySet[EnterpriseProfile]:
+    qs = scoped(user, EnterpriseProfile).select_related("organisation", "organisation__region", "industry")
+    if industry is not None:
+        qs = qs.filter(industry=industry)
+    if region is not None:
+        qs = qs.filter(organisation__region=region)
+    if q:
+        qs = qs.filter(Q(organisation__name__icontains=q) | Q(organisation__credit_code__icontains=q))
+    if hazchem == "yes":
+        qs = qs.exclude(licence_type="")
+    return qs
+
+
+@dataclass
+class RankRow:
+    stat: InjuryStatistic
+    profile: EnterpriseProfile | None
+    rate_rank: int
+    loss_rank: int
+    score: int  # sum of the two ranks: lower is a more urgent key enterprise
+    position: int
+    reason: str
+    mark: KeyEnterpriseMark | None
+
+
+def _ranks(values: list[Decimal | None]) -> list[int]:
+    """Competition ranking, highest first; a missing value ranks last."""
+    order = sorted(range(len(values)), key=lambda i: (values[i] is None, -(values[i] or 0)))
+    ranks = [0] * len(values)
+    previous, rank = object(), 0
+    for position, i in enumerate(order, start=1):
+        if values[i] != previous:
+            rank, previous = position, values[i]
+        ranks[i] = rank
+    return ranks
+
+
+def ranking(*, user, industry, year: int) -> list[RankRow]:
+    """Enterprises of an industry for a year, ranked by injury rate per 1,000 insured and by loss
+    ratio (benefits ÷ premiums); the combined order is the sum of the two ranks. Each row says
+    why it stands where it does, against the industry's figures."""
+    stats = list(
+        scoped(user, InjuryStatistic)
+        .filter(year=year, enterprise__enterprise_profile__industry=industry)
+        .select_related("enterprise", "enterprise__region", "enterprise__enterprise_profile")
+    )
+    if not stats:
+        return []
+    rates = [s.injury_rate for s in stats]
+    losses = [s.loss_ratio for s in stats]
+    rate_ranks, loss_ranks = _ranks(rates), _ranks(losses)
+    insured = sum(s.insured_headcount for s in stats)
+    cases = sum(s.cases for s in stats)
+    premiums = sum((s.premiums_paid for s in stats), Decimal(0))
+    benefits = sum((s.benefits_paid for s in stats), Decimal(0))
+    avg_rate = (Decimal(cases) * 1000 / insured).quantize(Decimal("0.01")) if insured else None
+    avg_loss = (benefits * 100 / premiums).quantize(Decimal("0.1")) if premiums else None
+    marks = {
+        m.enterprise_id: m
+        for m in KeyEnterpriseMark.objects.filter(year=year, enterprise_id__in=[s.enterprise_id for s in stats])
+    }
+    n = len(stats)
+    rows = []
+    for s, rr, lr in zip(stats, rate_ranks, loss_ranks, strict=True):
+        parts = []
+        if s.injury_rate is None:
+            parts.append("参保人数为 0，无法计算工伤发生率")
+        else:
+            parts.append(
+                f"工伤发生率 {s.injury_rate}‰（{s.cases} 件 ÷ {s.insured_headcount} 人），行业第 {rr}/{n}"
+                + (f"，行业平均 {avg_rate}‰" if avg_rate is not None else "")
+            )
+        if s.loss_ratio is None:
+            parts.append("未缴费，无法计算赔付率")
+        else:
+            parts.append(
+                f"赔付率 {s.loss_ratio}%（支付 {s.benefits_paid} 元 ÷ 缴费 {s.premiums_paid} 元），行业第 {lr}/{n}"
+                + (f"，行业平均 {avg_loss}%" if avg_loss is not None else "")
+            )
+        rows.append(
+            RankRow(
+                stat=s,
+                profile=getattr(s.enterprise, "enterprise_profile", None),
+                rate_rank=rr,
+                loss_rank=lr,
+                score=rr + lr,
+                position=0,
+                reason="；".join(parts),
+                mark=marks.get(s.enterprise_id),
+            )
+        )
+    rows.sort(key=lambda r: (r.score, r.rate_rank, r.stat.enterprise.name))
+    for i, r in enumerate(rows, start=1):
+        r.position = i
+    return rows
+
+
+def key_enterprise_ids(*, year: int, industry=None) -> set[int]:
+    """The enterprises marked key for a year: what targets counting key enterprises read."""
+    qs = KeyEnterpriseMark.objects.filter(year=year)
+    if industry is not None:
+        qs = qs.filter(industry=industry)
+    return set(qs.values_list("enterprise_id", flat=True))

@@ -1,0 +1,39 @@
+from django.apps import AppConfig
+
+
+class TrainingConfig(AppConfig):
+    name = "yufang.training"
+    label = "training"
+    verbose_name = "线下培训"
+
+    def ready(self) -> None:
+        from yufang.accounts.models import Role
+        from yufang.core.registry import NavItem, Todo, add_nav, add_todos
+
+        from . import jobs, scoping  # noqa: F401 - registers job handlers and scoping rules
+        from .selectors import open_flag_count
+
+        staff = (Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.PARTNER, Role.DISTRICT_OFFICER, Role.PROVIDER_STAFF)
+        add_nav(NavItem("线下培训", "training:session_list", lambda u: u.has_role(*staff), order=50))
+        add_nav(
+            NavItem(
+                "异常核查",
+                "training:flag_list",
+                lambda u: u.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.PARTNER, Role.DISTRICT_OFFICER),
+                order=52,
+            )
+        )
+
+        def flag_todos(user):
+            if not user.has_role(Role.AGENCY_STAFF):
+                return []
+            from django.urls import reverse
+
+            count = open_flag_count(user=user)
+            if not count:
+                return []
+            return [
+                Todo("线下培训异常待核查", reverse("training:flag_list") + "?status=open", count=count, level="warning")
+            ]
+
+        add_todos(flag_todos)

@@ -1,0 +1,401 @@
+"""Writes on offline training: scheduling sessions, importing rosters, signing in and out,
+marking attendance by hand, closing a session (which writes the completion facts), and
+reviewing flags. Every write checks its permission and is audited in the same transaction."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from yufang.core import audit
+from yufang.core.models import AuditAction
+from yufang.core.services import model_create, model_update
+from yufang.core.spreadsheets import clean_text
+from yufang.core.workflow import Transition, Workflow
+from yufang.people import idnumbers
+from yufang.people.models import Person
+from yufang.people.services import person_upsert
+from yufang.projects.models import Project
+from yufang.targets.services import completion_record_many
+
+from . import codes, flags
+from . import permissions as may
+from .models import Attendance, Flag, FlagStatus, Method, RosterEntry, SessionStatus, TrainingSession
+from .roster import Checked, write_people_and_roster
+
+SESSION_FIELDS = [
+    "kind",
+    "industry",
+    "topic",
+    "region",
+    "venue",
+    "starts_at",
+    "ends_at",
+    "class_hours",
+    "instructors",
+    "capacity",
+]
+
+
+def _require(check: tuple[bool, str]) -> None:
+    ok, reason = check
+    if not ok:
+        raise PermissionDenied(reason)
+
+
+def _validate_session(project: Project, data: dict[str, Any]) -> None:
+    errors = {}
+    if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+        errors["ends_at"] = "结束时间须晚于开始时间。"
+    region = data.get("region")
+    if region is not None and project.regions.exists() and not project.regions.filter(pk=region.pk).exists():
+        errors["region"] = "举办区县须是项目的实施区县之一。"
+    if data.get("starts_at") and data["starts_at"].date() > project.deadline:
+        errors["starts_at"] = f"场次日期晚于项目完成时限（{project.deadline:%Y-%m-%d}）。"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def session_create(*, project: Project, data: dict[str, Any], enterprises=(), actor) -> TrainingSession:
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _require(may.can_schedule(actor, project))
+    data = {k: v for k, v in data.items() if k in SESSION_FIELDS}
+    _validate_session(project, data)
+    session = model_create(model=TrainingSession, data={"project": project, **data}, actor=actor)
+    session.enterprises.set(enterprises)
+    return session
+
+
+@transaction.atomic
+def session_update(*, session: TrainingSession, data: dict[str, Any], enterprises=None, actor) -> TrainingSession:
+    session = TrainingSession.objects.select_for_update().select_related("project").get(pk=session.pk)
+    _require(may.can_manage_session(actor, session))
+    data = {k: v for k, v in data.items() if k in SESSION_FIELDS}
+    _validate_session(session.project, {**{f: getattr(session, f) for f in SESSION_FIELDS}, **data})
+    session, _ = model_update(instance=session, fields=list(data), data=data, actor=actor)
+    if enterprises is not None:
+        session.enterprises.set(enterprises)
+    return session
+
+
+# --- Closing: who completed --------------------------------------------------------------------
+
+
+def attended_seconds(session: TrainingSession, signed_in_at, signed_out_at) -> int:
+    """Seconds present within the session's hours; without a sign-out, none can be counted."""
+    if signed_in_at is None or signed_out_at is None:
+        return 0
+    start = max(signed_in_at, session.starts_at)
+    end = min(signed_out_at, session.ends_at)
+    return max(0, int((end - start).total_seconds()))
+
+
+def attended_minutes(session: TrainingSession, signed_in_at, signed_out_at) -> int:
+    return attended_seconds(session, signed_in_at, signed_out_at) // 60
+
+
+def completes(session: TrainingSession, seconds: int) -> bool:
+    """The plan's written rule: present for at least offline_attendance_percent of the session."""
+    percent = session.project.plan.offline_attendance_percent
+    return seconds * 100 >= percent * (session.ends_at - session.starts_at).total_seconds()
+
+
+def _close(*, obj: TrainingSession, actor, note: str = "", **params) -> None:
+    session = TrainingSession.objects.select_related("project__plan", "project__provider").get(pk=obj.pk)
+    attendances = list(Attendance.objects.filter(session=session).select_related("person"))
+    for a in attendances:
+        seconds = attended_seconds(session, a.signed_in_at, a.signed_out_at)
+        a.minutes = seconds // 60
+        a.completed = completes(session, seconds)
+    Attendance.objects.bulk_update(attendances, ["minutes", "completed"], batch_size=1000)
+    people = [a.person for a in attendances if a.completed]
+    flags.check_counted_twice(session, people)
+    completion_record_many(
+        people=people,
+        mode=session.completion_mode,
+        completed_on=session.day,
+        source=session,
+        provider=session.project.provider,
+        actor=actor,
+    )
+    obj.completed_count = len(people)
+    flags.check_impossible(session)
+    flags.check_counts(session)
+
+
+SESSION_WORKFLOW = Workflow(
+    model=TrainingSession,
+    transitions=[
+        Transition(
+            SessionStatus.SCHEDULED,
+            "close",
+            SessionStatus.CLOSED,
+            "结束并认定完成",
+            may.can_close,
+            effect=_close,
+            style="success",
+        ),
+        Transition(
+            SessionStatus.SCHEDULED,
+            "cancel",
+            SessionStatus.CANCELLED,
+            "取消场次",
+            may.can_cancel,
+            style="outline-danger",
+            needs_note=True,
+        ),
+    ],
+)
+
+
+def session_transition(*, session: TrainingSession, action: str, actor, note: str = "") -> TrainingSession:
+    return SESSION_WORKFLOW.perform(obj=session, action=action, actor=actor, note=note)
+
+
+# --- Roster import -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def roster_apply(*, session: TrainingSession, checked: Checked, actor, filename: str = "", job=None) -> dict[str, int]:
+    """Writes the valid rows of a checked roster in one transaction: new people, roster entries,
+    one audit record for the import, and the flags the file raised. With the checking job,
+    marks it applied so the same file is not imported twice."""
+    session = TrainingSession.objects.select_for_update().select_related("project__plan").get(pk=session.pk)
+    _require(may.can_manage_session(actor, session))
+    if not session.project.accepts_work:
+        raise ValidationError("项目当前不在实施阶段，不能导入花名册。")
+    if job is not None:
+        locked = type(job).objects.select_for_update().get(pk=job.pk)
+        if locked.result.get("applied"):
+            raise ValidationError("该文件已导入过。")
+        locked.result = {**locked.result, "applied": True}
+        locked.save(update_fields=["result"])
+    rows, added = write_people_and_roster(checked, session)
+    counts = {
+        "rows": checked.total,
+        "added": added,
+        "new_people": len(checked.new),
+        "known_people": len(checked.known),
+        "already": checked.already,
+        "errors": checked.error_count,
+    }
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=session,
+        event="roster_import",
+        extra={"file": filename[:200], **counts},
+    )
+    flags.from_import(session, checked)
+    flags.check_ages(session)
+    flags.check_overlap(session)
+    return counts
+
+
+# --- Signing in and out -----------------------------------------------------------------------
+
+
+def identify(*, session: TrainingSession, user=None, name: str = "", id_number: str = "") -> Person:
+    """The person signing: a logged-in trainee with an archive, or name and ID number typed on the
+    phone, which must match a person on this session's roster."""
+    person = getattr(user, "person", None) if user is not None and user.is_authenticated else None
+    if person is None:
+        name = clean_text(name).replace(" ", "")
+        if not name:
+            raise ValidationError({"name": "请填写姓名。"})
+        try:
+            info = idnumbers.check(id_number)
+        except ValidationError as e:
+            raise ValidationError({"id_number": e.messages}) from None
+        person = Person.objects.filter(id_hash=idnumbers.id_hash(info.number)).first()
+        if person is None or person.name.replace(" ", "") != name:
+            raise ValidationError("姓名与身份证号不在本场次花名册中，请联系现场工作人员。")
+    if not RosterEntry.objects.filter(session=session, person=person).exists():
+        raise ValidationError("您不在本场次花名册中，请联系现场工作人员。")
+    return person
+
+
+@transaction.atomic
+def attendance_sign(
+    *,
+    session: TrainingSession,
+    person: Person,
+    direction: str,
+    method: str,
+    device: str = "",
+    ip: str | None = None,
+    at: datetime.datetime | None = None,
+    actor=None,
+) -> Attendance:
+    """Signs a person in or out, once each. The caller has checked the code (or is the API,
+    acting for a logged-in trainee)."""
+    session = TrainingSession.objects.select_for_update().select_related("project__plan").get(pk=session.pk)
+    if session.status != SessionStatus.SCHEDULED:
+        raise ValidationError(f"本场次{session.get_status_display()}，不能再签到签退。")
+    at = at or timezone.now()
+    existing = Attendance.objects.select_for_update().filter(session=session, person=person).first()
+    if direction == "in":
+        if existing is not None:
+            raise ValidationError(f"您已于 {timezone.localtime(existing.signed_in_at):%H:%M} 签到，无需重复签到。")
+        attendance = Attendance.objects.create(
+            session=session, person=person, signed_in_at=at, in_method=method, in_device=device[:64], in_ip=ip
+        )
+        audit.record_create(actor=actor, instance=attendance, event="sign_in")
+        flags.check_counts(session)
+        flags.check_burst(session, attendance)
+        flags.check_overlap(session, [person.pk])
+    else:
+        if existing is None:
+            raise ValidationError("您还没有签到，不能签退。")
+        if existing.signed_out_at is not None:
+            raise ValidationError(f"您已于 {timezone.localtime(existing.signed_out_at):%H:%M} 签退。")
+        before = audit.snapshot(existing)
+        existing.signed_out_at = max(at, existing.signed_in_at)
+        existing.out_method, existing.out_device, existing.out_ip = method, device[:64], ip
+        existing.minutes = attended_minutes(session, existing.signed_in_at, existing.signed_out_at)
+        existing.save(update_fields=["signed_out_at", "out_method", "out_device", "out_ip", "minutes"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=existing,
+            event="sign_out",
+            changes=audit.diff(before, audit.snapshot(existing)),
+        )
+        attendance = existing
+    flags.check_hours(session, attendance)
+    return attendance
+
+
+def sign_with_code(
+    *,
+    session: TrainingSession,
+    direction: str,
+    token: str = "",
+    text_code: str = "",
+    user=None,
+    name: str = "",
+    id_number: str = "",
+    device: str = "",
+    ip: str | None = None,
+) -> Attendance:
+    """A trainee's scan (token) or typed code (text_code), then identity, then the sign."""
+    try:
+        if token:
+            parsed = codes.parse_token(token)
+            if parsed is None or parsed.direction != direction:
+                raise codes.CodeError("二维码无效。")
+            codes.check_token(session, parsed)
+            method = Method.QR
+        else:
+            codes.check_text_code(session, direction, text_code)
+            method = Method.CODE
+    except codes.CodeError as e:
+        raise ValidationError(str(e)) from None
+    person = identify(session=session, user=user, name=name, id_number=id_number)
+    actor = user if user is not None and user.is_authenticated else None
+    return attendance_sign(
+        session=session, person=person, direction=direction, method=method, device=device, ip=ip, actor=actor
+    )
+
+
+@transaction.atomic
+def attendance_mark(
+    *,
+    session: TrainingSession,
+    actor,
+    name: str,
+    id_number: str,
+    signed_in_at: datetime.datetime,
+    signed_out_at: datetime.datetime | None,
+    reason: str,
+) -> Attendance:
+    """The provider records attendance by hand (a phone that failed, a stand-by who came), only
+    with a reason; audited, and visible as 人工补录 everywhere the attendance shows."""
+    session = TrainingSession.objects.select_for_update().select_related("project__plan").get(pk=session.pk)
+    _require(may.can_manage_session(actor, session))
+    reason = reason.strip()
+    if len(reason) < 4:
+        raise ValidationError({"reason": "请写明补录原因（至少 4 个字）。"})
+    if signed_out_at is not None and signed_out_at < signed_in_at:
+        raise ValidationError({"signed_out_at": "签退时间不能早于签到时间。"})
+    try:
+        person, _ = person_upsert(actor=actor, id_number=id_number, name=clean_text(name).replace(" ", ""))
+    except ValidationError as e:
+        raise ValidationError({"id_number": e.messages}) from None
+    existing = Attendance.objects.select_for_update().filter(session=session, person=person).first()
+    minutes = attended_minutes(session, signed_in_at, signed_out_at)
+    if existing is None:
+        attendance = Attendance.objects.create(
+            session=session,
+            person=person,
+            signed_in_at=signed_in_at,
+            in_method=Method.MANUAL,
+            signed_out_at=signed_out_at,
+            out_method=Method.MANUAL if signed_out_at else "",
+            manual_reason=reason[:300],
+            minutes=minutes,
+        )
+        audit.record_create(actor=actor, instance=attendance, event="manual_mark")
+    else:
+        before = audit.snapshot(existing)
+        existing.signed_in_at = signed_in_at
+        existing.in_method = Method.MANUAL
+        existing.signed_out_at = signed_out_at
+        existing.out_method = Method.MANUAL if signed_out_at else ""
+        existing.manual_reason = reason[:300]
+        existing.minutes = minutes
+        existing.save()
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=existing,
+            event="manual_mark",
+            changes=audit.diff(before, audit.snapshot(existing)),
+            extra={"reason": reason},
+        )
+        attendance = existing
+    flags.check_counts(session)
+    flags.check_hours(session, attendance)
+    flags.check_overlap(session, [person.pk])
+    return attendance
+
+
+# --- Flags -------------------------------------------------------------------------------------
+
+
+def _note_effect(*, obj: Flag, actor, note: str = "", **params) -> None:
+    obj.review_note = note[:300]
+
+
+FLAG_WORKFLOW = Workflow(
+    model=Flag,
+    transitions=[
+        Transition(
+            FlagStatus.OPEN,
+            "confirm",
+            FlagStatus.CONFIRMED,
+            "核实为问题",
+            may.can_review_flags,
+            effect=_note_effect,
+            style="danger",
+            needs_note=True,
+        ),
+        Transition(
+            FlagStatus.OPEN,
+            "dismiss",
+            FlagStatus.DISMISSED,
+            "核实无问题",
+            may.can_review_flags,
+            effect=_note_effect,
+            style="outline-secondary",
+            needs_note=True,
+        ),
+    ],
+)
+
+
+def flag_transition(*, flag: Flag, action: str, actor, note: str = "") -> Flag:
+    return FLAG_WORKFLOW.perform(obj=flag, action=action, actor=actor, note=note)
