@@ -216,7 +216,7 @@ def load(users: dict[str, User], plan: Plan) -> None:
     a = agreement_of(QIAN)
     if a is not None and not Project.objects.filter(agreement=a).exists():
         provider = staff[QIAN]
-        p = services.project_open(agreement=a, actor=agency, regions=_regions("张店区", "临淄区"))
+        p = services.project_open(agreement=a, actor=agency, regions=_regions("临淄区", "桓台县", "张店区"))
         _start(
             p,
             provider,

@@ -103,6 +103,7 @@ def current_project(world, side: str = "a"):
     for sessions held now (the browser tests sign in by the clock)."""
     from yufang.plans.tests.factories import item, make_plan
     from yufang.projects.services import project_open, project_transition
+    from yufang.projects.tests.factories import file_plan
     from yufang.providers import services as provider_services
     from yufang.providers.tests.factories import agreement_data, indicators, ready_provider, to_confirmed
 
@@ -122,6 +123,7 @@ def current_project(world, side: str = "a"):
     project = project_open(
         agreement=agreement, actor=world.users["agency"], regions=[world.orgs[f"district_{side}"].region]
     )
+    file_plan(world, project, side)
     for action, who in (("submit_plan", f"provider_{side}"), ("approve_plan", "agency"), ("start", f"provider_{side}")):
         project_transition(project=project, action=action, actor=world.users[who], note="测试")
     return project
