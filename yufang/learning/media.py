@@ -3,6 +3,7 @@ the imageio-ffmpeg wheel ships (nothing is downloaded at run time). Each distinc
 encoded once per machine and kept in a cache folder."""
 
 import hashlib
+import os
 import subprocess
 from pathlib import Path
 
@@ -23,7 +24,8 @@ def lesson_video(*, seconds: int, colour: str = "1f4e79", tone: int = 330) -> by
     cache.mkdir(parents=True, exist_ok=True)
     path = cache / f"{key}.mp4"
     if not path.exists():
-        tmp = path.with_suffix(".tmp.mp4")
+        # Unique per process: parallel test workers may make the same video at once.
+        tmp = path.with_suffix(f".{os.getpid()}.tmp.mp4")
         subprocess.run(
             [
                 _ffmpeg(),
