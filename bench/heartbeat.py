@@ -1,5 +1,5 @@
 """The heartbeat endpoint under load, on PostgreSQL, against a plain Django view on the same
-server that validates the same body and does one UPDATE. Serves the project with gunicorn
+server that validates the same body and does one UPDATE. Serves the project with granian
 (config.wsgi, as in production: the heartbeat's fast path included), drives 32 keep-alive
 connections from an asyncio client on loopback, and prints requests/s, the ratio and p99
 latency; then checks that every credited millisecond the server answered is in the evidence and
@@ -9,7 +9,7 @@ passed.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/yufang_wt7 .venv/bin/python bench/heartbeat.py
 
 The database named in DATABASE_URL is dropped and recreated. Needs nothing beyond
-requirements.txt (gunicorn is one of them). Options: --connections, --seconds, --workers,
+requirements.txt (granian is one of them). Options: --connections, --seconds, --workers,
 --threads."""
 
 import argparse
@@ -163,8 +163,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--warmup", type=float, default=3)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
     if not os.environ["DATABASE_URL"].startswith("postgres"):
         sys.exit("This benchmark runs on PostgreSQL: set DATABASE_URL.")
@@ -176,23 +176,24 @@ def main() -> None:
     tokens = prepare(args.connections)
 
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "heartbeat_settings", "PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}"}
+    command = [
+        str(Path(sys.executable).parent / "granian"),
+        "--interface",
+        "wsgi",
+        "config.wsgi:application",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(PORT),
+        "--workers",
+        str(args.workers),
+        "--blocking-threads",
+        str(args.threads),
+        "--log-level",
+        "warning",
+    ]
     server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            str(args.workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(args.threads),
-            "--keep-alive",
-            "30",
-            "--log-level",
-            "warning",
-        ],
+        command,
         cwd=ROOT,
         env=env,
         start_new_session=True,
@@ -226,7 +227,7 @@ def main() -> None:
     ).get("ms", 0)
 
     print(
-        f"PostgreSQL, gunicorn {args.workers} workers x {args.threads} threads, {args.connections} connections, {args.seconds:.0f} s each"
+        f"PostgreSQL, granian {args.workers} workers x {args.threads} threads, {args.connections} connections, {args.seconds:.0f} s each"
     )
     print(
         f"plain Django view (validate + one UPDATE): {plain['rps']:8.0f} req/s   p50 {plain['p50_ms']:.1f} ms   p99 {plain['p99_ms']:.1f} ms   errors {plain['errors']}"

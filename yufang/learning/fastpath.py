@@ -10,8 +10,8 @@ import logging
 from django.db import close_old_connections, connection
 from pydantic import ValidationError as SchemaError
 
-from .api import TOKEN_HEADER, BeatIn
-from .heartbeat import BeatRefused, beat
+from .api import BUSY, TOKEN_HEADER, BeatIn
+from .heartbeat import BeatBusy, BeatRefused, beat
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,8 @@ def handle_beat(environ, start_response) -> list[bytes]:
         result = beat(token=token, **payload.model_dump())
     except BeatRefused:
         return _reply(start_response, "404 Not Found", {"detail": "未找到该记录。"})
+    except BeatBusy:
+        return _reply(start_response, "409 Conflict", {"detail": BUSY})
     except Exception:
         logger.exception("heartbeat failed")
         return _reply(start_response, "500 Internal Server Error", {"detail": "服务器错误，请稍后重试。"})

@@ -1,9 +1,12 @@
-"""The heartbeat: the platform's hot path. One transaction, one locked read of everything the
-decision needs, and at most three writes (the enrolment's live state, the lesson's progress, the
-evidence row). Plain SQL through Django's connection, so it costs the same whether it is called
-by the documented API endpoint or by the WSGI fast path (`fastpath.py`), and runs alike on
-PostgreSQL and SQLite. Nothing is summed here: totals are kept as running counters, and the
-evidence rows are what an audit re-adds."""
+"""The heartbeat: the platform's hot path. A plain read of everything the decision needs, then
+one write that applies the decision only if the enrolment's live state is still what was read
+(compare-and-set; on a lost race the beat is read and judged again). On PostgreSQL the write is
+a single statement (the enrolment's live state, the lesson's progress and the evidence row, as
+data-modifying CTEs), so a beat costs two round trips, no explicit transaction and no lock held
+while Python decides. Nothing is summed here: totals are kept as running counters, and the
+evidence rows are what an audit re-adds. Plain SQL through Django's connection, so it costs the
+same whether it is called by the documented API endpoint or by the WSGI fast path
+(`fastpath.py`)."""
 
 import datetime
 import hmac
@@ -15,7 +18,6 @@ from decimal import Decimal
 import psycopg
 from django.db import connection, transaction
 from django.utils import timezone
-from psycopg import pq as psycopg_pq
 
 from yufang.accounts.models import User
 from yufang.plans.models import Plan
@@ -46,7 +48,7 @@ class BeatResult:
     def as_dict(self) -> dict:
         return {
             "verdict": self.verdict,
-            "verdict_label": str(Verdict(self.verdict).label),
+            "verdict_label": verdict_label(self.verdict),
             "credited_ms": self.credited_ms,
             "lesson_credited_ms": self.lesson_credited_ms,
             "lesson_required_ms": self.lesson_required_ms,
@@ -66,52 +68,85 @@ def parse_token(token: str) -> tuple[int, str]:
     return int(session_id), nonce
 
 
+class BeatBusy(Exception):
+    """The enrolment's live state kept changing under the beat (another device taking over,
+    again and again): nothing was written; the player retries with its next beat."""
+
+
+# A lost compare-and-set is re-read and re-judged; only a storm of takeovers exhausts this.
+CAS_ATTEMPTS = 4
+
+
 def _t(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _select_sql() -> str:
-    lock = " FOR UPDATE OF e, p" if connection.features.has_select_for_update_of else ""
-    return (
-        "SELECT s.nonce, s.enrolment_id, s.lesson_id, s.ended_at IS NULL, u.is_active,"
-        " e.active_session_id, e.last_beat_ms, e.last_position_ms, e.check_due_ms, e.check_pending,"
-        " e.day, e.day_credited_ms, e.credited_ms,"
-        " l.duration_seconds, p.id, p.credited_ms, p.furthest_ms, p.completed_at IS NOT NULL,"
-        " r.beat_cap_seconds, r.daily_cap_hours, pl.class_hour_minutes"
-        f" FROM {_t(LearningSession)} s"
-        f" JOIN {_t(Enrolment)} e ON e.id = s.enrolment_id"
-        f" JOIN {_t(User)} u ON u.id = s.user_id"
-        f" JOIN {_t(Lesson)} l ON l.id = s.lesson_id"
-        f" JOIN {_t(LessonProgress)} p ON p.enrolment_id = s.enrolment_id AND p.lesson_id = s.lesson_id"
-        f" JOIN {_t(Plan)} pl ON pl.id = e.plan_id"
-        f" JOIN {_t(StudyRule)} r ON r.plan_id = e.plan_id"
-        f" WHERE s.id = %s{lock}"
-    )
+# The enrolment's live state a decision depends on; a write applies only if it is unchanged.
+_GUARD = (
+    "active_session_id = %s AND last_beat_ms IS NOT DISTINCT FROM %s AND last_position_ms = %s"
+    " AND check_pending = %s AND day IS NOT DISTINCT FROM %s AND day_credited_ms = %s"
+)
+_EVIDENCE_COLUMNS = "session_id, enrolment_id, lesson_id, at, seq, wall_ms, from_ms, to_ms, rate, credited_ms, verdict"
 
 
-_SQL: dict[str, str] = {}
+def _build_sql(vendor: str) -> dict[str, str]:
+    e, p, iv = _t(Enrolment), _t(LessonProgress), _t(StudyInterval)
+    sql = {
+        "select": (
+            "SELECT s.nonce, s.enrolment_id, s.lesson_id, s.ended_at IS NULL, u.is_active,"
+            " e.active_session_id, e.last_beat_ms, e.last_position_ms, e.check_due_ms, e.check_pending,"
+            " e.day, e.day_credited_ms, e.credited_ms,"
+            " l.duration_seconds, p.id, p.credited_ms, p.furthest_ms, p.completed_at IS NOT NULL,"
+            " r.beat_cap_seconds, r.daily_cap_hours, pl.class_hour_minutes"
+            f" FROM {_t(LearningSession)} s"
+            f" JOIN {e} e ON e.id = s.enrolment_id"
+            f" JOIN {_t(User)} u ON u.id = s.user_id"
+            f" JOIN {_t(Lesson)} l ON l.id = s.lesson_id"
+            f" JOIN {p} p ON p.enrolment_id = s.enrolment_id AND p.lesson_id = s.lesson_id"
+            f" JOIN {_t(Plan)} pl ON pl.id = e.plan_id"
+            f" JOIN {_t(StudyRule)} r ON r.plan_id = e.plan_id"
+            " WHERE s.id = %s"
+        ),
+        "enrolment": (
+            f"UPDATE {e} SET last_beat_ms = %s, last_position_ms = %s, credited_ms = credited_ms + %s,"
+            f" day = %s, day_credited_ms = %s, check_pending = %s WHERE id = %s AND {_GUARD}"
+        ),
+        "progress": (
+            f"UPDATE {p} SET credited_ms = credited_ms + %s, furthest_ms = %s,"
+            " completed_at = COALESCE(completed_at, %s) WHERE id = %s"
+        ),
+        "evidence": f"INSERT INTO {iv} ({_EVIDENCE_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+    }
+    if vendor == "postgresql":
+        # The three writes as one statement: the progress and the evidence follow the
+        # enrolment's guarded update only if it matched (one implicit transaction, one commit).
+        sql["accepted"] = (
+            "WITH e AS ("
+            f"UPDATE {e} SET last_beat_ms = %s::bigint, last_position_ms = %s::bigint,"
+            " credited_ms = credited_ms + %s::bigint, day = %s::date, day_credited_ms = %s::bigint,"
+            " check_pending = %s::varchar WHERE id = %s::bigint AND active_session_id = %s::bigint"
+            " AND last_beat_ms IS NOT DISTINCT FROM %s::bigint AND last_position_ms = %s::bigint"
+            " AND check_pending = %s::varchar AND day IS NOT DISTINCT FROM %s::date"
+            " AND day_credited_ms = %s::bigint RETURNING id"
+            "), p AS ("
+            f"UPDATE {p} SET credited_ms = credited_ms + %s::bigint, furthest_ms = %s::bigint,"
+            " completed_at = COALESCE(completed_at, %s::timestamptz)"
+            " WHERE id = %s::bigint AND %s::boolean AND EXISTS (SELECT 1 FROM e)"
+            f") INSERT INTO {iv} ({_EVIDENCE_COLUMNS})"
+            " SELECT %s::bigint, e.id, %s::bigint, %s::timestamptz, %s::integer, %s::bigint, %s::bigint,"
+            " %s::bigint, %s::double precision, %s::bigint, %s::varchar FROM e RETURNING 1"
+        )
+    return sql
+
+
+_SQL: dict[str, dict[str, str]] = {}
 
 
 def _sql() -> dict[str, str]:
     """Built once per database vendor (table names come from the models)."""
     vendor = connection.vendor
     if vendor not in _SQL:
-        _SQL[vendor] = {
-            "select": _select_sql(),
-            "enrolment": (
-                f"UPDATE {_t(Enrolment)} SET last_beat_ms = %s, last_position_ms = %s,"
-                " credited_ms = credited_ms + %s, day = %s, day_credited_ms = %s, check_pending = %s"
-                " WHERE id = %s"
-            ),
-            "progress": (
-                f"UPDATE {_t(LessonProgress)} SET credited_ms = credited_ms + %s, furthest_ms = %s,"
-                " completed_at = COALESCE(completed_at, %s) WHERE id = %s"
-            ),
-            "evidence": (
-                f"INSERT INTO {_t(StudyInterval)} (session_id, enrolment_id, lesson_id, at, seq, wall_ms,"
-                " from_ms, to_ms, rate, credited_ms, verdict) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-            ),
-        }
+        _SQL[vendor] = _build_sql(vendor)
     return _SQL[vendor]
 
 
@@ -134,10 +169,13 @@ def beat(
     session_id, nonce = parse_token(token)
     now_s = time.time() if now is None else now
     beat_in = _BeatIn(session_id, nonce, seq, position, rate, visible, playing, now_s)
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        result = _run_pipelined(beat_in)
+    run = _run_postgresql if connection.vendor == "postgresql" else _run_atomic
+    for _ in range(CAS_ATTEMPTS):
+        result = run(beat_in)
+        if result is not None:
+            break
     else:
-        result = _run(beat_in)
+        raise BeatBusy
     if result.just_completed:
         from .services import enrolment_evaluate
 
@@ -158,22 +196,34 @@ class _BeatIn:
     now_s: float
 
 
-def _run(b: "_BeatIn") -> BeatResult:
-    """Through Django's transaction handling (SQLite, or inside a caller's transaction)."""
+@dataclass(frozen=True)
+class _Writes:
+    enrolment: list | None  # SET values, then the guard's expected values; None for a refused beat
+    progress: list | None  # None when nothing about the lesson changed
+    evidence: list
+
+
+def _run_atomic(b: "_BeatIn") -> BeatResult | None:
+    """Any database, through Django's cursor and transaction: the guarded enrolment update first;
+    if it matched nothing the state moved since it was read, and nothing is written."""
     sql = _sql()
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(sql["select"], [b.session_id])
         writes, result = _decide(cur.fetchone(), b)
-        for statement, params in writes:
-            cur.execute(sql[statement], params)
+        if writes.enrolment is not None:
+            cur.execute(sql["enrolment"], writes.enrolment)
+            if cur.rowcount != 1:
+                return None
+        if writes.progress is not None:
+            cur.execute(sql["progress"], writes.progress)
+        cur.execute(sql["evidence"], writes.evidence)
     return result
 
 
-def _run_pipelined(b: "_BeatIn") -> BeatResult:
-    """PostgreSQL: the whole transaction in two round trips. BEGIN and the locking read go
-    together; the writes and COMMIT are queued and sent at once (psycopg's pipeline mode).
-    Statements are server-side prepared on the (persistent) connection: planning the locking
-    join costs more than running it."""
+def _run_postgresql(b: "_BeatIn") -> BeatResult | None:
+    """PostgreSQL: two round trips, both server-side prepared on the (persistent) connection:
+    planning the join costs more than running it. Outside a caller's transaction each statement
+    is its own, so no lock is held between them."""
     sql = _sql()
     connection.ensure_connection()
     raw = connection.connection
@@ -181,28 +231,39 @@ def _run_pipelined(b: "_BeatIn") -> BeatResult:
         # Django turns server-side preparing off; its own cursors bind on the client and never
         # prepare, so allowing it here touches only this path's statements.
         raw.prepare_threshold = 5
-    try:
-        with raw.pipeline(), psycopg.Cursor(raw) as cur:
-            cur.execute("BEGIN")
-            cur.execute(sql["select"], [b.session_id], prepare=True)
-            row = cur.fetchone()
-            try:
-                writes, result = _decide(row, b)
-            except BeatRefused:
-                cur.execute("ROLLBACK")
-                raise
-            for statement, params in writes:
-                cur.execute(sql[statement], params, prepare=True)
-            cur.execute("COMMIT")
-    except BaseException:
-        if raw.info.transaction_status != psycopg_pq.TransactionStatus.IDLE:
-            raw.rollback()
-        raise
-    return result
+    with psycopg.Cursor(raw) as cur:
+        cur.execute(sql["select"], [b.session_id], prepare=True)
+        writes, result = _decide(cur.fetchone(), b)
+        if writes.enrolment is None:
+            cur.execute(sql["evidence"], writes.evidence, prepare=True)
+            return result
+        session, _, lesson, *evidence = writes.evidence  # the enrolment id comes from the guarded update
+        cur.execute(
+            sql["accepted"],
+            [
+                *writes.enrolment,
+                *(writes.progress or [0, 0, None, 0]),
+                writes.progress is not None,
+                session,
+                lesson,
+                *evidence,
+            ],
+            prepare=True,
+        )
+        return result if cur.fetchone() is not None else None
 
 
-def _decide(row, b: "_BeatIn") -> tuple[list[tuple[str, list]], BeatResult]:
-    """The statements a beat writes, and what it answers."""
+_LABELS: dict[str, str] = {}
+
+
+def verdict_label(verdict: str) -> str:
+    if verdict not in _LABELS:
+        _LABELS[verdict] = str(Verdict(verdict).label)
+    return _LABELS[verdict]
+
+
+def _decide(row, b: "_BeatIn") -> tuple[_Writes, BeatResult]:
+    """What a beat writes, and what it answers."""
     if row is None or not hmac.compare_digest(row[0], b.nonce):
         raise BeatRefused
     (
@@ -234,8 +295,7 @@ def _decide(row, b: "_BeatIn") -> tuple[list[tuple[str, list]], BeatResult]:
     now_ms = int(b.now_s * 1000)
     at = datetime.datetime.fromtimestamp(b.now_s, tz=datetime.UTC)
     today = timezone.localdate(at)
-    if day is None or str(day)[:10] != today.isoformat():
-        day_credited_ms = 0
+    day_left = day_credited_ms if day is not None and str(day)[:10] == today.isoformat() else 0
     daily_cap_ms = int(Decimal(str(daily_cap_hours)) * class_hour_minutes * 60_000)
     state = State(
         active=bool(open_) and active_session_id == b.session_id,
@@ -247,61 +307,53 @@ def _decide(row, b: "_BeatIn") -> tuple[list[tuple[str, list]], BeatResult]:
         duration_ms=duration_seconds * 1000,
         check_pending=bool(check_pending),
         cap_ms=beat_cap_seconds * 1000,
-        day_left_ms=max(0, daily_cap_ms - day_credited_ms),
+        day_left_ms=max(0, daily_cap_ms - day_left),
     )
     decision = judge(state, Beat(now_ms, int(b.position * 1000), b.rate, b.visible, b.playing))
     required_ms = Lesson.required_ms_for(duration_seconds)
     credited = decision.credited_ms
     just_completed = not lesson_done and lesson_credited_ms + credited >= required_ms
     check = check_pending or None
-    writes: list[tuple[str, list]] = []
+    enrolment = progress = None
     if decision.accept:
         if check is None and credited and enrolment_credited_ms + credited >= check_due_ms:
             check = _new_check_nonce()
-        writes.append(
-            (
-                "enrolment",
-                [
-                    now_ms,
-                    decision.position_ms,
-                    credited,
-                    ops.adapt_datefield_value(today),
-                    day_credited_ms + credited,
-                    check or "",
-                    enrolment_id,
-                ],
-            )
-        )
+        enrolment = [
+            now_ms,
+            decision.position_ms,
+            credited,
+            ops.adapt_datefield_value(today),
+            day_left + credited,
+            check or "",
+            enrolment_id,
+            # The guard: the state this decision was made on.
+            active_session_id,
+            last_beat_ms,
+            last_position_ms,
+            check_pending,
+            day,
+            day_credited_ms,
+        ]
         if credited or decision.furthest_ms != furthest_ms:
-            writes.append(
-                (
-                    "progress",
-                    [
-                        credited,
-                        decision.furthest_ms,
-                        ops.adapt_datetimefield_value(at) if just_completed else None,
-                        progress_id,
-                    ],
-                )
-            )
-    writes.append(
-        (
-            "evidence",
-            [
-                b.session_id,
-                enrolment_id,
-                lesson_id,
-                ops.adapt_datetimefield_value(at),
-                max(0, min(b.seq, 2**31 - 1)),
-                decision.wall_ms,
-                last_position_ms,
-                int(b.position * 1000),
-                float(b.rate),
+            progress = [
                 credited,
-                decision.verdict,
-            ],
-        )
-    )
+                decision.furthest_ms,
+                ops.adapt_datetimefield_value(at) if just_completed else None,
+                progress_id,
+            ]
+    evidence = [
+        b.session_id,
+        enrolment_id,
+        lesson_id,
+        ops.adapt_datetimefield_value(at),
+        max(0, min(b.seq, 2**31 - 1)),
+        decision.wall_ms,
+        last_position_ms,
+        int(b.position * 1000),
+        float(b.rate),
+        credited,
+        decision.verdict,
+    ]
     result = BeatResult(
         verdict=decision.verdict,
         credited_ms=credited,
@@ -316,4 +368,4 @@ def _decide(row, b: "_BeatIn") -> tuple[list[tuple[str, list]], BeatResult]:
         day_left_ms=max(0, state.day_left_ms - credited),
         enrolment_id=enrolment_id,
     )
-    return writes, result
+    return _Writes(enrolment, progress, evidence), result

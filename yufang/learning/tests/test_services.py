@@ -102,6 +102,50 @@ def test_a_second_device_takes_over(setup, user):
     assert first.end_reason == "taken_over"
 
 
+def test_a_beat_that_loses_a_race_is_judged_again_on_the_new_state(setup, user, monkeypatch):
+    """Between the beat's read and its write, another device takes over: the guarded write
+    matches nothing, the beat is read again, and it is refused as taken over. Nothing is
+    credited twice and the new session's clock is untouched."""
+    t = time.time()
+    _, token1 = start(user, lesson_of(setup.required), t)
+    watch(token1, start=t, seconds=12)
+    real_decide, raced = heartbeat._decide, []
+
+    def decide_then_lose_the_race(row, b):
+        decided = real_decide(row, b)
+        if not raced:
+            raced.append(start(user, lesson_of(setup.required), t + 20, device="pc"))
+        return decided
+
+    monkeypatch.setattr(heartbeat, "_decide", decide_then_lose_the_race)
+    late = heartbeat.beat(token=token1, seq=2, position=24, rate=1, visible=True, playing=True, now=t + 24)
+    assert late.taken_over and late.credited_ms == 0
+    enrolment = Enrolment.objects.get(pk=setup.enrolment.pk)
+    assert enrolment.credited_ms == 12_000
+    assert enrolment.active_session_id == raced[0][0].pk and enrolment.last_beat_ms == int((t + 20) * 1000)
+    assert list(StudyInterval.objects.order_by("pk").values_list("verdict", "credited_ms")) == [
+        ("credited", 12_000),
+        ("taken_over", 0),
+    ]
+
+
+def test_a_beat_whose_state_never_settles_writes_nothing(setup, user, monkeypatch):
+    t = time.time()
+    _, token = start(user, lesson_of(setup.required), t)
+    real_decide = heartbeat._decide
+
+    def decide_while_the_clock_moves(row, b):
+        decided = real_decide(row, b)
+        Enrolment.objects.filter(pk=setup.enrolment.pk).update(last_beat_ms=int(time.time() * 1e6))
+        return decided
+
+    monkeypatch.setattr(heartbeat, "_decide", decide_while_the_clock_moves)
+    with pytest.raises(heartbeat.BeatBusy):
+        heartbeat.beat(token=token, seq=1, position=12, rate=1, visible=True, playing=True, now=t + 12)
+    assert not StudyInterval.objects.exists()
+    assert Enrolment.objects.get(pk=setup.enrolment.pk).credited_ms == 0
+
+
 def test_attention_check_stops_credit_until_answered(setup, user):
     t = time.time()
     _, token = start(user, lesson_of(setup.required), t)
