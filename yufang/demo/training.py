@@ -242,6 +242,19 @@ def load(owner, plan: Plan, *, scale: float = 1.0) -> None:
                 },
                 None,
             ),
+            (
+                # The key enterprises of machinery, transport and construction are marked later,
+                # from the 2022 ranking (training_sessions.py): each mark recounts this target.
+                {
+                    "name": "机械、交通运输、建筑施工重点企业线下培训人数",
+                    "metric": Metric.PERSONS,
+                    "modes": [Mode.OFFLINE, Mode.PRACTICAL],
+                    "enterprise_set": EnterpriseSet.KEY,
+                    "threshold": Decimal(600),
+                    "deadline": year_end,
+                },
+                None,
+            ),
         ],
         start=1,
     ):

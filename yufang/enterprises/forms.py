@@ -40,10 +40,20 @@ class RankingForm(StyledFormMixin, forms.Form):
     compact = True
     industry = forms.ModelChoiceField(label="行业", queryset=Industry.objects.filter(is_focus=True))
     year = forms.IntegerField(label="统计年度", min_value=2000, max_value=2100)
+    key_year = forms.IntegerField(
+        label="确定重点企业的年度", min_value=2000, max_value=2100, required=False, help_text="不填为统计年度的下一年。"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year - 1
+        self.fields["key_year"].widget.attrs["placeholder"] = "统计年度的下一年"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("year") is not None and data.get("key_year") is None:
+            data["key_year"] = data["year"] + 1
+        return data
 
 
 class ImportForm(StyledFormMixin, forms.Form):

@@ -47,10 +47,12 @@ def _ranks(values: list[Decimal | None]) -> list[int]:
     return ranks
 
 
-def ranking(*, user, industry, year: int) -> list[RankRow]:
+def ranking(*, user, industry, year: int, key_year: int | None = None) -> list[RankRow]:
     """Enterprises of an industry for a year, ranked by injury rate per 1,000 insured and by loss
     ratio (benefits ÷ premiums); the combined order is the sum of the two ranks. Each row says
-    why it stands where it does, against the industry's figures."""
+    why it stands where it does, against the industry's figures, and carries the enterprise's
+    key mark for `key_year` (default: the statistics year; the ranking page chooses the next
+    year's key enterprises from a year's figures)."""
     stats = list(
         scoped(user, InjuryStatistic)
         .filter(year=year, enterprise__enterprise_profile__industry=industry)
@@ -69,7 +71,9 @@ def ranking(*, user, industry, year: int) -> list[RankRow]:
     avg_loss = (benefits * 100 / premiums).quantize(Decimal("0.1")) if premiums else None
     marks = {
         m.enterprise_id: m
-        for m in KeyEnterpriseMark.objects.filter(year=year, enterprise_id__in=[s.enterprise_id for s in stats])
+        for m in KeyEnterpriseMark.objects.filter(
+            year=year if key_year is None else key_year, enterprise_id__in=[s.enterprise_id for s in stats]
+        )
     }
     n = len(stats)
     rows = []
@@ -113,3 +117,14 @@ def key_enterprise_ids(*, year: int, industry=None) -> set[int]:
     if industry is not None:
         qs = qs.filter(industry=industry)
     return set(qs.values_list("enterprise_id", flat=True))
+
+
+def key_enterprise_marks(*, user, year: int) -> QuerySet[KeyEnterpriseMark]:
+    """The year's key enterprises with their reasons, as the user may see them (a district its
+    own district's)."""
+    return (
+        scoped(user, KeyEnterpriseMark)
+        .filter(year=year)
+        .select_related("enterprise", "enterprise__enterprise_profile", "industry")
+        .order_by("industry__sort_order", "industry__code", "enterprise__name")
+    )

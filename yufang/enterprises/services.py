@@ -84,17 +84,31 @@ def key_mark(*, actor, enterprise: Organisation, year: int, reason: str) -> KeyE
     if existing is not None:
         mark, _ = model_update(instance=existing, fields=["reason"], data={"reason": reason}, actor=actor)
         return mark
-    return model_create(
+    mark = model_create(
         model=KeyEnterpriseMark,
         data={"enterprise": enterprise, "year": year, "industry": profile.industry, "reason": reason},
         actor=actor,
     )
+    _recount_key_targets(year)
+    return mark
 
 
 @transaction.atomic
 def key_unmark(*, actor, mark: KeyEnterpriseMark) -> None:
     _require(may.can_mark_key(actor))
+    year = mark.year
     model_delete(instance=mark, actor=actor)
+    _recount_key_targets(year)
+
+
+def _recount_key_targets(year: int) -> None:
+    """The year's key enterprises are an enterprise set targets count by: a mark added or removed
+    changes who those targets count, so they are recounted in the same transaction."""
+    # Imported here: the targets app reads this app's marks, so importing it at the top would
+    # make the two modules import each other.
+    from yufang.targets.services import key_enterprise_targets_recount
+
+    key_enterprise_targets_recount(year=year)
 
 
 @transaction.atomic

@@ -145,15 +145,19 @@ def enterprise_ranking(request: HttpRequest) -> HttpResponse:
     if not request.user.has_role("programme_owner", "agency_staff", "partner", "district_officer"):
         raise PermissionDenied("重点企业排名仅对主管部门开放。")
     form = RankingForm(request.GET or None)
-    rows = []
+    rows, key_year = [], None
     if form.is_valid():
-        rows = ranking(user=request.user, industry=form.cleaned_data["industry"], year=form.cleaned_data["year"])
+        key_year = form.cleaned_data["key_year"]
+        rows = ranking(
+            user=request.user, industry=form.cleaned_data["industry"], year=form.cleaned_data["year"], key_year=key_year
+        )
     return render(
         request,
         "enterprises/ranking.html",
         {
             "form": form,
             "rows": rows,
+            "key_year": key_year,
             "can_mark": may.can_mark_key(request.user)[0],
         },
     )

@@ -13,7 +13,7 @@ from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
 from yufang.core.export import attachment
 from yufang.core.listing import Column, list_response
-from yufang.core.scoping import get_scoped_or_404
+from yufang.core.scoping import ScopeKind, get_scoped_or_404, scope_of
 
 from . import permissions as may
 from . import selectors, services
@@ -521,7 +521,11 @@ def completion_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def completion_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # Imported here: the training app builds on projects, not the other way round.
+    from yufang.training.selectors import flag_summary, session_list
+
     report = get_scoped_or_404(request.user, CompletionReport.objects.select_related("project"), pk=pk)
+    flag_groups = flag_summary(user=request.user, project=report.project)
     return render(
         request,
         "projects/completion_detail.html",
@@ -529,6 +533,9 @@ def completion_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "c": report,
             "p": report.project,
             "can_edit": may.provider_of(request.user, report)[0] and report.project.status == ProjectStatus.IN_PROGRESS,
+            "flag_groups": flag_groups,
+            "has_sessions": bool(flag_groups) or session_list(user=request.user, project=report.project).exists(),
+            "district_only": scope_of(request.user).kind == ScopeKind.REGION,
             "history": history(report),
         },
     )

@@ -29,7 +29,11 @@ class TargetForm(StyledFormMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    enterprise_set = forms.ChoiceField(label="限定企业", choices=EnterpriseSet.choices)
+    enterprise_set = forms.ChoiceField(
+        label="限定企业",
+        choices=EnterpriseSet.choices,
+        help_text="“当年重点企业”：经办机构在“重点企业”中标记的本方案年度重点企业；标记或取消标记后目标随即重新统计。",
+    )
     programme = forms.ModelChoiceField(label="多年度工程", queryset=TrainingProgramme.objects.all(), required=False)
     threshold = forms.DecimalField(
         label="目标值", max_digits=12, decimal_places=2, min_value=0, help_text="人数；完成比例指标填百分比，如 70。"

@@ -120,6 +120,7 @@ class Metric(models.TextChoices):
 class EnterpriseSet(models.TextChoices):
     ALL = "all", "全部企业"
     PROGRAMME = "programme", "多年度工程范围内的企业"
+    KEY = "key", "当年重点企业"
 
 
 class Target(BaseModel):

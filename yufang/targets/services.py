@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from yufang.accounts.models import Organisation
 from yufang.core import audit
 from yufang.core.services import model_create, model_update
+from yufang.enterprises.selectors import key_enterprise_ids
 from yufang.people.models import Person
 from yufang.reference.models import Region
 
@@ -53,7 +54,7 @@ class Criteria:
     modes: frozenset[str]
     industries: frozenset[int]
     positions: frozenset[int]
-    enterprises: frozenset[int] | None  # None: any enterprise
+    enterprises: frozenset[int] | None  # None: any enterprise; else the programme's or the year's key ones
 
     @classmethod
     def of(cls, target: Target) -> "Criteria":
@@ -70,6 +71,8 @@ class Criteria:
             enterprises = frozenset(
                 BaselineEntry.objects.filter(programme=programme).values_list("enterprise_id", flat=True)
             )
+        elif target.enterprise_set == EnterpriseSet.KEY:
+            enterprises = frozenset(key_enterprise_ids(year=target.plan.year))
         return cls(
             target_id=target.pk,
             metric=target.metric,
@@ -355,6 +358,10 @@ def describe_rule(
         parts.append("限定岗位：" + "、".join(p.name for p in positions) + "。")
     if enterprise_set == EnterpriseSet.PROGRAMME and programme is not None:
         parts.append(f"限定企业：{programme.name}应受训摸底名单内的企业。")
+    if enterprise_set == EnterpriseSet.KEY:
+        parts.append(
+            f"限定企业：经办机构确定的 {plan.year} 年重点企业（以“重点企业”中的当前标记为准，标记或取消标记后随即重新统计）。"
+        )
     if metric == Metric.PROGRAMME_SHARE and programme is not None:
         parts.append(
             f"完成比例 = {programme.start_year} 年以来累计达标人数 ÷ 应受训摸底总人数（{programme.start_year}—{programme.end_year} 年三年任务）。"
@@ -432,6 +439,20 @@ def baseline_apply(*, actor, programme: TrainingProgramme, rows: list[tuple[int,
     for target in programme.targets.all():
         target_recount(target)
     return len(rows)
+
+
+@transaction.atomic
+def key_enterprise_targets_recount(*, year: int) -> int:
+    """Recounts the targets that count the year's key enterprises, whose enterprise set changes
+    when the agency marks or unmarks one (`enterprises.services.key_mark`, `key_unmark` call this
+    in their transaction, as `baseline_apply` does for a programme's targets). Returns how many
+    targets were recounted."""
+    targets = list(
+        Target.objects.filter(enterprise_set=EnterpriseSet.KEY, plan__year=year).select_related("plan", "programme")
+    )
+    for target in targets:
+        target_recount(target)
+    return len(targets)
 
 
 @transaction.atomic

@@ -14,13 +14,14 @@ from yufang.core.listing import Column, list_response
 from yufang.core.masking import mask_id_number
 from yufang.core.models import Job, JobStatus
 from yufang.core.scoping import get_scoped_or_404
+from yufang.enterprises.selectors import key_enterprise_marks
 from yufang.plans.models import Plan
 from yufang.plans.selectors import plan_list
 
 from . import services
 from .exports import progress_xlsx
 from .forms import BaselineUploadForm, CompletionFilterForm, TargetForm
-from .models import Target, TrainingProgramme
+from .models import EnterpriseSet, Target, TrainingProgramme
 from .permissions import can_manage_targets, can_view_progress
 from .selectors import completion_list, plan_progress, programme_summary, target_breakdown
 
@@ -59,6 +60,9 @@ def progress(request: HttpRequest, plan_id: int) -> HttpResponse:
             XLSX,
         )
     breakdown = target_breakdown(user=request.user, target=selected.target) if selected else None
+    key_marks = None
+    if selected and selected.target.enterprise_set == EnterpriseSet.KEY:
+        key_marks = list(key_enterprise_marks(user=request.user, year=plan.year))
     context = {
         "plan": plan,
         "rows": rows,
@@ -72,6 +76,7 @@ def progress(request: HttpRequest, plan_id: int) -> HttpResponse:
         }
         if breakdown
         else None,
+        "key_marks": key_marks,
         "can_manage": can_manage_targets(request.user)[0],
         "district": rows[0].district_only if rows else False,
     }

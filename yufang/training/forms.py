@@ -92,3 +92,5 @@ class MarkForm(StyledFormMixin, forms.Form):
 class FlagFilterForm(FilterForm):
     status = forms.ChoiceField(label="状态", choices=all_choice(FlagStatus.choices), required=False)
     kind = forms.ChoiceField(label="类型", choices=all_choice(FlagKind.choices), required=False)
+    # Set by links from a project's pages (its completion report); the list stays scoped.
+    project = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

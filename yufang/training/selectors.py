@@ -1,13 +1,15 @@
 """Reads for the training pages and API, always through scoping."""
 
 import datetime
+from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from yufang.core.scoping import scoped
 
-from .models import Attendance, Flag, RosterEntry, TrainingSession
+from .models import Attendance, Flag, FlagKind, FlagStatus, RosterEntry, TrainingSession
 
 
 def session_list(
@@ -66,6 +68,56 @@ def flag_list(*, user, status: str = "", kind: str = "", project=None, session=N
     if session is not None:
         qs = qs.filter(session=session)
     return qs
+
+
+@dataclass
+class FlagGroup:
+    """One kind of flag in a project: how many, by review status, and the first of them."""
+
+    kind: str
+    label: str
+    by_status: dict[str, int] = field(default_factory=dict)
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def not_listed(self) -> int:
+        return self.total - len(self.flags)
+
+    @property
+    def status_counts(self) -> list[tuple[str, int]]:
+        """(status label, count) for every status, in review order."""
+        return [(label, self.by_status.get(value, 0)) for value, label in FlagStatus.choices]
+
+
+def flag_summary(*, user, project, per_kind: int = 50) -> list[FlagGroup]:
+    """A project's flags as the user may see them, grouped by kind in the order of FlagKind:
+    counts by status, and up to `per_kind` flags of each kind (by session time) with their
+    sessions. Two queries however many flags a roster import raised."""
+    qs = flag_list(user=user, project=project)
+    groups: dict[str, FlagGroup] = {}
+    for kind, status, n in qs.order_by().values_list("kind", "status").annotate(n=Count("pk")):
+        group = groups.setdefault(kind, FlagGroup(kind=kind, label=FlagKind(kind).label))
+        group.by_status[status] = n
+    if groups:
+        listed = (
+            qs.select_related(None)
+            .select_related("session")
+            .annotate(
+                nth=Window(
+                    RowNumber(), partition_by=[F("kind")], order_by=[F("session__starts_at").asc(), F("pk").asc()]
+                )
+            )
+            .filter(nth__lte=per_kind)
+            .order_by("session__starts_at", "pk")
+        )
+        for flag in listed:
+            groups[flag.kind].flags.append(flag)
+    order = {kind: i for i, kind in enumerate(FlagKind.values)}
+    return sorted(groups.values(), key=lambda g: order.get(g.kind, len(order)))
 
 
 def open_flag_count(*, user) -> int:

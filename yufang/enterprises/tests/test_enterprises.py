@@ -146,3 +146,29 @@ def test_register_and_statistics_import_with_per_row_report(world, client, djang
     assert "工伤发生率 35.29‰" in page.content.decode()
     client.post(reverse("enterprises:mark", args=[org.enterprise_profile.pk]), {"year": 2023, "reason": "发生率最高"})
     assert KeyEnterpriseMark.objects.get(enterprise=org).reason == "发生率最高"
+
+
+def test_ranking_page_marks_the_next_years_key_enterprises(world, client):
+    """A year's figures choose the next year's key enterprises, which that year's targets count."""
+    agency = world.users["agency"]
+    construction = Industry.objects.get(code="construction")
+    profile = services.enterprise_save(
+        actor=agency,
+        org_data={"name": "测试建筑有限公司", "credit_code": demo_credit_code("测试建筑有限公司"), "city": world.city},
+        data={"industry": construction, "insured_headcount": 200},
+    )
+    _stat(world, profile.organisation, 6, 200, "100000", "150000")
+    client.force_login(agency)
+    url = reverse("enterprises:ranking") + f"?industry={construction.pk}&year=2022"
+    page = client.get(url).content.decode()
+    assert "2023 年重点企业</th>" in page and '<input type="hidden" name="year" value="2023">' in page
+    client.post(
+        reverse("enterprises:mark", args=[profile.pk]),
+        {"year": 2023, "reason": "依 2022 年数据综合排名第 1", "next": url},
+    )
+    assert KeyEnterpriseMark.objects.get(enterprise=profile.organisation).year == 2023
+    assert "已标记" in client.get(url).content.decode()
+    # Another year's choice can be made from the same figures.
+    page = client.get(url + "&key_year=2022").content.decode()
+    assert "2022 年重点企业</th>" in page and "已标记" not in page
+    assert '<input type="hidden" name="year" value="2022">' in page

@@ -123,3 +123,67 @@ def test_payment_pages_and_voucher(world, client):
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     export = client.get(reverse("projects:payment_list"), {"export": "xlsx"})
     assert export.status_code == 200
+
+
+def _text(html: str) -> str:
+    """What a reader sees: tags dropped, whitespace collapsed."""
+    import re
+
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_completion_report_lists_the_projects_training_flags(world, client):
+    from yufang.training.models import Flag, FlagKind
+    from yufang.training.services import flag_transition
+    from yufang.training.tests.factories import import_roster, make_session, people_rows
+
+    from .factories import _completion_report
+
+    session = make_session(world, topic="九月集中培训")
+    later = make_session(world, session.project, day=datetime.date(2023, 10, 9), topic="十月集中培训")
+    rows = people_rows(3)
+    import_roster(world, session, rows + [rows[0]] + people_rows(2, start=80, year=1950))
+    import_roster(world, later, people_rows(1, start=90) * 2)
+    elsewhere = make_session(world, make_project(world, session.project.plan, side="b"), side="b", topic="乙方场次")
+    import_roster(world, elsewhere, people_rows(1, start=120, region="370302", enterprise="测试企业b") * 2, side="b")
+    confirmed = Flag.objects.get(session=session, kind=FlagKind.DUPLICATE_ID)
+    flag_transition(flag=confirmed, action="confirm", actor=world.users["agency"], note="同一人两次签名，已扣除")
+    _completion_report(world, session.project, "a")
+    report = session.project.completion_report
+
+    client.force_login(world.users["agency"])
+    page = client.get(report.get_absolute_url()).content.decode()
+    section = page[page.index('data-testid="completion-flags"') :]
+    text = _text(section)
+    # Counted by kind and review status, in the order of the kinds.
+    assert "类型 合计 待核查 已核实为问题 已核实无问题" in text
+    assert "同一人重复出现 2 1 1 0" in text and "年龄不在劳动年龄内 2 2 0 0" in text
+    assert text.index("同一人重复出现（2 条）") < text.index("年龄不在劳动年龄内（2 条）")
+    # Each flag with its session, the evidence summary and its status.
+    assert f'<a href="{confirmed.get_absolute_url()}">{confirmed.summary}</a>' in section
+    assert "同一人两次签名，已扣除" in text and "已核实为问题" in text and "待核查" in text
+    assert "九月集中培训" in text and "十月集中培训" in text and "（证据 1 项）" in text
+    assert "乙方场次" not in text  # another provider's project
+    # The link to all of them lists this project's flags only.
+    listed = client.get(reverse("training:flag_list") + f"?project={session.project_id}").content.decode()
+    assert "仅显示一个项目的线索" in listed and "十月集中培训" in listed and "乙方场次" not in listed
+    assert "乙方场次" in client.get(reverse("training:flag_list")).content.decode()
+
+    # The provider sees its own report with the flags; the district where the sessions were held
+    # too; the other side's provider and district do not see the report at all.
+    for role in ("provider_a", "district_a"):
+        client.force_login(world.users[role])
+        assert "同一人重复出现 2 1 1 0" in _text(client.get(report.get_absolute_url()).content.decode()), role
+    for role in ("provider_b", "district_b"):
+        client.force_login(world.users[role])
+        assert client.get(report.get_absolute_url()).status_code == 404, role
+
+
+def test_completion_report_of_a_project_without_sessions_says_so(world, client):
+    from .factories import _completion_report
+
+    project = make_project(world, status=S.IN_PROGRESS)
+    _completion_report(world, project, "a")
+    client.force_login(world.users["agency"])
+    page = client.get(project.completion_report.get_absolute_url()).content.decode()
+    assert "本项目没有线下培训场次。" in page and 'data-testid="flag-counts"' not in page

@@ -6,9 +6,20 @@ import random
 from collections import Counter
 from decimal import Decimal
 
-from yufang.reference.models import Industry
+from yufang.enterprises import services as enterprise_services
+from yufang.enterprises.models import KeyEnterpriseMark
+from yufang.reference.models import Industry, Position
 from yufang.targets import services
-from yufang.targets.models import BaselineEntry, Completion, EnterpriseSet, Metric, Mode, Target, TargetTally
+from yufang.targets.models import (
+    BaselineEntry,
+    Completion,
+    EnterpriseSet,
+    Metric,
+    Mode,
+    Target,
+    TargetMember,
+    TargetTally,
+)
 from yufang.targets.selectors import plan_progress, target_breakdown
 from yufang.targets.tests.factories import complete, make_batch
 
@@ -31,6 +42,7 @@ def _raw_recount(target: Target, programme) -> tuple[int, Counter]:
     if target.metric == Metric.PROGRAMME_SHARE and not positions:
         positions = set(programme.positions.values_list("pk", flat=True))
     enterprises = set(BaselineEntry.objects.filter(programme=programme).values_list("enterprise_id", flat=True))
+    key_enterprises = set(KeyEnterpriseMark.objects.filter(year=2023).values_list("enterprise_id", flat=True))
     first: dict[int, Completion] = {}
     for c in Completion.objects.order_by("pk"):
         if not (years[0] <= c.year <= years[1]) or c.completed_on > target.deadline:
@@ -41,12 +53,58 @@ def _raw_recount(target: Target, programme) -> tuple[int, Counter]:
             continue
         if target.enterprise_set == EnterpriseSet.PROGRAMME and c.enterprise_id not in enterprises:
             continue
+        if target.enterprise_set == EnterpriseSet.KEY and c.enterprise_id not in key_enterprises:
+            continue
         first.setdefault(c.person_id, c)
     return len(first), Counter(c.region_id for c in first.values())
 
 
+def _enterprises(people) -> dict[str, object]:
+    """The setup's three enterprises by name: 测试企业a and 测试化工b (hazardous chemicals),
+    测试企业b (construction)."""
+    return {p.enterprise.name: p.enterprise for p in people}
+
+
+def _register(world, people) -> dict[str, object]:
+    """Puts the setup's enterprises in the register, which a key mark needs."""
+    enterprises = _enterprises(people)
+    for person in people:
+        org = enterprises.pop(person.enterprise.name, None)
+        if org is not None:
+            enterprise_services.enterprise_save(
+                actor=world.users["agency"], organisation=org, org_data={}, data={"industry": person.industry}
+            )
+    return _enterprises(people)
+
+
+def _mark(world, enterprise, year=2023, reason="依上年数据综合排名靠前"):
+    return enterprise_services.key_mark(actor=world.users["agency"], enterprise=enterprise, year=year, reason=reason)
+
+
+def _key_target(world, plan, positions=(), **data) -> Target:
+    return services.target_save(
+        actor=world.owner,
+        plan=plan,
+        positions=positions,
+        data={
+            "name": "重点企业线下",
+            "metric": Metric.PERSONS,
+            "modes": [Mode.OFFLINE, Mode.PRACTICAL],
+            "enterprise_set": EnterpriseSet.KEY,
+            "threshold": Decimal(50),
+            "deadline": datetime.date(2023, 12, 31),
+            **data,
+        },
+    )
+
+
 def test_figures_equal_a_raw_recount(world, setup):
     plan, programme, people, targets = setup
+    orgs = _register(world, people)
+    _mark(world, orgs["测试企业b"])
+    _mark(world, orgs["测试化工b"])
+    _mark(world, orgs["测试企业a"], year=2022)  # another year's key enterprise: not counted
+    targets = {**targets, "key_enterprises": _key_target(world, plan)}
     _random_completions(world, people)
     for key, target in targets.items():
         target.refresh_from_db()
@@ -151,3 +209,76 @@ def test_new_target_counts_existing_completions(world, setup):
     )
     assert late.achieved == sum(1 for p in people[:40] if p.industry.code == "hazchem")
     assert "限定行业：危险化学品" in late.counting_rule
+
+
+def test_key_enterprise_target_counts_only_the_years_key_enterprises(world, setup):
+    plan, programme, people, targets = setup
+    orgs = _register(world, people)
+    _mark(world, orgs["测试企业b"])
+    _mark(world, orgs["测试企业a"], year=2022)
+    target = _key_target(world, plan)
+    assert "限定企业：经办机构确定的 2023 年重点企业" in target.counting_rule
+    batch = make_batch(world.owner, "2023 线下", 2023)
+    complete(world.owner, people, mode=Mode.OFFLINE, day=datetime.date(2023, 5, 10), source=batch)
+    builders = {p.pk for p in people if p.enterprise == orgs["测试企业b"]}
+    target.refresh_from_db()
+    assert target.achieved == len(builders) == 70
+    assert set(TargetMember.objects.filter(target=target).values_list("person_id", flat=True)) == builders
+    assert Target.objects.get(pk=targets["total"].pk).achieved == len(people)
+    # Online completions of key-enterprise staff are outside this target's modes.
+    complete(
+        world.owner,
+        people[:10] + people[-10:],
+        mode=Mode.ONLINE,
+        day=datetime.date(2023, 6, 1),
+        source=make_batch(world.owner, "线上", 2023),
+    )
+    assert Target.objects.get(pk=target.pk).achieved == 70
+
+
+def test_marking_and_unmarking_a_key_enterprise_recounts_its_targets(world, setup):
+    plan, programme, people, targets = setup
+    orgs = _register(world, people)
+    target = _key_target(world, plan)
+    deputies = _key_target(
+        world, plan, name="重点企业分管负责人", modes=[], positions=Position.objects.filter(code="deputy")
+    )
+    complete(
+        world.owner,
+        people[:60] + people[110:],  # 测试企业a and 测试企业b
+        mode=Mode.OFFLINE,
+        day=datetime.date(2023, 4, 2),
+        source=make_batch(world.owner, "4 月", 2023),
+    )
+    total = Target.objects.get(pk=targets["total"].pk).achieved
+    assert Target.objects.get(pk=target.pk).achieved == 0  # no key enterprise yet
+
+    def figure(t=target):
+        t.refresh_from_db()
+        cells = TargetTally.objects.filter(target=t, dimension="month").values_list("count", flat=True)
+        assert sum(cells) == t.achieved  # tallies move with the figure
+        return t.achieved
+
+    mark = _mark(world, orgs["测试企业b"])
+    assert figure() == 70
+    assert figure(deputies) == sum(1 for p in people[110:] if p.position.code == "deputy")
+    _mark(world, orgs["测试企业a"], year=2024)  # a mark for another year moves nothing
+    _mark(world, orgs["测试企业b"], reason="依 2022 年数据综合排名第一")  # a new reason, same membership
+    assert figure() == 70
+    # Completions recorded after the mark count at once; those of other enterprises do not.
+    complete(
+        world.owner,
+        people[60:110],
+        mode=Mode.PRACTICAL,
+        day=datetime.date(2023, 7, 3),
+        source=make_batch(world.owner, "实操", 2023),
+    )
+    assert figure() == 70
+    _mark(world, orgs["测试化工b"])
+    assert figure() == 120
+    enterprise_services.key_unmark(actor=world.users["agency"], mark=mark)
+    assert figure() == 50
+    assert figure(deputies) == sum(1 for p in people[60:110] if p.position.code == "deputy")
+    assert not TargetMember.objects.filter(target=target, person__enterprise=orgs["测试企业b"]).exists()
+    # Targets over all enterprises are not touched by marks.
+    assert Target.objects.get(pk=targets["total"].pk).achieved == total + 50

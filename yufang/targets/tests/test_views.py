@@ -10,7 +10,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from yufang.core.models import Job
-from yufang.targets.models import BaselineEntry, Mode
+from yufang.enterprises import services as enterprise_services
+from yufang.targets.models import BaselineEntry, EnterpriseSet, Mode, Target
 from yufang.targets.selectors import plan_progress, target_breakdown
 from yufang.targets.tests.factories import complete, make_batch
 
@@ -217,3 +218,61 @@ def test_home_shows_the_leaders_view(client, world, setup):
     assert 'data-testid="target-panel"' in page and "线上" in page
     client.force_login(world.users["provider_a"])
     assert 'data-testid="target-panel"' not in client.get("/").text
+
+
+def test_key_enterprise_target_through_the_pages(client, world, setup):
+    """The owner sets a target over the year's key enterprises; the agency marks one on the
+    enterprise pages and the target moves; districts still see only their own district."""
+    plan, programme, people, targets = setup
+    complete(
+        world.owner, people, mode=Mode.OFFLINE, day=datetime.date(2023, 5, 6), source=make_batch(world.owner, "x", 2023)
+    )
+    enterprises = {p.enterprise.name: (p.enterprise, p.industry) for p in people}
+    profiles = {
+        name: enterprise_services.enterprise_save(
+            actor=world.users["agency"], organisation=org, org_data={}, data={"industry": industry}
+        )
+        for name, (org, industry) in enterprises.items()
+    }
+    client.force_login(world.owner)
+    form = client.get(reverse("targets:create", args=[plan.pk])).text
+    assert '<option value="key">当年重点企业</option>' in form
+    response = client.post(
+        reverse("targets:create", args=[plan.pk]),
+        {
+            "name": "重点企业培训人数",
+            "metric": "persons",
+            "modes": ["offline", "practical"],
+            "enterprise_set": "key",
+            "threshold": "100",
+            "deadline": "2023-12-31",
+            "sort_order": 50,
+        },
+    )
+    target = Target.objects.get(name="重点企业培训人数")
+    assert response.status_code == 302 and target.enterprise_set == EnterpriseSet.KEY and target.achieved == 0
+    page = client.get(reverse("targets:progress", args=[plan.pk]), {"target": target.pk}).text
+    assert "限定企业：经办机构确定的 2023 年重点企业" in page
+    assert "2023 年重点企业共 0 家，经办机构尚未确定，本目标暂计 0 人。" in page
+
+    client.force_login(world.users["agency"])
+    for name in ("测试企业a", "测试企业b"):
+        client.post(
+            reverse("enterprises:mark", args=[profiles[name].pk]), {"year": 2023, "reason": "依上年数据综合排名第一"}
+        )
+    target.refresh_from_db()
+    assert target.achieved == 60 + 70
+
+    client.force_login(world.users["partner"])
+    page = client.get(reverse("targets:progress", args=[plan.pk]), {"target": target.pk}).text
+    assert "2023 年重点企业共 2 家：" in page and "测试企业a</a>" in page and "测试企业b</a>" in page
+    assert "分项统计：重点企业培训人数（130 人）" in page
+    # A district sees its own district's people and key enterprises, as for every other target.
+    client.force_login(world.users["district_a"])
+    page = client.get(reverse("targets:progress", args=[plan.pk]), {"target": target.pk}).text
+    assert "2023 年重点企业（本区县）共 1 家：" in page and "测试企业a</a>" in page and "测试企业b" not in page
+    assert "分项统计：重点企业培训人数（60 人）" in page
+    figures = {r.target.name: r.value for r in plan_progress(user=world.users["district_b"], plan=plan)}
+    assert figures["重点企业培训人数"] == 70
+    client.force_login(world.users["provider_a"])
+    assert client.get(reverse("targets:progress", args=[plan.pk]), {"target": target.pk}).status_code == 403
