@@ -141,3 +141,66 @@ def test_trainee_studies_to_a_verified_certificate(page, learning_world, browser
 
     assert Certificate.objects.get(code=code).enrolment_id == enrolment.pk
     assert Target.objects.get(pk=target.pk).achieved == 1
+
+
+def test_the_player_keeps_the_login_alive_while_studying_and_stops_when_it_is_gone(page, learning_world):
+    """Heartbeats never touch the login session: the player keeps it alive every five minutes
+    while the lesson plays, not while it is paused, and stops once the login is gone."""
+    from django.contrib.sessions.models import Session
+
+    from yufang.learning.models import StudyRule
+
+    world, enrolment, _ = learning_world
+    StudyRule.objects.filter(plan=enrolment.plan).update(check_min_seconds=600, check_max_seconds=600)
+    course = services.course_save(actor=world.owner, data={"code": "long", "title": "长课程"})
+    lesson = services.lesson_add(
+        actor=world.owner,
+        course=course,
+        data={
+            "title": "长视频",
+            "kind": "video",
+            "class_hours": Decimal("0.5"),
+            "duration_seconds": 60,
+            "video": ContentFile(lesson_video(seconds=60), name="long.mp4"),
+        },
+    )
+    services.curriculum_set(actor=world.owner, plan=enrolment.plan, course=course, kind="required")
+    keepalives, beats = [], []
+    page.on("response", lambda r: keepalives.append(r.status) if "/learning/keepalive/" in r.url else None)
+    page.on("request", lambda r: beats.append(r.url) if r.url.endswith("/learning/beat") else None)
+    page.goto("/accounts/login/")
+    page.fill("#id_username", world.users["trainee_a"].username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+    page.clock.install()
+    page.goto(f"/learning/lessons/{lesson.pk}/")
+    page.wait_for_selector("#status[data-ready='1']")
+    page.evaluate("() => { const v = document.getElementById('media'); v.muted = true; return v.play(); }")
+    page.wait_for_function("() => document.getElementById('media').currentTime > 1.5")
+    with page.expect_response(lambda r: "/learning/keepalive/" in r.url) as answer:
+        page.clock.fast_forward("05:01")
+    assert answer.value.status == 204
+
+    # Paused: the stretch before the pause still counts once, then nothing.
+    page.evaluate("() => document.getElementById('media').pause()")
+    page.wait_for_timeout(300)
+    page.clock.fast_forward("05:01")
+    page.wait_for_timeout(2500)
+    before = len(keepalives)
+    page.clock.fast_forward("05:01")
+    page.wait_for_timeout(1500)
+    assert before == 2 and len(keepalives) == before and keepalives == [204, 204]
+
+    # The login ends (timed out, or logged out elsewhere): the player stops and says so.
+    page.evaluate("() => document.getElementById('media').play()")
+    page.wait_for_timeout(1500)
+    Session.objects.all().delete()
+    page.clock.fast_forward("05:01")
+    page.wait_for_function("() => document.getElementById('notice').textContent.includes('登录已失效')")
+    assert keepalives[-1] == 302
+    assert page.evaluate("() => document.getElementById('media').paused")
+    assert page.get_by_role("link", name="重新登录").get_attribute("href").startswith("/accounts/login/?next=")
+    sent = len(beats)
+    page.wait_for_timeout(2500)
+    assert len(beats) == sent

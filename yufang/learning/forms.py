@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 
 from yufang.accounts.models import Organisation, OrganisationKind
@@ -98,3 +100,65 @@ class ExamForm(StyledFormMixin, forms.Form):
             except ValueError:
                 raise forms.ValidationError(f"第 {number} 行应为“题目分类=题数”。") from None
         return result
+
+
+def _whole_seconds(label: str, low: int, high: int | None = None, help_text: str = "") -> forms.IntegerField:
+    span = f" {low} 至 {high} 之间的" if high else f"不小于 {low} 的"
+    message = f"{label}须为{span}整数（秒）。"
+    return forms.IntegerField(
+        label=f"{label}（秒）",
+        min_value=low,
+        max_value=high,
+        help_text=help_text,
+        error_messages={"required": f"请填写{label}。", "invalid": message, "min_value": message, "max_value": message},
+    )
+
+
+class StudyRuleForm(StyledFormMixin, forms.Form):
+    """The year's study settings. The elective hours belong to the plan: editable here only
+    where the plan itself may be changed, otherwise shown with the reason why not."""
+
+    online_elective_hours = forms.DecimalField(
+        label="线上选修学时下限（学时）",
+        min_value=Decimal("0"),
+        max_digits=4,
+        decimal_places=1,
+        help_text="达标规则：必修课程之外每人至少完成的选修学时（写在年度实施方案中）。",
+        error_messages={
+            "required": "请填写选修学时下限。",
+            "invalid": "选修学时须为数字，如 2 或 1.5。",
+            "min_value": "选修学时不能为负数。",
+            "max_decimal_places": "选修学时最多保留一位小数。",
+            "max_digits": "选修学时不能超过 999.9。",
+            "max_whole_digits": "选修学时不能超过 999.9。",
+        },
+    )
+    beat_cap_seconds = _whole_seconds(
+        "每次心跳最多计入", 1, 120, "两次心跳之间无论隔多久，最多计入这么多秒；不能小于心跳间隔。"
+    )
+    check_min_seconds = _whole_seconds(
+        "随机验证最短间隔", 1, help_text="按计入的学习时长，在最短与最长间隔之间随机弹出验证。"
+    )
+    check_max_seconds = _whole_seconds("随机验证最长间隔", 1, help_text="不能短于最短间隔。")
+    daily_cap_hours = forms.DecimalField(
+        label="每日计入学时上限（学时）",
+        min_value=Decimal("0.1"),
+        max_digits=4,
+        decimal_places=1,
+        help_text="一名学员一天内最多计入的学习时长，以学时计。",
+        error_messages={
+            "required": "请填写每日计入学时上限。",
+            "invalid": "每日上限须为数字，如 8 或 6.5。",
+            "min_value": "每日上限须大于 0。",
+            "max_decimal_places": "每日上限最多保留一位小数。",
+            "max_digits": "每日上限不能超过 999.9 学时。",
+            "max_whole_digits": "每日上限不能超过 999.9 学时。",
+        },
+    )
+
+    def __init__(self, *args, elective_editable: bool = True, elective_reason: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if not elective_editable:
+            field = self.fields["online_elective_hours"]
+            field.disabled = True
+            field.help_text = f"{field.help_text}{elective_reason}"

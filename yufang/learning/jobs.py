@@ -1,18 +1,18 @@
-"""Spreadsheet imports of the online platform, checked row by row before anything is written:
-the enrolment roster and the question bank. The user reads the per-row report and confirms."""
+"""Background work of the online platform: the spreadsheet imports, checked row by row before
+anything is written (the enrolment roster and the question bank; the user reads the per-row
+report and confirms), and the re-evaluation of learners after the completion rule is relaxed
+(who has already studied enough gets the certificate without studying again)."""
 
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from yufang.accounts.models import Organisation, OrganisationKind
-from yufang.core.jobs import JobFailed, register
-from yufang.core.masking import mask_id_number
+from yufang.core.jobs import register
 from yufang.core.spreadsheets import clean_text, find_table, read_rows
-from yufang.people import idnumbers
-from yufang.reference.models import Industry, Position
+from yufang.plans.models import Plan
+from yufang.training.roster import drop_stage
+from yufang.training.roster import roster_check as check_roster
 
 from .models import Question, QuestionKind
-from .services import ROSTER_COLUMNS
+from .services import EVALUATE_JOB, enrolments_evaluate
 
 QUESTION_COLUMNS = {
     "category": ("题目分类", "分类", "题库分类"),
@@ -114,73 +114,36 @@ def questions_check(job, progress):
 
 @register("learning.roster_check")
 def roster_check(job, progress):
-    """An enterprise enrols its own staff; a provider or the agency names each row's
-    enterprise by its unified social credit code (or exact name)."""
+    """The offline roster importer's checks (header under titles, full-width text, numeric ID
+    numbers, duplicates, people on file) against the year's enrolment list. An enterprise enrols
+    its own staff; a provider or the agency names each row's enterprise by its unified social
+    credit code or name."""
+    from .services import enrolment_target
+
+    plan = Plan.objects.get(pk=job.params["plan_id"])
+    target = enrolment_target(plan, job.params.get("enterprise_id"))
+    progress.total(0, "正在逐行校验")
     with job.file.open("rb") as f:
-        table = find_table(read_rows(f, job.file.name), ROSTER_COLUMNS, {"name", "id_number"})
-    own_enterprise = job.params.get("enterprise_id")
-    if own_enterprise is None and "enterprise" not in table.columns:
-        raise JobFailed("表头须包含“企业统一社会信用代码”列，说明每位学员所在的企业。")
-    enterprises = Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE, is_active=True)
-    by_code = {c: pk for pk, c in enterprises.exclude(credit_code="").values_list("pk", "credit_code")}
-    by_name = {clean_text(n).replace(" ", ""): pk for pk, n in enterprises.values_list("pk", "name")}
-    positions = {clean_text(n).replace(" ", ""): pk for pk, n in Position.objects.values_list("pk", "name")}
-    industries = {clean_text(n).replace(" ", ""): pk for pk, n in Industry.objects.values_list("pk", "name")}
-    rows = list(table.rows)
-    progress.total(len(rows), "正在逐行校验")
-    good, errors, seen = [], [], {}
-    for done, (number, cells) in enumerate(rows, start=1):
-        problems = []
-        name = clean_text(_cell(table, cells, "name")).replace(" ", "")
-        raw_id = _cell(table, cells, "id_number")
-        number_text = ""
-        try:
-            info = idnumbers.check(raw_id if isinstance(raw_id, int | float) else clean_text(raw_id))
-            number_text = info.number
-        except ValidationError as e:
-            problems.extend(e.messages)
-        if not name:
-            problems.append("姓名为空")
-        enterprise_id = own_enterprise
-        if enterprise_id is None:
-            text = clean_text(_cell(table, cells, "enterprise")).replace(" ", "")
-            enterprise_id = by_code.get(text.upper()) or by_name.get(text)
-            if enterprise_id is None:
-                problems.append(f"企业「{text or '（空）'}」不在平台的企业名录中")
-        position_text = clean_text(_cell(table, cells, "position")).replace(" ", "")
-        position_id = positions.get(position_text) if position_text else None
-        if position_text and position_id is None:
-            problems.append(f"岗位「{position_text}」不是平台的岗位名称")
-        industry_text = clean_text(_cell(table, cells, "industry")).replace(" ", "")
-        industry_id = industries.get(industry_text) if industry_text else None
-        if industry_text and industry_id is None:
-            problems.append(f"行业「{industry_text}」不是平台的行业名称")
-        phone = clean_text(_cell(table, cells, "phone")).replace(" ", "")
-        if number_text and not problems and number_text in seen:
-            problems.append(f"与第 {seen[number_text]} 行是同一人")
-        if problems:
-            errors.append({"row": number, "text": f"{name} {mask_id_number(number_text)}".strip(), "errors": problems})
-        else:
-            seen[number_text] = number
-            good.append(
-                {
-                    "row": number,
-                    "name": name,
-                    "id_number": number_text,
-                    "phone": phone,
-                    "enterprise_id": enterprise_id,
-                    "position_id": position_id,
-                    "industry_id": industry_id,
-                }
-            )
-        progress.step(done)
+        checked = check_roster(f, job.file.name, target, progress=lambda done, _t: progress.step(done, "正在逐行校验"))
+    drop_stage(checked)
     job.result_url = reverse("learning:import_review", args=[job.pk])
     job.save(update_fields=["result_url"])
-    progress.step(len(rows), f"有效 {len(good)} 行，错误 {len(errors)} 行", force=True)
+    progress.total(checked.total)
+    progress.step(checked.total, f"有效 {checked.valid} 行，错误 {checked.error_count} 行", force=True)
     return {
         "kind": "roster",
-        "plan_id": job.params["plan_id"],
-        "header_row": table.header_row,
-        "good": good,
-        "errors": errors,
+        "plan_id": plan.pk,
+        "filename": job.params.get("filename", ""),
+        **checked.report(),
+        "error_rows": {str(k): v for k, v in checked.error_rows.items()},
     }
+
+
+@register(EVALUATE_JOB)
+def evaluate(job, progress):
+    plan = Plan.objects.get(pk=job.params["plan_id"])
+    met = enrolments_evaluate(plan=plan, progress=progress)
+    progress.step(job.done, f"已核定 {job.done} 人，新达标 {met} 人", force=True)
+    job.result_url = reverse("learning:learners") + f"?plan={plan.pk}&status=completed"
+    job.save(update_fields=["result_url"])
+    return {"met": met, "evaluated": job.done}

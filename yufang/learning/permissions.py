@@ -27,6 +27,13 @@ def can_set_curriculum(user) -> tuple[bool, str]:
     return False, "年度课程设置由市人社局或经办机构确定。"
 
 
+def can_edit_study_rule(user) -> tuple[bool, str]:
+    # The year's study settings go with its curriculum: whoever sets the one sets the other.
+    if user.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF):
+        return True, ""
+    return False, "年度学习设置由市人社局或经办机构确定。"
+
+
 def can_view_learners(user) -> tuple[bool, str]:
     if user.has_role(
         Role.PROGRAMME_OWNER,

@@ -16,14 +16,15 @@ from django.utils import timezone
 
 from yufang.accounts.models import Organisation, OrganisationKind, Role, User, UserRole
 from yufang.core import audit
+from yufang.core.jobs import job_start
 from yufang.core.masking import mask_id_number
-from yufang.core.models import AuditAction
+from yufang.core.models import AuditAction, Job
 from yufang.core.services import model_create, model_update
 from yufang.people import idnumbers
 from yufang.people.models import Person
 from yufang.people.services import person_upsert
 from yufang.plans.models import Plan
-from yufang.reference.models import Industry, Position
+from yufang.plans.services import plan_update
 from yufang.targets.services import completion_record
 
 from .models import (
@@ -44,7 +45,7 @@ from .models import (
     StudyRule,
     Verdict,
 )
-from .permissions import can_edit_course, can_enrol, can_manage_catalogue, can_set_curriculum
+from .permissions import can_edit_course, can_edit_study_rule, can_enrol, can_manage_catalogue, can_set_curriculum
 from .selectors import curriculum_for, progress_of
 
 
@@ -109,6 +110,55 @@ def study_rule_for(plan: Plan) -> StudyRule:
         except IntegrityError:
             rule = StudyRule.objects.get(plan=plan)
     return rule
+
+
+# What the year's settings page changes. The heartbeat interval is left out: the player and the
+# hot path are tuned to it.
+STUDY_RULE_FIELDS = ["beat_cap_seconds", "check_min_seconds", "check_max_seconds", "daily_cap_hours"]
+EVALUATE_JOB = "learning.enrolments_evaluate"
+MINUTES_PER_DAY = 24 * 60
+
+
+@transaction.atomic
+def study_rule_update(*, actor, plan: Plan, data: dict[str, Any]) -> tuple[StudyRule, Job | None]:
+    """Saves the year's study settings. The elective hours of the completion rule are the plan's
+    and change through the plan's own service, under its rule (the programme owner, a draft
+    plan). Lowering them may let learners who have already studied enough meet the rule: a
+    background job then evaluates them, and is returned."""
+    _require(can_edit_study_rule(actor))
+    rule = StudyRule.objects.select_for_update().get(pk=study_rule_for(plan).pk)
+    values = {k: data[k] for k in STUDY_RULE_FIELDS if k in data}
+    new = {f: values.get(f, getattr(rule, f)) for f in STUDY_RULE_FIELDS}
+    elective = data.get("online_elective_hours")
+    errors: dict[str, str] = {}
+    if new["check_max_seconds"] < new["check_min_seconds"]:
+        errors["check_max_seconds"] = f"最长间隔不能短于最短间隔（{new['check_min_seconds']} 秒）。"
+    if new["beat_cap_seconds"] < rule.beat_seconds:
+        errors["beat_cap_seconds"] = f"不能小于心跳间隔（{rule.beat_seconds} 秒），否则正常学习的时长也会被少计。"
+    day_minutes = Decimal(new["daily_cap_hours"]) * plan.class_hour_minutes
+    if day_minutes > MINUTES_PER_DAY:
+        errors["daily_cap_hours"] = (
+            f"{new['daily_cap_hours']} 学时折合 {day_minutes.normalize():f} 分钟"
+            f"（1 学时 = {plan.class_hour_minutes} 分钟），超过一天的 {MINUTES_PER_DAY} 分钟。"
+        )
+    if elective is not None and elective < 0:
+        errors["online_elective_hours"] = "选修学时不能为负数。"
+    if errors:
+        raise ValidationError(errors)
+    rule, _ = model_update(instance=rule, fields=list(values), data=values, actor=actor)
+    job = None
+    if elective is not None and elective != plan.online_elective_hours:
+        # Raising the bar certifies no one new, and a certificate once issued stands.
+        lowered = elective < plan.online_elective_hours
+        plan = plan_update(actor=actor, plan=plan, data={"online_elective_hours": elective})
+        if lowered and Enrolment.objects.filter(plan=plan, completed_on__isnull=True).exists():
+            job = job_start(
+                kind=EVALUATE_JOB,
+                title=f"按新的达标规则核定{plan.year}年线上学员",
+                actor=actor,
+                params={"plan_id": plan.pk},
+            )
+    return rule, job
 
 
 @transaction.atomic
@@ -194,47 +244,52 @@ def enrol(
     return enrolment, True
 
 
-ROSTER_COLUMNS = {
-    "name": ("姓名", "学员姓名"),
-    "id_number": ("身份证号", "身份证号码", "公民身份号码"),
-    "phone": ("手机号", "手机号码", "联系电话"),
-    "position": ("岗位",),
-    "industry": ("行业",),
-    "enterprise": ("企业统一社会信用代码", "统一社会信用代码", "企业"),
-}
+def enrolment_target(plan: Plan, enterprise_id: int | None = None):
+    """The year's online enrolment list as a roster target for the shared roster importer."""
+    from yufang.training.roster import RosterTarget
+
+    return RosterTarget(
+        city_id=plan.city_id,
+        day=timezone.localdate(),
+        industry_id=None,  # the row's industry, else the enterprise's focus industry
+        on_list=lambda ids: set(ids) & set(Enrolment.objects.filter(plan=plan).values_list("person_id", flat=True)),
+        own_enterprise_id=enterprise_id,
+        enterprise_required=True,
+    )
 
 
 @transaction.atomic
 def roster_apply(*, actor, job, plan: Plan) -> list[dict[str, str]]:
-    """Applies a checked roster (its good rows): people, one account each, enrolments. Returns
-    the new accounts with their one-time passwords, shown once to the person who imported."""
+    """Applies a checked enrolment list: the file is checked again as the data stands now, new
+    people are registered, and each valid row's person gets one account and one enrolment.
+    Returns the new accounts with their one-time passwords, shown once to the person who
+    imported and never stored."""
+    from yufang.training.roster import drop_stage, roster_check, rows_to_people, write_people
+
     _require(can_enrol(actor))
     locked = type(job).objects.select_for_update().get(pk=job.pk)
     if locked.result.get("applied"):
         raise ValidationError("该名单已导入过。")
-    locked.result = {**locked.result, "applied": True}
-    locked.save(update_fields=["result"])
+    target = enrolment_target(plan, locked.params.get("enterprise_id"))
+    with locked.file.open("rb") as f:
+        checked = roster_check(f, locked.file.name, target)
+    write_people(checked, target)
+    drop_stage(checked)
+    rows = rows_to_people(checked)
+    enterprise_of = {r[0]: r[7] for r in checked.new} | {r: e for r, _, e in checked.known}
+    people = Person.objects.select_related("user").in_bulk(list(rows.values()))
+    enterprises = Organisation.objects.in_bulk({e for e in enterprise_of.values() if e})
     provider = actor.organisation if actor.has_role(Role.PROVIDER_STAFF) else None
     accounts = []
-    for row in locked.result["good"]:
-        enterprise = Organisation.objects.get(pk=row["enterprise_id"])
-        person, _ = person_upsert(
-            actor=actor,
-            id_number=row["id_number"],
-            name=row["name"],
-            phone=row.get("phone", ""),
-            enterprise=enterprise,
-            region=enterprise.region,
-            position=Position.objects.filter(pk=row.get("position_id")).first(),
-            industry=Industry.objects.filter(pk=row.get("industry_id")).first(),
-        )
+    for row, person_id in rows.items():
+        person, enterprise = people[person_id], enterprises[enterprise_of[row]]
         user, password = _trainee_account(actor=actor, person=person, enterprise=enterprise, password=None)
         _, created = enrol(
             actor=actor, person=person, plan=plan, enterprise=enterprise, channel=Channel.ROSTER, provider=provider
         )
         accounts.append(
             {
-                "row": row["row"],
+                "row": row,
                 "name": person.name,
                 "id_masked": mask_id_number(person.id_number),
                 "username": user.username,
@@ -242,6 +297,16 @@ def roster_apply(*, actor, job, plan: Plan) -> list[dict[str, str]]:
                 "note": "" if created else "已报名，未重复报名",
             }
         )
+    counts = {"rows": checked.total, "enrolled": len(accounts), "errors": checked.error_count}
+    locked.result = {**locked.result, "applied": True, "applied_counts": counts}
+    locked.save(update_fields=["result"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=plan,
+        event="enrolment_import",
+        extra={"file": locked.params.get("filename", "")[:200], **counts},
+    )
     return accounts
 
 
@@ -454,6 +519,24 @@ def enrolment_evaluate(*, enrolment_id: int, today: datetime.date | None = None)
         actor=None,
     )
     return certificate
+
+
+def enrolments_evaluate(*, plan: Plan, progress=None, today: datetime.date | None = None) -> int:
+    """Evaluates every learner of the year who has not yet met the rule (after the rule has
+    been relaxed). Each learner in a transaction of their own, so a long run holds no lock for
+    long. Returns how many met it now."""
+    pending = list(
+        Enrolment.objects.filter(plan=plan, completed_on__isnull=True).order_by("pk").values_list("pk", flat=True)
+    )
+    if progress is not None:
+        progress.total(len(pending), "正在逐人核定")
+    met = 0
+    for done, enrolment_id in enumerate(pending, start=1):
+        if enrolment_evaluate(enrolment_id=enrolment_id, today=today) is not None:
+            met += 1
+        if progress is not None:
+            progress.step(done, f"已核定 {done} 人，新达标 {met} 人")
+    return met
 
 
 def _issuer(plan: Plan) -> str:

@@ -9,23 +9,37 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from yufang.accounts.views import form_errors_from
-from yufang.core.export import attachment
+from yufang.core.audit import history
+from yufang.core.export import XLSX, attachment
 from yufang.core.jobs import job_start
 from yufang.core.listing import Column, list_response
 from yufang.core.masking import mask_id_number
 from yufang.core.models import Job, JobStatus
-from yufang.core.scoping import get_scoped_or_404
+from yufang.core.scoping import get_scoped_or_404, scoped
 from yufang.plans.models import Plan
+from yufang.plans.permissions import can_edit_plan
 
 from . import services
-from .forms import CourseForm, CurriculumForm, ExamForm, LearnerFilterForm, LessonForm, RegisterForm, UploadForm
-from .models import Certificate, Course, Enrolment, Lesson, LessonKind, Question, StudyInterval
+from .forms import (
+    CourseForm,
+    CurriculumForm,
+    ExamForm,
+    LearnerFilterForm,
+    LessonForm,
+    RegisterForm,
+    StudyRuleForm,
+    UploadForm,
+)
+from .models import Certificate, Course, Enrolment, Lesson, LessonKind, Question, StudyInterval, StudyRule
 from .pdf import certificate_pdf
 from .permissions import (
     can_edit_course,
+    can_edit_study_rule,
     can_enrol,
     can_manage_catalogue,
     can_set_curriculum,
@@ -87,6 +101,18 @@ def lesson_player(request: HttpRequest, pk: int) -> HttpResponse:
             "has_exam": hasattr(lesson.course, "exam"),
         },
     )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def keepalive(request: HttpRequest) -> HttpResponse:
+    """Keeps the login alive while the player is in use. Heartbeats go through the fast path
+    with the player's own token and never touch the login session, so without this a learner
+    watching a long lesson is logged out after SESSION_COOKIE_AGE. The player calls it only
+    while someone is studying; a redirect to the login page tells it the login is gone."""
+    request.session.modified = True  # saved with a new expiry even if SESSION_SAVE_EVERY_REQUEST is off
+    return HttpResponse(status=204)
 
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -271,7 +297,7 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         organisation = request.user.organisation
-        params = {"plan_id": plan.pk}
+        params = {"plan_id": plan.pk, "filename": form.cleaned_data["file"].name}
         if request.user.has_role("enterprise_contact"):
             params["enterprise_id"] = organisation.pk
         job = job_start(
@@ -313,6 +339,17 @@ def _import_job(request, job_id) -> Job:
 def import_review(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _import_job(request, job_id)
     return render(request, "learning/import_review.html", {"job": job, "result": job.result})
+
+
+@login_required
+def import_errors(request: HttpRequest, job_id: int) -> HttpResponse:
+    """A checked enrolment list's rows with errors, as uploaded, with what is wrong."""
+    from yufang.training.exports import roster_error_workbook
+
+    job = _import_job(request, job_id)
+    if job.kind != "learning.roster_check":
+        raise Http404
+    return attachment(roster_error_workbook(job), f"报名名单错误行_{job.pk}.xlsx", XLSX)
 
 
 @login_required
@@ -362,6 +399,51 @@ def statistics(request: HttpRequest) -> HttpResponse:
     )
 
 
+# --- The year's study settings ------------------------------------------------------------
+
+
+@login_required
+def study_rule_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = get_scoped_or_404(request.user, Plan.objects.select_related("city"), pk=plan_id)
+    _require(can_edit_study_rule(request.user))
+    # A year nobody has set yet shows the defaults; the row is written on the first save.
+    rule = StudyRule.objects.filter(plan=plan).first() or StudyRule(plan=plan)
+    plan_editable, plan_reason = can_edit_plan(request.user, plan)
+    form = StudyRuleForm(
+        request.POST or None,
+        initial={
+            "online_elective_hours": plan.online_elective_hours,
+            **{f: getattr(rule, f) for f in services.STUDY_RULE_FIELDS},
+        },
+        elective_editable=plan_editable,
+        elective_reason=plan_reason,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, job = services.study_rule_update(actor=request.user, plan=plan, data=form.cleaned_data)
+        except ValidationError as e:
+            form_errors_from(form, e)
+        else:
+            if job is not None:
+                messages.success(request, "学习设置已保存。选修学时下限已降低，正在后台核定已报名学员是否达标。")
+                url = reverse("core:job", args=[job.pk])
+            else:
+                messages.success(request, "学习设置已保存。")
+                url = reverse("learning:study_rule", args=[plan.pk])
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    context = {
+        "plan": plan,
+        "rule": rule,
+        "form": form,
+        "plan_editable": plan_editable,
+        "plan_reason": plan_reason,
+        "history": history(rule) if rule.pk else [],
+    }
+    if request.htmx:
+        return render(request, "learning/study_rule_form.html#settings-form", context)
+    return render(request, "learning/study_rule_form.html", context)
+
+
 # --- The catalogue ------------------------------------------------------------------------
 
 
@@ -372,7 +454,13 @@ def courses(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "learning/course_list.html",
-        {"courses": qs, "question_count": Question.objects.filter(is_active=True).count()},
+        {
+            "courses": qs,
+            "question_count": Question.objects.filter(is_active=True).count(),
+            "settings_plans": scoped(request.user, Plan).order_by("-year")[:5]
+            if can_edit_study_rule(request.user)[0]
+            else [],
+        },
     )
 
 

@@ -6,10 +6,12 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from yufang.core.export import xlsx_bytes
 from yufang.core.listing import Column
 from yufang.core.masking import mask_id_number, mask_phone
 
 from .models import Attendance, Flag, RosterEntry, TrainingSession
+from .roster import error_file_rows
 
 
 def _t(dt):
@@ -108,3 +110,16 @@ def roster_rows(session):
     return RosterEntry.objects.filter(session=session).select_related(
         "person", "person__enterprise", "person__position"
     )
+
+
+def roster_error_workbook(job) -> bytes:
+    """The rows of a checked roster that have errors, as uploaded, each with what is wrong."""
+    errors = {int(k): v for k, v in job.result.get("error_rows", {}).items()}
+    with job.file.open("rb") as f:
+        rows = list(error_file_rows(f, job.file.name, errors))
+    header, body = rows[0], rows[1:]
+    width = max(len(r) for r in rows)
+    body = [r[:-2] + [""] * (width - len(r)) + r[-2:] for r in body]
+    header = header[:-2] + [""] * (width - len(header)) + header[-2:]
+    columns = [Column(str(h), (lambda r, i=i: r[i]), 18) for i, h in enumerate(header)]
+    return xlsx_bytes("错误行", columns, body)

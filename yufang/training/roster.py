@@ -1,5 +1,8 @@
 """Roster import (实名花名册导入): check every row of a spreadsheet against the rules, report
-per row, then write the valid rows in one transaction.
+per row, then write the valid rows in one transaction. One importer for every roster of real
+people: an offline session's (培训花名册) and the online platform's enrolment list (线上报名名单)
+differ only in their RosterTarget: the city whose enterprises rows may name, the day ages are
+judged on, and who is already on the list.
 
 The same checking runs twice: once to show the report (nothing written, no ID number kept in
 the report), and again when the user confirms, on the same stored file, so that what is written
@@ -11,7 +14,7 @@ import hmac
 import io
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -24,8 +27,9 @@ from stdnum.cn import ric
 from yufang.accounts.models import Organisation, OrganisationKind, validate_credit_code
 from yufang.core.masking import mask_id_number
 from yufang.core.spreadsheets import clean_text, find_table, read_rows
+from yufang.enterprises.models import EnterpriseProfile
 from yufang.people.models import Person
-from yufang.reference.models import Position
+from yufang.reference.models import Industry, Position
 
 from .models import RosterEntry, TrainingSession
 
@@ -36,6 +40,7 @@ COLUMNS = {
     "enterprise": ("工作单位", "单位名称", "企业名称", "所在单位", "单位", "企业"),
     "credit_code": ("统一社会信用代码", "信用代码", "社会信用代码"),
     "position": ("岗位", "职务", "岗位名称", "工作岗位"),
+    "industry": ("行业", "所属行业", "行业类别"),
 }
 REQUIRED = {"name", "id_number"}
 POSITION_ALIASES = {
@@ -88,16 +93,42 @@ def _text(value: Any) -> str:
     return clean_text(value)
 
 
+@dataclass(frozen=True)
+class RosterTarget:
+    """What a roster is checked against and written to."""
+
+    city_id: int
+    day: datetime.date  # ages are judged on it; no birth date may be after it
+    industry_id: int | None  # given to new people whose row names no industry
+    on_list: Callable[[Iterable[int]], set[int]]  # of these person ids, those already on the list
+    # An enterprise importing its own staff: every row's enterprise, whatever the row says.
+    own_enterprise_id: int | None = None
+    # Every row must name an enterprise on file (an online enrolment is bound to one).
+    enterprise_required: bool = False
+
+
+def session_target(session: TrainingSession) -> RosterTarget:
+    return RosterTarget(
+        city_id=session.project.plan.city_id,
+        day=session.day,
+        industry_id=session.industry_id,
+        on_list=lambda ids: (
+            set(ids) & set(RosterEntry.objects.filter(session=session).values_list("person_id", flat=True))
+        ),
+    )
+
+
 @dataclass
 class Checked:
     """The outcome of checking a roster file: what would be written, and what is wrong."""
 
     header_row: int = 0
     total: int = 0
-    # (row number, id_number, id_hash, name, sex, birth date, phone, enterprise id, position id)
+    # (row number, id_number, id_hash, name, sex, birth date, phone, enterprise id, position id,
+    #  industry id)
     new: list[tuple] = field(default_factory=list)
-    known: list[tuple[int, int]] = field(default_factory=list)  # (row number, person id)
-    already: int = 0  # rows whose person is already on this session's roster
+    known: list[tuple[int, int, int | None]] = field(default_factory=list)  # (row, person id, enterprise id)
+    already: int = 0  # rows whose person is already on the list
     errors: list[dict] = field(default_factory=list)
     error_count: int = 0
     error_rows: dict[int, str] = field(default_factory=dict)  # row -> messages, for the error file
@@ -106,12 +137,20 @@ class Checked:
     duplicates: list[dict] = field(default_factory=list)
     ages: list[tuple[int, str]] = field(default_factory=list)  # (row, problem) of valid rows
     mismatched: list[int] = field(default_factory=list)  # rows whose name differs from the person on file
-    skipped: list[int] = field(default_factory=list)  # rows already on this session's roster
+    skipped: list[int] = field(default_factory=list)  # rows already on the list
     staged: bool = False
 
     @property
     def valid(self) -> int:
         return len(self.new) + len(self.known)
+
+    @property
+    def new_people(self) -> int:
+        return len(self.new)
+
+    @property
+    def known_people(self) -> int:
+        return len(self.known)
 
     def report(self) -> dict:
         """JSON for the review page: counts and problems, ID numbers masked."""
@@ -119,8 +158,8 @@ class Checked:
             "header_row": self.header_row,
             "total": self.total,
             "valid": self.valid,
-            "new_people": len(self.new),
-            "known_people": len(self.known),
+            "new_people": self.new_people,
+            "known_people": self.known_people,
             "already": self.already,
             "error_count": self.error_count,
             "errors": self.errors[:ERROR_KEEP],
@@ -133,10 +172,9 @@ class _Lookups:
     """Enterprise and position names resolved once per distinct cell text: a roster of
     100,000 rows names a few dozen enterprises."""
 
-    def __init__(self, session: TrainingSession):
-        enterprises = Organisation.objects.filter(
-            kind=OrganisationKind.ENTERPRISE, city_id=session.project.plan.city_id
-        )
+    def __init__(self, city_id: int, enterprise_required: bool):
+        self.enterprise_required = enterprise_required
+        enterprises = Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE, city_id=city_id)
         self.by_code: dict[str, int] = {}
         self.by_name: dict[str, int] = {}
         for pk, name, code in enterprises.values_list("pk", "name", "credit_code"):
@@ -148,8 +186,13 @@ class _Lookups:
         for alias, code in POSITION_ALIASES.items():
             if code in positions:
                 self.positions.setdefault(alias, positions[code])
+        self.industries: dict[str, int] = {}
+        for pk, name, code in Industry.objects.filter(is_active=True).values_list("pk", "name", "code"):
+            self.industries[name.replace(" ", "")] = pk
+            self.industries.setdefault(code, pk)
         self._enterprise: dict[tuple, tuple[int | None, str, str]] = {}
         self._position: dict[Any, tuple[int | None, str]] = {}
+        self._industry: dict[Any, tuple[int | None, str]] = {}
 
     def enterprise(self, raw_code, raw_name) -> tuple[int | None, str, str]:
         """(enterprise id, error, warning)"""
@@ -168,18 +211,29 @@ class _Lookups:
                     enterprise_id = self.by_code.get(code)
             if enterprise_id is None and name:
                 enterprise_id = self.by_name.get(name)
-            if enterprise_id is None and (code or name) and not error:
-                warning = f"单位「{name or code}」不在企业名录中，工作单位暂不登记"
+            if enterprise_id is None and not error:
+                if self.enterprise_required:
+                    error = f"单位「{name or code or '（空）'}」不在平台的企业名录中"
+                elif code or name:
+                    warning = f"单位「{name or code}」不在企业名录中，工作单位暂不登记"
             found = self._enterprise[key] = (enterprise_id, error, warning)
         return found
 
     def position(self, raw) -> tuple[int | None, str]:
-        found = self._position.get(raw)
+        return self._named(raw, self._position, self.positions, "岗位")
+
+    def industry(self, raw) -> tuple[int | None, str]:
+        return self._named(raw, self._industry, self.industries, "行业")
+
+    @staticmethod
+    def _named(raw, cache: dict, ids: dict[str, int], label: str) -> tuple[int | None, str]:
+        """(id, warning) of a reference name, resolved once per distinct cell text."""
+        found = cache.get(raw)
         if found is None:
             name = _text(raw).replace(" ", "")
-            position_id = self.positions.get(name) if name else None
-            warning = f"岗位「{name[:20]}」不是平台的岗位名称，岗位暂不登记" if name and position_id is None else ""
-            found = self._position[raw] = (position_id, warning)
+            pk = ids.get(name) if name else None
+            warning = f"{label}「{name[:20]}」不是平台的{label}名称，{label}暂不登记" if name and pk is None else ""
+            found = cache[raw] = (pk, warning)
         return found
 
 
@@ -188,7 +242,18 @@ def _id_key() -> bytes:
 
 
 STAGE = "roster_stage"
-STAGE_COLUMNS = ("row", "id_number", "id_hash", "name", "sex", "birth_date", "phone", "enterprise_id", "position_id")
+STAGE_COLUMNS = (
+    "row",
+    "id_number",
+    "id_hash",
+    "name",
+    "sex",
+    "birth_date",
+    "phone",
+    "enterprise_id",
+    "position_id",
+    "industry_id",
+)
 
 
 class _Stage:
@@ -208,7 +273,7 @@ class _Stage:
             self._cursor.execute(
                 f"CREATE TEMP TABLE {STAGE} (row integer PRIMARY KEY, id_number varchar(18), id_hash varchar(64), "
                 "name varchar(50), sex varchar(1), birth_date date, phone varchar(20), enterprise_id bigint, "
-                "position_id bigint)"
+                "position_id bigint, industry_id bigint)"
             )
             self._copy_cm = self._cursor.cursor.copy(f"COPY {STAGE} ({', '.join(STAGE_COLUMNS)}) FROM STDIN")
             self._copy = self._copy_cm.__enter__()
@@ -228,7 +293,10 @@ class _Stage:
 
 
 def roster_check(
-    file: BinaryIO, filename: str, session: TrainingSession, progress: Callable[[int, int], None] | None = None
+    file: BinaryIO,
+    filename: str,
+    target: RosterTarget | TrainingSession,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Checked:
     """Checks every row; writes nothing lasting (on PostgreSQL the valid rows wait in a temporary
     table for roster_apply on the same connection). Raises JobFailed for a file that cannot be
@@ -236,20 +304,29 @@ def roster_check(
 
     The ID number rules are those of people.idnumbers.check, inlined: this loop runs 100,000
     times (a test holds the two to the same verdicts)."""
+    if isinstance(target, TrainingSession):
+        target = session_target(target)
     rows = iter(read_rows(file, filename))
     table = find_table(rows, COLUMNS, REQUIRED)
-    lookups = _Lookups(session)
+    own_enterprise = target.own_enterprise_id
+    lookups = _Lookups(target.city_id, target.enterprise_required and own_enterprise is None)
     col = table.columns
     i_name, i_id = col["name"], col["id_number"]
-    i_phone, i_ent, i_code, i_pos = (col.get(k) for k in ("phone", "enterprise", "credit_code", "position"))
-    day = session.day
+    i_phone, i_ent, i_code, i_pos, i_ind = (
+        col.get(k) for k in ("phone", "enterprise", "credit_code", "position", "industry")
+    )
+    if lookups.enterprise_required and i_ent is None and i_code is None:
+        from yufang.core.jobs import JobFailed
+
+        raise JobFailed("表头须包含“统一社会信用代码”或“单位名称”列，说明每位学员所在的企业。")
+    day = target.day
     key = _id_key()
     digest = hmac.digest
     calc_check = ric.calc_check_digit
     normalize = unicodedata.normalize
     name_ok, phone_ok, scientific = _NAME.match, _PHONE.match, _SCIENTIFIC.match
     date = datetime.date
-    enterprise_of, position_of = lookups.enterprise, lookups.position
+    enterprise_of, position_of, industry_of = lookups.enterprise, lookups.position, lookups.industry
     result = Checked(header_row=table.header_row)
     seen: dict[str, int] = {}  # id_hash -> first row
     pending: list[tuple] = []
@@ -335,8 +412,10 @@ def roster_check(
                     if not phone_ok(phone):
                         problems.append("手机号应为 11 位数字")
             # Enterprise and position, resolved once per distinct text.
-            enterprise_id = position_id = None
-            if i_ent is not None or i_code is not None:
+            enterprise_id = position_id = industry_id = None
+            if own_enterprise is not None:
+                enterprise_id = own_enterprise
+            elif i_ent is not None or i_code is not None:
                 enterprise_id, ent_error, ent_warning = enterprise_of(
                     cells[i_code] if i_code is not None and i_code < n else None,
                     cells[i_ent] if i_ent is not None and i_ent < n else None,
@@ -349,6 +428,10 @@ def roster_check(
                 position_id, pos_warning = position_of(cells[i_pos])
                 if pos_warning:
                     warnings.append(pos_warning)
+            if i_ind is not None and i_ind < n:
+                industry_id, ind_warning = industry_of(cells[i_ind])
+                if ind_warning:
+                    warnings.append(ind_warning)
             id_hash = ""
             if number_text:
                 id_hash = digest(key, number_text.encode(), "sha256").hex()
@@ -366,7 +449,7 @@ def roster_check(
             problem = working_age_problem(sex, birth, day)
             if problem:
                 result.ages.append((number, problem))
-            row = (number, number_text, id_hash, name, sex, birth, phone, enterprise_id, position_id)
+            row = (number, number_text, id_hash, name, sex, birth, phone, enterprise_id, position_id, industry_id)
             pending.append(row)
             stage.write(row)
     result.total = total
@@ -374,7 +457,7 @@ def roster_check(
     if progress is not None:
         progress(total, 0)
     known = _known(pending, stage.enabled)
-    on_roster = set(RosterEntry.objects.filter(session=session).values_list("person_id", flat=True)) if known else set()
+    on_roster = target.on_list(pk for pk, _ in known.values()) if known else set()
     for row in pending:
         match = known.get(row[2])
         if match is None:
@@ -389,7 +472,7 @@ def roster_check(
             result.already += 1
             result.skipped.append(row[0])
             continue
-        result.known.append((row[0], person_id))
+        result.known.append((row[0], person_id, row[7]))
     result.errors.sort(key=lambda e: e["row"])
     return result
 
@@ -430,15 +513,29 @@ PERSON_COLUMNS = (
 )
 
 
-def write_people_and_roster(checked: Checked, session: TrainingSession) -> tuple[dict[int, int], int]:
-    """Creates the new people and puts every valid row's person on the roster. Returns (row
-    number -> person id for the rows added, how many were added). Call inside the import's
-    transaction, on the connection that checked the file."""
-    if checked.staged:
-        return _write_staged(checked, session)
+def write_people(checked: Checked, target: RosterTarget) -> None:
+    """Creates the rows' new people (a person someone else registered meanwhile is left as it
+    is). Call inside the import's transaction, on the connection that checked the file."""
     now = timezone.now()
-    regions = dict(
-        Organisation.objects.filter(pk__in={r[7] for r in checked.new if r[7]}).values_list("pk", "region_id")
+    if checked.staged:
+        skip = [*checked.mismatched, *checked.skipped]
+        with connection.cursor() as cursor:
+            if skip:
+                cursor.execute(f"DELETE FROM {STAGE} WHERE row = ANY(%s)", [skip])
+            cursor.execute(
+                f"INSERT INTO {Person._meta.db_table} ({', '.join(PERSON_COLUMNS)}) "
+                f"SELECT %s, %s, s.id_number, s.id_hash, s.name, s.sex, s.birth_date, s.phone, s.enterprise_id, "
+                f"COALESCE(s.industry_id, %s, ep.industry_id), o.region_id, s.position_id FROM {STAGE} s "
+                f"LEFT JOIN {Organisation._meta.db_table} o ON o.id = s.enterprise_id "
+                f"LEFT JOIN {EnterpriseProfile._meta.db_table} ep ON ep.organisation_id = s.enterprise_id "
+                "ON CONFLICT (id_hash) DO NOTHING",
+                [now, now, target.industry_id],
+            )
+        return
+    enterprises = {r[7] for r in checked.new if r[7]}
+    regions = dict(Organisation.objects.filter(pk__in=enterprises).values_list("pk", "region_id"))
+    industries = dict(
+        EnterpriseProfile.objects.filter(organisation__in=enterprises).values_list("organisation_id", "industry_id")
     )
     Person.objects.bulk_create(
         [
@@ -452,52 +549,71 @@ def write_people_and_roster(checked: Checked, session: TrainingSession) -> tuple
                 birth_date=r[5],
                 phone=r[6],
                 enterprise_id=r[7],
-                industry_id=session.industry_id,
+                industry_id=r[9] or target.industry_id or industries.get(r[7]),
                 region_id=regions.get(r[7]),
                 position_id=r[8],
             )
             for r in checked.new
         ],
         batch_size=2000,
+        ignore_conflicts=True,
     )
-    by_hash: dict[str, int] = {}
+
+
+def rows_to_people(checked: Checked) -> dict[int, int]:
+    """Row number -> person id of every row to put on the list (after write_people)."""
+    rows = {r: p for r, p, _ in checked.known}
     hashes = [r[2] for r in checked.new]
+    by_hash: dict[str, int] = {}
     for start in range(0, len(hashes), 5000):
         by_hash.update(Person.objects.filter(id_hash__in=hashes[start : start + 5000]).values_list("id_hash", "pk"))
-    rows = {r[0]: by_hash[r[2]] for r in checked.new}
-    rows.update(checked.known)
+    rows.update((r[0], by_hash[r[2]]) for r in checked.new)
+    return dict(sorted(rows.items()))
+
+
+def write_people_and_roster(checked: Checked, session: TrainingSession) -> tuple[dict[int, int], int]:
+    """Creates the new people and puts every valid row's person on the session's roster. Returns
+    (row number -> person id for the rows added, or None where the database matched them
+    itself; how many were added)."""
+    target = session_target(session)
+    write_people(checked, target)
+    now = timezone.now()
+    if checked.staged:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {RosterEntry._meta.db_table} (session_id, person_id, row_number, added_at) "
+                f"SELECT %s, p.id, s.row, %s FROM {STAGE} s JOIN {Person._meta.db_table} p ON p.id_hash = s.id_hash "
+                f"ON CONFLICT (session_id, person_id) DO NOTHING",
+                [session.pk, now],
+            )
+            added = cursor.rowcount
+            cursor.execute(f"DROP TABLE {STAGE}")
+        rows = {r[0]: None for r in checked.new}
+        rows.update((r, p) for r, p, _ in checked.known)
+        return rows, added
+    rows = rows_to_people(checked)
     RosterEntry.objects.bulk_create(
-        [RosterEntry(session_id=session.pk, person_id=p, row_number=r) for r, p in sorted(rows.items())],
+        [RosterEntry(session_id=session.pk, person_id=p, row_number=r) for r, p in rows.items()],
         batch_size=2000,
     )
     return rows, len(rows)
 
 
-def _write_staged(checked: Checked, session: TrainingSession) -> tuple[dict[int, int], int]:
-    person, roster = Person._meta.db_table, RosterEntry._meta.db_table
-    now = timezone.now()
-    skip = [*checked.mismatched, *checked.skipped]
-    with connection.cursor() as cursor:
-        if skip:
-            cursor.execute(f"DELETE FROM {STAGE} WHERE row = ANY(%s)", [skip])
-        cursor.execute(
-            f"INSERT INTO {person} ({', '.join(PERSON_COLUMNS)}) "
-            f"SELECT %s, %s, s.id_number, s.id_hash, s.name, s.sex, s.birth_date, s.phone, s.enterprise_id, %s, "
-            f"o.region_id, s.position_id FROM {STAGE} s LEFT JOIN {Organisation._meta.db_table} o "
-            f"ON o.id = s.enterprise_id ON CONFLICT (id_hash) DO NOTHING",
-            [now, now, session.industry_id],
-        )
-        cursor.execute(
-            f"INSERT INTO {roster} (session_id, person_id, row_number, added_at) "
-            f"SELECT %s, p.id, s.row, %s FROM {STAGE} s JOIN {person} p ON p.id_hash = s.id_hash "
-            f"ON CONFLICT (session_id, person_id) DO NOTHING",
-            [session.pk, now],
-        )
-        added = cursor.rowcount
-        cursor.execute(f"DROP TABLE {STAGE}")
-    rows = {r[0]: None for r in checked.new}
-    rows.update(checked.known)
-    return rows, added
+def roster_import(
+    file: BinaryIO, filename: str, session: TrainingSession, progress: Callable[[int, int], None] | None = None
+) -> tuple[Checked, int]:
+    """Checks a roster file as the data stands now and writes its valid rows to the session's
+    roster: (the check's result, how many people were added). Call inside the import's
+    transaction."""
+    checked = roster_check(file, filename, session, progress)
+    _, added = write_people_and_roster(checked, session)
+    return checked, added
+
+
+def drop_stage(checked: Checked) -> None:
+    if checked.staged:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
 
 
 def error_file_rows(file: BinaryIO, filename: str, error_rows: dict[int, str]):

@@ -29,10 +29,9 @@ from yufang.projects.models import Project
 
 from . import codes, services
 from . import permissions as may
-from .exports import attendance_columns, project_archive, roster_columns, roster_rows
+from .exports import attendance_columns, project_archive, roster_columns, roster_error_workbook, roster_rows
 from .forms import CodeForm, FlagFilterForm, MarkForm, RosterUploadForm, SessionFilterForm, SessionForm, SignForm
 from .models import Attendance, Flag, TrainingSession
-from .roster import error_file_rows
 from .selectors import attendance_board, flag_list, roster_list, session_list, sessions_in_month
 
 DEVICE_COOKIE = "yf_device"
@@ -293,15 +292,7 @@ def roster_errors(request: HttpRequest, job_id: int) -> HttpResponse:
     """The rows with errors, as uploaded, with what is wrong: corrected and uploaded again."""
     job, session = _check_job(request, job_id)
     _require(may.provider_of(request.user, session))
-    errors = {int(k): v for k, v in job.result.get("error_rows", {}).items()}
-    with job.file.open("rb") as f:
-        rows = list(error_file_rows(f, job.file.name, errors))
-    header, body = rows[0], rows[1:]
-    width = max(len(r) for r in rows)
-    body = [r[:-2] + [""] * (width - len(r)) + r[-2:] for r in body]
-    header = header[:-2] + [""] * (width - len(header)) + header[-2:]
-    columns = [Column(str(h), (lambda r, i=i: r[i]), 18) for i, h in enumerate(header)]
-    return attachment(xlsx_bytes("错误行", columns, body), f"花名册错误行_{session.pk}.xlsx", XLSX)
+    return attachment(roster_error_workbook(job), f"花名册错误行_{session.pk}.xlsx", XLSX)
 
 
 # --- Venue screen and phone pages ------------------------------------------------------------------

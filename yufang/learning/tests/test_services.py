@@ -1,12 +1,23 @@
 import time
+from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 
 from yufang.learning import heartbeat, services
-from yufang.learning.models import Certificate, Enrolment, ExamAttempt, Question, StudyInterval, Verdict
+from yufang.learning.models import (
+    Certificate,
+    Enrolment,
+    ExamAttempt,
+    LessonProgress,
+    Question,
+    StudyInterval,
+    StudyRule,
+    Verdict,
+)
 from yufang.learning.selectors import progress_of
+from yufang.plans.models import Plan
 from yufang.targets.models import Completion, Target
 
 
@@ -247,3 +258,61 @@ def test_self_registration_one_account_per_person(setup, world):
 def test_question_ids_drawn_from_the_bank(setup, user):
     assert Question.objects.filter(category="通用").count() == 5
     assert not ExamAttempt.objects.exists()
+
+
+# --- The year's study settings ---------------------------------------------------------------
+
+SETTINGS = {"beat_cap_seconds": 20, "check_min_seconds": 300, "check_max_seconds": 900, "daily_cap_hours": D("8")}
+
+
+def test_settings_are_checked_together_and_saved_with_their_audit_record(setup, world):
+    from yufang.core.models import AuditLog
+
+    with pytest.raises(ValidationError) as e:
+        services.study_rule_update(
+            actor=world.users["agency"], plan=setup.plan, data=SETTINGS | {"check_max_seconds": 200}
+        )
+    assert list(e.value.message_dict) == ["check_max_seconds"]
+    rule, job = services.study_rule_update(
+        actor=world.users["agency"], plan=setup.plan, data=SETTINGS | {"beat_cap_seconds": 30}
+    )
+    assert job is None and StudyRule.objects.get(pk=rule.pk).beat_cap_seconds == 30
+    entry = AuditLog.objects.for_object(rule).get(action="update")
+    assert entry.changes == {"beat_cap_seconds": [20, 30]} and entry.actor == world.users["agency"]
+    with pytest.raises(PermissionDenied):
+        services.study_rule_update(actor=world.users["provider_a"], plan=setup.plan, data=SETTINGS)
+
+
+def test_elective_hours_change_only_under_the_plans_own_rule(setup, world):
+    from yufang.plans.services import plan_transition
+
+    with pytest.raises(PermissionDenied, match="已印发"):
+        services.study_rule_update(
+            actor=world.owner, plan=setup.plan, data=SETTINGS | {"online_elective_hours": D("1")}
+        )
+    plan_transition(plan=setup.plan, action="withdraw", actor=world.owner, note="调整")
+    with pytest.raises(PermissionDenied, match="市人社局"):
+        services.study_rule_update(
+            actor=world.users["agency"], plan=setup.plan, data=SETTINGS | {"online_elective_hours": D("1")}
+        )
+    assert Plan.objects.get(pk=setup.plan.pk).online_elective_hours == D("2")
+    # Raising the bar certifies no one new: nothing to re-evaluate.
+    _, job = services.study_rule_update(
+        actor=world.owner, plan=setup.plan, data=SETTINGS | {"online_elective_hours": D("3")}
+    )
+    assert job is None and Plan.objects.get(pk=setup.plan.pk).online_elective_hours == D("3")
+
+
+def test_reevaluation_certifies_only_those_who_now_meet_the_rule(setup, world, user):
+    from django.utils import timezone
+
+    required = lesson_of(setup.required)
+    LessonProgress.objects.create(enrolment=setup.enrolment, lesson=required, completed_at=timezone.now())
+    assert services.enrolments_evaluate(plan=setup.plan) == 0
+    Plan.objects.filter(pk=setup.plan.pk).update(online_elective_hours=D("0"))
+    setup.plan.refresh_from_db()
+    assert services.enrolments_evaluate(plan=setup.plan) == 1
+    assert Certificate.objects.filter(enrolment=setup.enrolment).count() == 1
+    assert Completion.objects.filter(person=setup.enrolment.person).count() == 1
+    # Once certified, a learner is not evaluated again.
+    assert services.enrolments_evaluate(plan=setup.plan) == 0

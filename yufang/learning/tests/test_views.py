@@ -2,9 +2,12 @@ import datetime
 import io
 import json
 import time
+from decimal import Decimal
 
+import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from yufang.core.models import Job
@@ -43,13 +46,16 @@ def test_enterprise_imports_a_roster_with_a_per_row_report(setup, world, client,
     job = Job.objects.get(kind="learning.roster_check")
     assert response.status_code == 302
     report = client.get(reverse("learning:import_review", args=[job.pk])).content.decode()
-    assert "有效 <strong>1</strong> 行，错误 <strong>4</strong> 行" in report
-    assert "校验位不正确" in report and "保存成了数字" in report and "与第 3 行是同一人" in report
-    assert "岗位「厨师」" in report and good not in report
+    assert "有效 <strong>2</strong> 行" in report and "错误 <strong>3</strong> 行" in report
+    assert "校验位不正确" in report and "保存成了数字" in report and "与第 3 行为同一人" in report
+    assert "岗位「厨师」不是平台的岗位名称" in report and good not in report
+    errors = client.get(reverse("learning:import_errors", args=[job.pk]))
+    assert errors.status_code == 200 and errors["Content-Type"].startswith("application/vnd.openxmlformats")
     done = client.post(reverse("learning:import_confirm", args=[job.pk])).content.decode()
-    assert "张三" in done and good not in done
+    assert "张三" in done and "赵六" in done and good not in done
     enrolment = Enrolment.objects.get(person__name="张三")
     assert enrolment.enterprise == world.orgs["enterprise_a"] and enrolment.person.user.has_role("trainee")
+    assert enrolment.person.position.code == "team_leader"
     # The same file twice does not enrol twice.
     again = client.post(reverse("learning:import_confirm", args=[job.pk]))
     assert again.status_code == 302 and Enrolment.objects.filter(person__name="张三").count() == 1
@@ -203,3 +209,186 @@ def test_statistics_count_hours_once_per_enrolment(setup, world):
     Enrolment.objects.filter(pk=setup.enrolment.pk).update(credited_ms=setup.plan.class_hour_minutes * 60_000)
     figures = platform_figures(user=world.users["agency"], plan=setup.plan)
     assert [(f.name, f.enrolled, f.hours) for f in figures["industry"]] == [("危险化学品", 1, 1)]
+
+
+# --- The year's study settings ---------------------------------------------------------------
+
+
+def settings_form(**changes) -> dict:
+    data = {
+        "online_elective_hours": "2",
+        "beat_cap_seconds": "20",
+        "check_min_seconds": "300",
+        "check_max_seconds": "900",
+        "daily_cap_hours": "8",
+    }
+    return data | {k: str(v) for k, v in changes.items()}
+
+
+@pytest.mark.parametrize("role", ["agency", "owner"])
+def test_the_agency_edits_the_years_study_settings_and_the_change_is_audited(setup, world, client, role):
+    from yufang.core.models import AuditLog
+    from yufang.learning.models import StudyRule
+
+    client.force_login(world.users[role])
+    url = reverse("learning:study_rule", args=[setup.plan.pk])
+    page = client.get(url).content.decode()
+    assert '1 学时 = <strong data-testid="class-hour-minutes">45</strong> 分钟' in page
+    # The plan is issued: its elective hours are shown, not editable, with the reason.
+    assert "已印发的实施方案不能修改" in page or "实施方案只能由市人社局编制和修改" in page
+    response = client.post(url, settings_form(check_min_seconds=120, check_max_seconds=600, daily_cap_hours="6.5"))
+    assert response.status_code == 302 and response["Location"] == url
+    rule = StudyRule.objects.get(plan=setup.plan)
+    assert (rule.check_min_seconds, rule.check_max_seconds, rule.daily_cap_hours) == (120, 600, Decimal("6.5"))
+    entry = AuditLog.objects.for_object(rule).filter(action="update").get()
+    assert entry.actor == world.users[role]
+    assert entry.changes == {
+        "check_min_seconds": [300, 120],
+        "check_max_seconds": [900, 600],
+        "daily_cap_hours": ["8.0", "6.5"],
+    }
+    page = client.get(url).content.decode()
+    assert "学习设置已保存" in page and "变更历史" in page
+
+
+def test_the_settings_page_is_linked_from_the_course_catalogue(setup, world, client):
+    client.force_login(world.users["agency"])
+    page = client.get(reverse("learning:courses")).content.decode()
+    assert reverse("learning:study_rule", args=[setup.plan.pk]) in page
+    client.force_login(world.users["provider_a"])  # a provider keeps courses but not the year's settings
+    assert (
+        reverse("learning:study_rule", args=[setup.plan.pk])
+        not in client.get(reverse("learning:courses")).content.decode()
+    )
+
+
+@pytest.mark.parametrize("role", ["provider_a", "enterprise_a", "district_a", "partner", "trainee_a"])
+def test_other_roles_can_neither_see_nor_change_the_settings(setup, world, client, role):
+    from yufang.core.models import AuditLog
+    from yufang.learning.models import StudyRule
+
+    client.force_login(world.users[role])
+    url = reverse("learning:study_rule", args=[setup.plan.pk])
+    assert client.get(url).status_code in (403, 404)
+    assert client.post(url, settings_form(beat_cap_seconds=120)).status_code in (403, 404)
+    assert StudyRule.objects.get(plan=setup.plan).beat_cap_seconds == 20
+    assert not AuditLog.objects.filter(content_type__model="studyrule", action="update").exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (
+            {"check_min_seconds": 600, "check_max_seconds": 300},
+            "check_max_seconds",
+            "最长间隔不能短于最短间隔（600 秒）",
+        ),
+        ({"beat_cap_seconds": 5}, "beat_cap_seconds", "不能小于心跳间隔（12 秒）"),
+        ({"beat_cap_seconds": 0}, "beat_cap_seconds", "每次心跳最多计入须为 1 至 120 之间的整数（秒）"),
+        ({"check_min_seconds": "abc"}, "check_min_seconds", "随机验证最短间隔须为不小于 1 的整数（秒）"),
+        ({"daily_cap_hours": 0}, "daily_cap_hours", "每日上限须大于 0"),
+        ({"daily_cap_hours": "6.25"}, "daily_cap_hours", "每日上限最多保留一位小数"),
+        ({"daily_cap_hours": 40}, "daily_cap_hours", "40 学时折合 1800 分钟（1 学时 = 45 分钟），超过一天的 1440 分钟"),
+    ],
+)
+def test_invalid_settings_are_shown_beside_the_field_and_nothing_is_saved(
+    setup, world, client, changes, field, message
+):
+    from yufang.core.models import AuditLog
+    from yufang.learning.models import StudyRule
+
+    client.force_login(world.users["agency"])
+    response = client.post(reverse("learning:study_rule", args=[setup.plan.pk]), settings_form(**changes))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert any(message in e for e in form.errors[field]), form.errors
+    assert message in response.content.decode()
+    assert not AuditLog.objects.filter(content_type__model="studyrule", action="update").exists()
+    assert StudyRule.objects.get(plan=setup.plan).check_max_seconds == 900
+
+
+def test_htmx_submission_swaps_the_form_or_redirects(setup, world, client):
+    client.force_login(world.users["agency"])
+    url = reverse("learning:study_rule", args=[setup.plan.pk])
+    bad = client.post(url, settings_form(check_min_seconds=901), HTTP_HX_REQUEST="true")
+    body = bad.content.decode()
+    assert bad.status_code == 200 and body.lstrip().startswith("<form") and "最长间隔不能短于最短间隔" in body
+    good = client.post(url, settings_form(beat_cap_seconds=30), HTTP_HX_REQUEST="true")
+    assert good.status_code == 200 and good["HX-Redirect"] == url
+
+
+def test_elective_hours_are_the_plans_and_locked_once_it_is_issued(setup, world, client):
+    from yufang.plans.models import Plan
+
+    client.force_login(world.users["owner"])
+    url = reverse("learning:study_rule", args=[setup.plan.pk])
+    page = client.get(url).content.decode()
+    assert 'name="online_elective_hours"' in page and "disabled" in page
+    # A disabled field keeps the plan's value whatever is posted.
+    assert client.post(url, settings_form(online_elective_hours="0.5")).status_code == 302
+    assert Plan.objects.get(pk=setup.plan.pk).online_elective_hours == Decimal("2")
+
+
+def test_lowering_the_elective_hours_certifies_whoever_now_meets_the_rule(
+    setup, world, client, django_capture_on_commit_callbacks
+):
+    from yufang.core.models import AuditLog, Job
+    from yufang.learning.models import Certificate, LessonProgress
+    from yufang.plans.models import Plan
+    from yufang.plans.services import plan_transition
+    from yufang.targets.models import Target
+
+    # The learner has finished the required course and no elective.
+    LessonProgress.objects.create(
+        enrolment=setup.enrolment, lesson=setup.required.lessons.get(), completed_at=timezone.now()
+    )
+    assert services.enrolment_evaluate(enrolment_id=setup.enrolment.pk) is None
+    plan_transition(plan=setup.plan, action="withdraw", actor=world.owner, note="调整选修学时")
+    client.force_login(world.users["owner"])
+    url = reverse("learning:study_rule", args=[setup.plan.pk])
+    assert "在实施方案中修改每学时分钟数" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, settings_form(online_elective_hours="0"))
+    job = Job.objects.get(kind="learning.enrolments_evaluate")
+    assert response.status_code == 302 and response["Location"] == reverse("core:job", args=[job.pk])
+    assert job.status == "succeeded" and job.result == {"met": 1, "evaluated": 1}
+    assert "新达标 1 人" in client.get(response["Location"]).content.decode()
+    plan = Plan.objects.get(pk=setup.plan.pk)
+    assert plan.online_elective_hours == 0
+    assert AuditLog.objects.for_object(plan).filter(changes__has_key="online_elective_hours").exists()
+    assert Certificate.objects.filter(enrolment=setup.enrolment).exists()
+    assert Target.objects.get(pk=setup.target.pk).achieved == 1
+
+
+# --- Keeping the login alive while studying ----------------------------------------------------
+
+
+def test_keepalive_needs_a_login(client):
+    response = client.get(reverse("learning:keepalive"))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+def test_keepalive_pushes_the_login_session_expiry_forward(world, client):
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone as tz
+
+    client.force_login(world.users["trainee_a"])
+    key = client.session.session_key
+    soon = tz.now() + datetime.timedelta(minutes=1)
+    Session.objects.filter(session_key=key).update(expire_date=soon)
+    for method in (client.get, client.post):
+        response = method(reverse("learning:keepalive"))
+        assert response.status_code == 204 and response.content == b""
+        assert "no-store" in response["Cache-Control"] and "max-age=0" in response["Cache-Control"]
+    expiry = Session.objects.get(session_key=key).expire_date
+    assert expiry >= tz.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+    assert client.put(reverse("learning:keepalive")).status_code == 405
+
+
+def test_the_player_is_told_where_to_keep_the_login_alive(setup, world, client):
+    client.force_login(world.users["trainee_a"])
+    page = client.get(reverse("learning:lesson", args=[setup.required.lessons.get().pk])).content.decode()
+    cfg = json.loads(page.split('id="player-cfg">')[1].split("</script>")[0])
+    assert cfg["keepAliveUrl"] == reverse("learning:keepalive")
+    assert cfg["loginUrl"].startswith(reverse("accounts:login") + "?next=")

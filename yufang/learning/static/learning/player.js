@@ -7,6 +7,9 @@
   const video = document.getElementById("media");
   const $ = (id) => document.getElementById(id);
   const API = "/api/v1/learning";
+  // The login session ends after 30 minutes without a page request, and heartbeats do not count
+  // as one: while someone is studying the player keeps the login alive, and only then.
+  const KEEP_ALIVE_MS = 5 * 60 * 1000;
   let token = null;
   let seq = 0;
   let furthestMs = 0;
@@ -17,6 +20,8 @@
   let reading = 0; // documents and texts: seconds read while visible
   let readTick = null;
   let inFlight = Promise.resolve();
+  let studiedSinceKeepAlive = false;
+  let keepAliveTimer = null;
 
   function deviceId() {
     let id = localStorage.getItem("yf-device");
@@ -67,6 +72,7 @@
       { seq: ++seq, position: position(), rate: video ? video.playbackRate : 1, visible: document.visibilityState === "visible", playing: playing() },
       overrides || {}
     );
+    if (body.visible && body.playing && !checkPending) studiedSinceKeepAlive = true;
     playedSinceBeat = video ? !video.paused : false;
     inFlight = inFlight
       .then(() => post(API + "/beat", body, { "X-Learning-Token": token }))
@@ -90,6 +96,33 @@
       notice("不能拖动到尚未学习的位置，已回到您学到的地方。");
     }
     if (result.check && !checkPending) askCheck(result.check);
+  }
+
+  async function keepAlive() {
+    if (stopped || !studiedSinceKeepAlive) return;
+    studiedSinceKeepAlive = false;
+    let response;
+    try {
+      response = await fetch(cfg.keepAliveUrl, { credentials: "same-origin", cache: "no-store", redirect: "manual" });
+    } catch (e) {
+      return; // the network, not the login: the next call tries again
+    }
+    // Without a login the answer is a redirect to the login page (opaque here) or a refusal.
+    if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) loggedOut();
+  }
+
+  function loggedOut() {
+    stopped = true;
+    clearInterval(timer);
+    clearInterval(keepAliveTimer);
+    if (video) video.pause();
+    bootstrap.Modal.getOrCreateInstance($("check")).hide();
+    notice("登录已失效（长时间未操作或已在其他页面退出），本页面已停止计时。请重新登录后继续学习。", "danger");
+    const link = document.createElement("a");
+    link.href = cfg.loginUrl;
+    link.className = "alert-link ms-1";
+    link.textContent = "重新登录";
+    $("notice").append(link);
   }
 
   function askCheck(nonce) {
@@ -124,6 +157,7 @@
       $("status").dataset.ready = "1";
       if (s.check) askCheck(s.check);
       timer = setInterval(beat, cfg.beatSeconds * 1000);
+      keepAliveTimer = setInterval(keepAlive, KEEP_ALIVE_MS);
     } catch (e) {
       notice("无法开始学习：" + e.message, "danger");
     }
