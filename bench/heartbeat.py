@@ -164,7 +164,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--warmup", type=float, default=3)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
     if not os.environ["DATABASE_URL"].startswith("postgres"):
         sys.exit("This benchmark runs on PostgreSQL: set DATABASE_URL.")
