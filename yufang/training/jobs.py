@@ -50,23 +50,19 @@ def roster_check_job(job, progress):
 
 @register("training.roster_apply")
 def roster_apply_job(job, progress):
-    """Checks the file again as the data stands now and writes its valid rows, in one transaction."""
+    """Checks the file again as the data stands now (its progress shown), then writes the valid
+    rows in one transaction."""
     from .services import roster_apply
 
     check_job = Job.objects.get(pk=job.params["check_job_id"], kind="training.roster_check")
     session = TrainingSession.objects.select_related("project__plan").get(pk=check_job.params["session_id"])
     actor = User.objects.get(pk=job.created_by_id)
-    rows = _rows_in(check_job)
-    progress.total(rows, "正在校验并写入")
+    checked = _check(check_job, progress, session)
+    progress.step(checked.total, "正在写入", force=True)
     try:
-        with check_job.file.open("rb") as f:
-            counts = roster_apply(
-                session=session,
-                actor=actor,
-                file=f,
-                filename=check_job.params.get("filename", "") or check_job.file.name,
-                job=check_job,
-            )
+        counts = roster_apply(
+            session=session, checked=checked, actor=actor, filename=check_job.params.get("filename", ""), job=check_job
+        )
     except Exception as e:
         from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -75,6 +71,6 @@ def roster_apply_job(job, progress):
         raise
     job.result_url = reverse("training:session_detail", args=[session.pk])
     job.save(update_fields=["result_url"])
-    progress.total(counts["rows"])
-    progress.step(counts["rows"], f"已导入 {counts['added']} 人", force=True)
+    progress.total(checked.total)
+    progress.step(checked.total, f"已导入 {counts['added']} 人", force=True)
     return counts

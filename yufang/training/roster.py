@@ -599,17 +599,6 @@ def write_people_and_roster(checked: Checked, session: TrainingSession) -> tuple
     return rows, len(rows)
 
 
-def roster_import(
-    file: BinaryIO, filename: str, session: TrainingSession, progress: Callable[[int, int], None] | None = None
-) -> tuple[Checked, int]:
-    """Checks a roster file as the data stands now and writes its valid rows to the session's
-    roster: (the check's result, how many people were added). Call inside the import's
-    transaction."""
-    checked = roster_check(file, filename, session, progress)
-    _, added = write_people_and_roster(checked, session)
-    return checked, added
-
-
 def drop_stage(checked: Checked) -> None:
     if checked.staged:
         with connection.cursor() as cursor:

@@ -3,7 +3,7 @@ marking attendance by hand, closing a session (which writes the completion facts
 reviewing flags. Every write checks its permission and is audited in the same transaction."""
 
 import datetime
-from typing import Any, BinaryIO
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,7 +23,7 @@ from yufang.targets.services import completion_record_many
 from . import codes, flags
 from . import permissions as may
 from .models import Attendance, Flag, FlagStatus, Method, RosterEntry, SessionStatus, TrainingSession
-from .roster import Checked, roster_import, write_people_and_roster
+from .roster import Checked, write_people_and_roster
 
 SESSION_FIELDS = [
     "kind",
@@ -159,19 +159,11 @@ def session_transition(*, session: TrainingSession, action: str, actor, note: st
 
 
 @transaction.atomic
-def roster_apply(
-    *,
-    session: TrainingSession,
-    actor,
-    file: BinaryIO | None = None,
-    checked: Checked | None = None,
-    filename: str = "",
-    job=None,
-) -> dict[str, int]:
-    """Imports a roster in one transaction: the file is checked again as the data stands now
-    and its valid rows written (or, given `checked`, the rows a check on this connection just
-    found), with one audit record for the import and the flags the file raised. With the
-    checking job, marks it applied so the same file is not imported twice."""
+def roster_apply(*, session: TrainingSession, checked: Checked, actor, filename: str = "", job=None) -> dict[str, int]:
+    """Writes the valid rows of a checked roster in one transaction: new people, roster entries,
+    one audit record for the import, and the flags the file raised. Call on the connection that
+    checked the file (on PostgreSQL its rows wait there in a temporary table). With the checking
+    job, marks it applied so the same file is not imported twice."""
     session = TrainingSession.objects.select_for_update().select_related("project__plan").get(pk=session.pk)
     _require(may.can_manage_session(actor, session))
     if not session.project.accepts_work:
@@ -182,10 +174,7 @@ def roster_apply(
             raise ValidationError("该文件已导入过。")
         locked.result = {**locked.result, "applied": True}
         locked.save(update_fields=["result"])
-    if checked is None:
-        checked, added = roster_import(file, filename, session)
-    else:
-        _, added = write_people_and_roster(checked, session)
+    _, added = write_people_and_roster(checked, session)
     counts = {
         "rows": checked.total,
         "added": added,
