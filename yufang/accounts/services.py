@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,6 +14,7 @@ from yufang.core import audit
 from yufang.core.models import AuditAction
 from yufang.core.services import model_create, model_update
 
+from .hashers import OneTimePasswordHasher
 from .models import ApiToken, Organisation, OrganisationKind, Role, User, UserRole, hash_token
 from .permissions import can_grant_roles, can_manage_organisations, can_manage_users_of
 
@@ -54,6 +56,13 @@ def generate_password() -> str:
     # Letters and digits, readable on the phone when the officer passes it on.
     alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
     return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+def set_issued_password(user: User, password: str) -> None:
+    """A one-time password the platform generated (random, so hashed without key stretching:
+    accounts/hashers.py); its holder must change it at the first login."""
+    user.password = make_password(password, hasher=OneTimePasswordHasher.algorithm)
+    user.must_change_password = True
 
 
 def _set_roles(*, user: User, roles: set[str], actor) -> None:
@@ -104,7 +113,10 @@ def user_create(
         must_change_password=temporary,
     )
     validate_password(password, user)
-    user.set_password(password)
+    if temporary:
+        set_issued_password(user, password)
+    else:
+        user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in roles])
@@ -133,8 +145,7 @@ def user_update(*, actor, user: User, data: dict[str, Any], roles: set[str] | No
 def user_reset_password(*, actor, user: User) -> str:
     _require(can_manage_users_of(actor, user.organisation))
     password = generate_password()
-    user.set_password(password)
-    user.must_change_password = True
+    set_issued_password(user, password)
     user.save(update_fields=["password", "must_change_password"])
     audit.record(actor=actor, action=AuditAction.PASSWORD_RESET, instance=user)
     return password

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yufang.accounts.models import Organisation, OrganisationKind, Role, User, UserRole
+from yufang.accounts.services import generate_password, set_issued_password
 from yufang.core import audit
 from yufang.core.jobs import job_start
 from yufang.core.masking import mask_id_number
@@ -200,7 +201,7 @@ def _trainee_account(*, actor, person: Person, enterprise: Organisation, passwor
     if person.user_id:
         return person.user, ""
     temporary = password is None
-    password = password or f"Yf{secrets.token_urlsafe(9)}"
+    password = password or generate_password()
     user = User(
         username=_trainee_username(),
         organisation=enterprise,
@@ -209,7 +210,10 @@ def _trainee_account(*, actor, person: Person, enterprise: Organisation, passwor
         must_change_password=temporary,
     )
     validate_password(password, user)
-    user.set_password(password)
+    if temporary:
+        set_issued_password(user, password)
+    else:
+        user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     UserRole.objects.create(user=user, role=Role.TRAINEE)

@@ -80,6 +80,9 @@ def test_password_change(client, world):
 
 def test_temporary_password_must_be_changed_first(client, world):
     temporary = services.user_reset_password(actor=world.owner, user=world.users["trainee_a"])
+    world.users["trainee_a"].refresh_from_db()
+    # An issued password is random: hashed without key stretching (accounts/hashers.py).
+    assert world.users["trainee_a"].password.startswith("pbkdf2_sha256_issued$1000$")
     assert login(client, "t_trainee_a", temporary).status_code == 302
     response = client.get(reverse("core:home"))
     assert response.status_code == 302 and response.url == reverse("accounts:password_change")
@@ -88,6 +91,8 @@ def test_temporary_password_must_be_changed_first(client, world):
         {"old_password": temporary, "new_password1": "Zibo-worker-88", "new_password2": "Zibo-worker-88"},
     )
     assert client.get(reverse("core:home")).status_code == 200
+    world.users["trainee_a"].refresh_from_db()
+    assert not world.users["trainee_a"].password.startswith("pbkdf2_sha256_issued$")
 
 
 def test_admin_only_for_superusers(client, world):

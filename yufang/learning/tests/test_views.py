@@ -56,6 +56,7 @@ def test_enterprise_imports_a_roster_with_a_per_row_report(setup, world, client,
     enrolment = Enrolment.objects.get(person__name="张三")
     assert enrolment.enterprise == world.orgs["enterprise_a"] and enrolment.person.user.has_role("trainee")
     assert enrolment.person.position.code == "team_leader"
+    assert enrolment.person.user.password.startswith("pbkdf2_sha256_issued$")  # one-time, must be changed
     # The same file twice does not enrol twice.
     again = client.post(reverse("learning:import_confirm", args=[job.pk]))
     assert again.status_code == 302 and Enrolment.objects.filter(person__name="张三").count() == 1
