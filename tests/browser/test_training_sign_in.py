@@ -196,9 +196,15 @@ def test_roster_import_then_phone_sign_in_and_out_moves_the_targets(browser, liv
     assert {"invalid_id", "duplicate_id"} <= set(Flag.objects.filter(session=session).values_list("kind", flat=True))
     assert "身份证号无效" in provider.get_by_test_id("flags").inner_text()
     # The trainee sees it in their own archive, on the phone.
-    archive = browser.new_context(base_url=live_server.url, **PHONE).new_page()
+    phone_context = browser.new_context(base_url=live_server.url, **PHONE)
+    archive = phone_context.new_page()
     _login(archive, "t_trainee_a")
     archive.goto("/people/me/")
     assert "危化品企业工伤预防培训" in archive.get_by_test_id("completions").inner_text()
     assert first.id_number not in archive.content()
+    # Stop the polling pages and let their last requests finish before the live server goes.
+    for page in (provider, screen):
+        page.goto("about:blank")
+    provider.wait_for_timeout(500)
+    phone_context.close()
     desk.close()
