@@ -76,8 +76,9 @@
     playedSinceBeat = video ? !video.paused : false;
     inFlight = inFlight
       .then(() => post(API + "/beat", body, { "X-Learning-Token": token }))
-      .then(handle)
-      .catch((e) => notice("心跳发送失败：" + e.message + "，稍后自动重试。"));
+      .then((result) => (stopped ? undefined : handle(result)))
+      // A beat still on its way when the player stopped must not replace the reason it stopped.
+      .catch((e) => stopped || notice("心跳发送失败：" + e.message + "，稍后自动重试。"));
     return inFlight;
   }
 
