@@ -8,6 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.tasks import task
 from django.utils import timezone
 
@@ -51,6 +53,15 @@ class JobProgress:
         if force or done - self._last >= self.every or done == self.job.total:
             self._last = done
             Job.objects.filter(pk=self.job.pk).update(done=done, message=self.job.message)
+
+
+def succeeded_job_of(user, job_id: int, **kind) -> Job:
+    """A job `user` started that has succeeded (a check whose report they now read), else 404.
+    `kind` narrows it: kind="…", kind__in=[…] or kind__startswith="…"."""
+    job = get_object_or_404(Job, pk=job_id, created_by=user, **kind)
+    if job.status != JobStatus.SUCCEEDED:
+        raise Http404("该校验任务尚未完成。")
+    return job
 
 
 def job_start(*, kind: str, title: str, actor, params: dict[str, Any] | None = None, file=None) -> Job:

@@ -9,10 +9,10 @@ from django.views.decorators.http import require_POST
 
 from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
-from yufang.core.jobs import job_start
+from yufang.core.jobs import job_start, succeeded_job_of
 from yufang.core.listing import Column, list_response
 from yufang.core.masking import mask_phone
-from yufang.core.models import Job, JobStatus
+from yufang.core.models import Job
 from yufang.core.scoping import get_scoped_or_404, scoped
 
 from . import permissions as may
@@ -206,10 +206,7 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
 
 def _import_job(request, job_id) -> Job:
     _require(may.can_manage_register(request.user))
-    job = get_object_or_404(Job, pk=job_id, kind__startswith="enterprises.", created_by=request.user)
-    if job.status != JobStatus.SUCCEEDED:
-        raise Http404("该校验任务尚未完成。")
-    return job
+    return succeeded_job_of(request.user, job_id, kind__startswith="enterprises.")
 
 
 @login_required

@@ -16,10 +16,10 @@ from django_htmx.http import HttpResponseClientRedirect
 from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
 from yufang.core.export import XLSX, attachment
-from yufang.core.jobs import job_start
+from yufang.core.jobs import job_start, succeeded_job_of
 from yufang.core.listing import Column, list_response
 from yufang.core.masking import mask_id_number
-from yufang.core.models import Job, JobStatus
+from yufang.core.models import Job
 from yufang.core.scoping import get_scoped_or_404, scoped
 from yufang.plans.models import Plan
 from yufang.plans.permissions import can_edit_plan
@@ -327,12 +327,7 @@ def questions_upload(request: HttpRequest) -> HttpResponse:
 
 
 def _import_job(request, job_id) -> Job:
-    job = get_object_or_404(
-        Job, pk=job_id, kind__in=["learning.roster_check", "learning.questions_check"], created_by=request.user
-    )
-    if job.status != JobStatus.SUCCEEDED:
-        raise Http404("该校验任务尚未完成。")
-    return job
+    return succeeded_job_of(request.user, job_id, kind__in=["learning.roster_check", "learning.questions_check"])
 
 
 @login_required

@@ -2,17 +2,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
 from yufang.core.export import XLSX, attachment
-from yufang.core.jobs import job_start
+from yufang.core.jobs import job_start, succeeded_job_of
 from yufang.core.listing import Column, list_response
 from yufang.core.masking import mask_id_number
-from yufang.core.models import Job, JobStatus
+from yufang.core.models import Job
 from yufang.core.scoping import get_scoped_or_404
 from yufang.enterprises.selectors import key_enterprise_marks
 from yufang.plans.models import Plan
@@ -181,10 +181,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _baseline_job(request, job_id) -> Job:
-    job = get_object_or_404(Job, pk=job_id, kind="targets.baseline_check", created_by=request.user)
-    if job.status != JobStatus.SUCCEEDED:
-        raise Http404("该校验任务尚未完成。")
-    return job
+    return succeeded_job_of(request.user, job_id, kind="targets.baseline_check")
 
 
 @login_required

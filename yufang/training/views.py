@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -21,9 +21,9 @@ from yufang.core import audit
 from yufang.core.audit import history
 from yufang.core.context import client_ip
 from yufang.core.export import XLSX, attachment, xlsx_bytes
-from yufang.core.jobs import job_start
+from yufang.core.jobs import job_start, succeeded_job_of
 from yufang.core.listing import Column, list_response
-from yufang.core.models import AuditAction, Job, JobStatus
+from yufang.core.models import AuditAction, Job
 from yufang.core.scoping import get_scoped_or_404, scoped
 from yufang.projects.models import Project
 
@@ -255,9 +255,7 @@ def roster_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _check_job(request, job_id) -> tuple[Job, TrainingSession]:
-    job = get_object_or_404(Job, pk=job_id, kind="training.roster_check", created_by=request.user)
-    if job.status != JobStatus.SUCCEEDED:
-        raise Http404("该校验任务尚未完成。")
+    job = succeeded_job_of(request.user, job_id, kind="training.roster_check")
     session = get_scoped_or_404(
         request.user, TrainingSession.objects.select_related("project"), pk=job.result["session_id"]
     )
