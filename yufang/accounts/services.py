@@ -65,6 +65,21 @@ def set_issued_password(user: User, password: str) -> None:
     user.must_change_password = True
 
 
+def new_user_save(user: User, password: str | None) -> str | None:
+    """Saves a new, unsaved user with their password; without one, a one-time password is
+    generated and returned (shown once, changed at the first login)."""
+    issued = generate_password() if password is None else None
+    validate_password(password or issued, user)
+    if issued:
+        set_issued_password(user, issued)
+    else:
+        user.set_password(password)
+        user.must_change_password = False
+    user.full_clean(exclude=["password"])
+    user.save()
+    return issued
+
+
 def _set_roles(*, user: User, roles: set[str], actor) -> None:
     current = set(user.roles.values_list("role", flat=True))
     if current == roles:
@@ -101,30 +116,14 @@ def user_create(
     _require(can_grant_roles(actor, organisation, roles))
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": "该用户名已被使用。"})
-    temporary = password is None
-    if temporary:
-        password = generate_password()
-    user = User(
-        username=username,
-        organisation=organisation,
-        display_name=display_name,
-        phone=phone,
-        email=email,
-        must_change_password=temporary,
-    )
-    validate_password(password, user)
-    if temporary:
-        set_issued_password(user, password)
-    else:
-        user.set_password(password)
-    user.full_clean(exclude=["password"])
-    user.save()
+    user = User(username=username, organisation=organisation, display_name=display_name, phone=phone, email=email)
+    issued = new_user_save(user, password)
     UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in roles])
     audit.record_create(actor=actor, instance=user)
     audit.record(
         actor=actor, action=AuditAction.UPDATE, instance=user, event="roles", changes={"roles": [[], sorted(roles)]}
     )
-    return user, (password if temporary else None)
+    return user, issued
 
 
 @transaction.atomic
@@ -228,10 +227,7 @@ def owner_bootstrap(*, city, organisation_name: str, username: str, password: st
         organisation.save()
         audit.record_create(actor=None, instance=organisation, event="bootstrap")
     user = User(username=username, organisation=organisation, display_name=display_name)
-    validate_password(password, user)
-    user.set_password(password)
-    user.full_clean(exclude=["password"])
-    user.save()
+    new_user_save(user, password)
     UserRole.objects.create(user=user, role=Role.PROGRAMME_OWNER)
     audit.record_create(actor=None, instance=user, event="bootstrap")
     return user

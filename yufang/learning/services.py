@@ -9,13 +9,12 @@ import time
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yufang.accounts.models import Organisation, OrganisationKind, Role, User, UserRole
-from yufang.accounts.services import generate_password, set_issued_password
+from yufang.accounts.services import new_user_save
 from yufang.core import audit
 from yufang.core.jobs import job_start
 from yufang.core.masking import mask_id_number
@@ -200,22 +199,8 @@ def _trainee_account(*, actor, person: Person, enterprise: Organisation, passwor
     Returns (user, the one-time password or "" for an existing account)."""
     if person.user_id:
         return person.user, ""
-    temporary = password is None
-    password = password or generate_password()
-    user = User(
-        username=_trainee_username(),
-        organisation=enterprise,
-        display_name=person.name,
-        phone=person.phone,
-        must_change_password=temporary,
-    )
-    validate_password(password, user)
-    if temporary:
-        set_issued_password(user, password)
-    else:
-        user.set_password(password)
-    user.full_clean(exclude=["password"])
-    user.save()
+    user = User(username=_trainee_username(), organisation=enterprise, display_name=person.name, phone=person.phone)
+    issued = new_user_save(user, password)
     UserRole.objects.create(user=user, role=Role.TRAINEE)
     audit.record_create(actor=actor, instance=user, event="trainee_account")
     Person.objects.filter(pk=person.pk, user__isnull=True).update(user=user)
@@ -229,7 +214,7 @@ def _trainee_account(*, actor, person: Person, enterprise: Organisation, passwor
         event="account_bound",
         changes={"user": [None, user.pk]},
     )
-    return user, (password if temporary else "")
+    return user, issued or ""
 
 
 @transaction.atomic
