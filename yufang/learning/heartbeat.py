@@ -121,18 +121,10 @@ def _build_sql(vendor: str) -> dict[str, str]:
         # The three writes as one statement: the progress and the evidence follow the
         # enrolment's guarded update only if it matched (one implicit transaction, one commit).
         sql["accepted"] = (
-            "WITH e AS ("
-            f"UPDATE {e} SET last_beat_ms = %s::bigint, last_position_ms = %s::bigint,"
-            " credited_ms = credited_ms + %s::bigint, day = %s::date, day_credited_ms = %s::bigint,"
-            " check_pending = %s::varchar WHERE id = %s::bigint AND active_session_id = %s::bigint"
-            " AND last_beat_ms IS NOT DISTINCT FROM %s::bigint AND last_position_ms = %s::bigint"
-            " AND check_pending = %s::varchar AND day IS NOT DISTINCT FROM %s::date"
-            " AND day_credited_ms = %s::bigint RETURNING id"
-            "), p AS ("
-            f"UPDATE {p} SET credited_ms = credited_ms + %s::bigint, furthest_ms = %s::bigint,"
-            " completed_at = COALESCE(completed_at, %s::timestamptz)"
-            " WHERE id = %s::bigint AND %s::boolean AND EXISTS (SELECT 1 FROM e)"
-            f") INSERT INTO {iv} ({_EVIDENCE_COLUMNS})"
+            f"WITH e AS ({sql['enrolment']} RETURNING id),"
+            f" p AS ({sql['progress']} AND %s AND EXISTS (SELECT 1 FROM e))"
+            # The evidence's values stand in a SELECT list, where only a cast gives them a type.
+            f" INSERT INTO {iv} ({_EVIDENCE_COLUMNS})"
             " SELECT %s::bigint, e.id, %s::bigint, %s::timestamptz, %s::integer, %s::bigint, %s::bigint,"
             " %s::bigint, %s::double precision, %s::bigint, %s::varchar FROM e RETURNING 1"
         )
