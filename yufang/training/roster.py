@@ -571,10 +571,9 @@ def rows_to_people(checked: Checked) -> dict[int, int]:
     return dict(sorted(rows.items()))
 
 
-def write_people_and_roster(checked: Checked, session: TrainingSession) -> tuple[dict[int, int], int]:
-    """Creates the new people and puts every valid row's person on the session's roster. Returns
-    (row number -> person id for the rows added, or None where the database matched them
-    itself; how many were added)."""
+def write_people_and_roster(checked: Checked, session: TrainingSession) -> int:
+    """Creates the new people and puts every valid row's person on the session's roster.
+    Returns how many were added."""
     target = session_target(session)
     write_people(checked, target)
     now = timezone.now()
@@ -587,16 +586,14 @@ def write_people_and_roster(checked: Checked, session: TrainingSession) -> tuple
                 [session.pk, now],
             )
             added = cursor.rowcount
-            cursor.execute(f"DROP TABLE {STAGE}")
-        rows = {r[0]: None for r in checked.new}
-        rows.update((r, p) for r, p, _ in checked.known)
-        return rows, added
+        drop_stage(checked)
+        return added
     rows = rows_to_people(checked)
     RosterEntry.objects.bulk_create(
         [RosterEntry(session_id=session.pk, person_id=p, row_number=r) for r, p in rows.items()],
         batch_size=2000,
     )
-    return rows, len(rows)
+    return len(rows)
 
 
 def drop_stage(checked: Checked) -> None:

@@ -174,7 +174,7 @@ def roster_apply(*, session: TrainingSession, checked: Checked, actor, filename:
             raise ValidationError("该文件已导入过。")
         locked.result = {**locked.result, "applied": True}
         locked.save(update_fields=["result"])
-    _, added = write_people_and_roster(checked, session)
+    added = write_people_and_roster(checked, session)
     counts = {
         "rows": checked.total,
         "added": added,
