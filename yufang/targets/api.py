@@ -193,14 +193,16 @@ def _require_manager(request) -> None:
 def target_create(request, plan_id: int, payload: TargetIn):
     plan = scoped_object(request, Plan, pk=plan_id)
     _require_manager(request)
-    return 201, services.target_save(actor=request.auth, plan=plan, **_target_args(payload))
+    target = services.target_save(actor=request.auth, plan=plan, **_target_args(payload))
+    return 201, Target.objects.get(pk=target.pk)  # as stored (threshold to two places)
 
 
 @router.put("/targets/{int:pk}", response=TargetOut, summary="修改目标（并重新统计）")
 def target_update(request, pk: int, payload: TargetIn):
     obj = scoped_object(request, Target.objects.select_related("plan"), pk=pk)
     _require_manager(request)
-    return services.target_save(actor=request.auth, plan=obj.plan, target=obj, **_target_args(payload))
+    services.target_save(actor=request.auth, plan=obj.plan, target=obj, **_target_args(payload))
+    return Target.objects.get(pk=obj.pk)
 
 
 @router.get("/targets/{int:pk}/breakdown", response=BreakdownOut, summary="目标分项统计（区县、行业、岗位、月份）")
