@@ -3,9 +3,10 @@ in Chinese, and the scoped-object helper. config/api.py assembles the apps' rout
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
+from ninja.pagination import PageNumberPagination as NinjaPageNumberPagination
 from ninja.security import APIKeyCookie
 
 from .scoping import get_scoped_or_404
@@ -76,6 +77,15 @@ def schema_errors(errors: list[dict]) -> dict[str, list[str]]:
         field = ".".join(loc) or "请求"
         by_field.setdefault(field, []).append(SCHEMA_ERRORS.get(error.get("type", ""), "格式不正确"))
     return by_field
+
+
+class PageNumberPagination(NinjaPageNumberPagination):
+    """django-ninja's page numbers, bounded: a page far beyond any list made an offset the
+    database cannot take (SQLite: "datatype mismatch", a 500)."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1, le=1_000)
 
 
 class ErrorOut(Schema):

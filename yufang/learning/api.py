@@ -11,10 +11,10 @@ from django.http import Http404
 from django.urls import reverse
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import APIKeyHeader
 
-from yufang.core.api import scoped_object
+from yufang.core.api import PageNumberPagination, scoped_object
 from yufang.core.scoping import get_scoped_or_404, scoped
 
 from . import heartbeat, services

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, FilterSchema, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from yufang.accounts.models import Organisation
-from yufang.core.api import scoped_object
+from yufang.core.api import PageNumberPagination, scoped_object
 from yufang.core.masking import mask_account, mask_phone
 from yufang.plans.models import BudgetItem
 

@@ -3,9 +3,9 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from yufang.core.api import scoped_object
+from yufang.core.api import PageNumberPagination, scoped_object
 from yufang.core.masking import mask_id_number, mask_phone
 from yufang.people.models import Person
 from yufang.plans.models import Plan

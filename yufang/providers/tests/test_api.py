@@ -165,6 +165,9 @@ def test_huge_ids_and_schema_errors_answer_in_chinese(world):
     """Numbers beyond what the database stores and bodies the schema refuses are 4xx, not 500."""
     r = _get(world.users["agency"], "/api/v1/providers/agreements/99999999999999999999")
     assert r.status_code == 404 and r.json()["detail"] == "未找到该记录。"
+    # A page far beyond the list was an offset SQLite refused ("datatype mismatch").
+    r = _get(world.users["agency"], "/api/v1/providers/agreements?page=28625232348767223808")
+    assert r.status_code == 422 and r.json()["errors"] == {"query.page": ["过大"]}
     r = _post(world.users["agency"], "/api/v1/providers/debarments", {"ground": "x"})
     assert r.status_code == 422
     assert "provider_id：必填" in r.json()["detail"] and r.json()["errors"]["body.provider_id"] == ["必填"]
