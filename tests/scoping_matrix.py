@@ -366,6 +366,34 @@ RECORD_TYPES += [
     ),
 ]
 
+# --- a signed agreement's amendments and team change requests, seen with the agreement (issue 13) ---
+RECORD_TYPES += [
+    RecordType(
+        name="amendment",
+        model="providers.AgreementAmendment",
+        make=providers.amendment,
+        page=None,
+        edit=None,
+        export=None,
+        api=lambda a: f"/api/v1/providers/amendments/{a.pk}",
+        label=lambda a: a.reason,
+        sees=PROGRAMME_WIDE | {"district_a", "provider_a"},
+        edits=frozenset(),
+    ),
+    RecordType(
+        name="team_change",
+        model="providers.TeamChangeRequest",
+        make=providers.team_change,
+        page=None,
+        edit=None,
+        export=None,
+        api=lambda t: f"/api/v1/providers/team-changes/{t.pk}",
+        label=lambda t: t.reason,
+        sees=PROGRAMME_WIDE | {"district_a", "provider_a"},
+        edits=frozenset(),
+    ),
+]
+
 # --- online training (issue 7) ---
 ENROLMENT_SEES = PROGRAMME_WIDE | {"district_a", "provider_a", "enterprise_a", "trainee_a"}
 RECORD_TYPES += [
@@ -388,7 +416,7 @@ RECORD_TYPES += [
         page=lambda c: reverse("learning:certificate_pdf", args=[c.pk]),
         edit=None,
         export=None,
-        api=None,
+        api=lambda c: f"/api/v1/learning/certificates/{c.pk}",
         label=lambda c: c.code,
         sees=ENROLMENT_SEES,
         edits=frozenset(),

@@ -1,10 +1,10 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import HttpBearer
 
-from yufang.core.api import scoped_object
+from yufang.core.api import PageNumberPagination, scoped_object
 from yufang.core.masking import mask_phone
 
 from . import services

@@ -3,8 +3,10 @@ in Chinese, and the scoped-object helper. config/api.py assembles the apps' rout
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaError
+from ninja.pagination import PageNumberPagination as NinjaPageNumberPagination
 from ninja.security import APIKeyCookie
 
 from .scoping import get_scoped_or_404
@@ -23,6 +25,67 @@ class SessionAuth(APIKeyCookie):
         if user is not None and user.is_authenticated and user.is_active:
             return user
         return None
+
+
+# Pydantic's error types in the words a user reads; anything else is "格式不正确".
+SCHEMA_ERRORS = {
+    "missing": "必填",
+    "extra_forbidden": "不允许的字段",
+    "int_parsing": "须为整数",
+    "int_type": "须为整数",
+    "int_from_float": "须为整数",
+    "float_parsing": "须为数字",
+    "float_type": "须为数字",
+    "decimal_parsing": "须为数字",
+    "decimal_type": "须为数字",
+    "decimal_max_digits": "位数过多",
+    "decimal_max_places": "小数位数过多",
+    "decimal_whole_digits": "整数位数过多",
+    "finite_number": "须为有限的数字",
+    "bool_parsing": "须为 true 或 false",
+    "bool_type": "须为 true 或 false",
+    "string_type": "须为文本",
+    "string_too_short": "不能为空或过短",
+    "string_too_long": "过长",
+    "date_parsing": "须为日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "须为日期（YYYY-MM-DD）",
+    "date_type": "须为日期（YYYY-MM-DD）",
+    "datetime_parsing": "须为日期时间",
+    "datetime_type": "须为日期时间",
+    "greater_than": "过小",
+    "greater_than_equal": "过小",
+    "less_than": "过大",
+    "less_than_equal": "过大",
+    "enum": "不是可选的值",
+    "literal_error": "不是可选的值",
+    "list_type": "须为列表",
+    "dict_type": "须为对象",
+    "model_type": "须为对象",
+    "model_attributes_type": "须为对象",
+    "too_long": "项数过多",
+    "too_short": "项数过少",
+    "json_invalid": "不是有效的 JSON",
+    "value_error": "不合格",
+}
+
+
+def schema_errors(errors: list[dict]) -> dict[str, list[str]]:
+    """Pydantic's errors by field ("body.name") in Chinese; the location names the field."""
+    by_field: dict[str, list[str]] = {}
+    for error in errors:
+        loc = [str(part) for part in error.get("loc", ()) if part not in ("payload", "filters")]
+        field = ".".join(loc) or "请求"
+        by_field.setdefault(field, []).append(SCHEMA_ERRORS.get(error.get("type", ""), "格式不正确"))
+    return by_field
+
+
+class PageNumberPagination(NinjaPageNumberPagination):
+    """django-ninja's page numbers, bounded: a page far beyond any list made an offset the
+    database cannot take (SQLite: "datatype mismatch", a 500)."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1, le=1_000)
 
 
 class ErrorOut(Schema):
@@ -56,6 +119,27 @@ def build_api(*, auth: list) -> NinjaAPI:
             detail = "；".join("，".join(v) if k == "__all__" else f"{k}：{'，'.join(v)}" for k, v in errors.items())
             return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
         return api.create_response(request, {"detail": "；".join(exc.messages)}, status=422)
+
+    @api.exception_handler(SchemaError)
+    def schema_invalid(request, exc):
+        errors = schema_errors(exc.errors)
+        detail = "请求内容不合格：" + "；".join(f"{k}：{'，'.join(v)}" for k, v in errors.items()) + "。"
+        return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc):
+        # django-ninja's own messages (an unreadable body, a failed CSRF check) are English.
+        detail = str(exc)
+        if exc.status_code == 400:
+            detail = "请求内容无法解析，请发送有效的 JSON。"
+        elif detail == "CSRF check Failed":
+            detail = "CSRF 校验失败：请刷新页面后重试，或改用 API 令牌。"
+        return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+    @api.exception_handler(OverflowError)
+    def out_of_range(request, exc):
+        # A whole number beyond what the database stores (SQLite: 64 bits) in a body or query.
+        return api.create_response(request, {"detail": "数值超出允许范围。"}, status=422)
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):

@@ -83,5 +83,5 @@ def get_scoped_or_404(user, queryset: models.QuerySet | type[models.Model], **lo
     qs = scoped(user, queryset)
     try:
         return qs.get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError, ValidationError):
+    except (qs.model.DoesNotExist, ValueError, TypeError, OverflowError, ValidationError):
         raise Http404("未找到该记录。") from None

@@ -8,16 +8,17 @@ from decimal import Decimal
 import pydantic
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import APIKeyHeader
 
-from yufang.core.api import scoped_object
-from yufang.core.scoping import get_scoped_or_404
+from yufang.core.api import PageNumberPagination, scoped_object
+from yufang.core.scoping import get_scoped_or_404, scoped
 
 from . import heartbeat, services
-from .models import Course, Enrolment, ExamAttempt, Lesson, Question
+from .models import Certificate, Course, Enrolment, ExamAttempt, Lesson, Question
 from .permissions import can_view_learners
 from .selectors import enrolment_list, progress_of
 
@@ -300,3 +301,85 @@ def enrolment_detail(request, enrolment_id: int):
         request, Enrolment.objects.select_related("person", "plan", "enterprise"), pk=enrolment_id
     )
     return _progress_out(enrolment)
+
+
+# --- Certificates and their public check ------------------------------------------------------
+
+
+class CourseLine(Schema):
+    title: str
+    kind: str
+    hours: str
+
+
+class CertificateOut(Schema):
+    id: int
+    enrolment_id: int
+    code: str
+    year: int
+    issued_on: datetime.date
+    name: str
+    id_masked: str
+    courses: list[CourseLine]
+    total_hours: Decimal
+    issuer: str
+    verify_url: str = Field(description="公开核验页（证书二维码指向的地址）")
+
+    @staticmethod
+    def resolve_verify_url(obj) -> str:
+        return reverse("learning:verify_code", args=[obj.code])
+
+    @staticmethod
+    def resolve_courses(obj) -> list[dict]:
+        return [
+            {"title": str(c.get("title", "")), "kind": str(c.get("kind", "")), "hours": str(c.get("hours", ""))}
+            for c in obj.courses
+        ]
+
+
+class CertificateCheckOut(Schema):
+    """What the public verification page states: whether the code is a certificate the platform
+    issued and, if it is, exactly what the certificate says (ID number masked)."""
+
+    code: str
+    valid: bool
+    name: str = ""
+    id_masked: str = ""
+    year: int | None = None
+    issued_on: datetime.date | None = None
+    total_hours: Decimal | None = None
+    issuer: str = ""
+
+
+@router.get("/learning/certificates", response=list[CertificateOut], summary="培训合格证书（按角色范围）")
+@paginate(PageNumberPagination, page_size=50)
+def certificates(request, year: int | None = None):
+    qs = scoped(request.auth, Certificate).order_by("-issued_on", "-pk")
+    if year is not None:
+        qs = qs.filter(year=year) if 0 < year < 10000 else qs.none()
+    return qs
+
+
+@router.get("/learning/certificates/{int:pk}", response=CertificateOut, summary="培训合格证书")
+def certificate(request, pk: int):
+    return scoped_object(request, Certificate, pk=pk)
+
+
+@router.get(
+    "/learning/certificates/verify/{code}", response=CertificateCheckOut, auth=None, summary="公开核验证书（无需登录）"
+)
+def certificate_verify(request, code: str):
+    code = code.strip().upper()
+    found = Certificate.objects.filter(code=code).first() if 0 < len(code) <= 16 else None
+    if found is None:
+        return {"code": code[:16], "valid": False}
+    return {
+        "code": found.code,
+        "valid": True,
+        "name": found.name,
+        "id_masked": found.id_masked,
+        "year": found.year,
+        "issued_on": found.issued_on,
+        "total_hours": found.total_hours,
+        "issuer": found.issuer,
+    }

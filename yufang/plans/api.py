@@ -2,9 +2,9 @@ import datetime
 from decimal import Decimal
 
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from yufang.core.api import scoped_object
+from yufang.core.api import PageNumberPagination, scoped_object
 
 from . import services
 from .models import Plan, PlanStatus

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from yufang.accounts.models import User
-from yufang.core.api import scoped_object
+from yufang.core.api import PageNumberPagination, scoped_object
 
 from . import selectors, services
 from .models import (

@@ -4,19 +4,29 @@ organisation's record is a 404)."""
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, FilterSchema, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from yufang.accounts.models import Organisation
-from yufang.core.api import scoped_object
-from yufang.core.masking import mask_account
+from yufang.core.api import PageNumberPagination, scoped_object
+from yufang.core.masking import mask_account, mask_phone
 from yufang.plans.models import BudgetItem
 
 from . import services
-from .models import Debarment, Procurement, ProviderProfile, Qualification, ServiceAgreement
-from .permissions import is_manager
+from .models import (
+    AgreementAmendment,
+    Debarment,
+    Procurement,
+    ProviderProfile,
+    Qualification,
+    ServiceAgreement,
+    TeamChangeRequest,
+    TeamMember,
+)
+from .permissions import is_manager, provider_of
 from .selectors import agreement_list, debarment_list, procurement_list, provider_list, qualification_list
 
 router = Router(tags=["服务机构与服务协议"])
@@ -277,3 +287,130 @@ def agreement_create(request, payload: AgreementIn):
 def agreement_transition(request, pk: int, payload: TransitionIn):
     obj = scoped_object(request, ServiceAgreement, pk=pk)
     return services.agreement_transition(agreement=obj, action=payload.action, actor=request.auth, note=payload.note)
+
+
+# --- Amendments of signed agreements and project team changes -------------------------------
+
+
+def _sees_phones(user, agreement: ServiceAgreement) -> bool:
+    """The agency and the provider's own staff work with the team's phones; others see them masked."""
+    return user.is_agency or provider_of(user, agreement)[0]
+
+
+class AmendmentOut(Schema):
+    id: int
+    agreement_id: int
+    sequence: int
+    reason: str
+    changes: dict
+    old_price: Decimal
+    new_price: Decimal
+    created_at: datetime.datetime
+    created_by_id: int | None
+
+
+class AmendmentIn(Schema):
+    """Only the fields sent are changed; at least one must differ from the agreement."""
+
+    reason: str = Field(max_length=2000)
+    content: str | None = None
+    period_start: datetime.date | None = None
+    period_end: datetime.date | None = None
+    price: Decimal | None = None
+    advance_percent: Decimal | None = None
+    payment_terms: str | None = None
+
+
+class TeamMemberOut(Schema):
+    id: int
+    name: str
+    role: str
+    phone: str
+    is_active: bool
+    joined_on: datetime.date | None
+    left_on: datetime.date | None
+
+    @staticmethod
+    def resolve_phone(obj, context) -> str:
+        return obj.phone if _sees_phones(context["request"].auth, obj.agreement) else mask_phone(obj.phone)
+
+
+class TeamChangeOut(Schema):
+    id: int
+    agreement_id: int
+    reason: str
+    remove_id: int | None
+    add_name: str
+    add_role: str
+    phone: str
+    status: str
+    status_label: str = Field(alias="get_status_display")
+    decision_note: str
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_phone(obj, context) -> str:
+        return obj.phone if _sees_phones(context["request"].auth, obj.agreement) else mask_phone(obj.phone)
+
+
+class TeamChangeIn(Schema):
+    reason: str = Field(min_length=1, max_length=2000)
+    remove_id: int | None = None
+    add_name: str = Field("", max_length=50)
+    add_role: str = Field("", max_length=50)
+    phone: str = Field("", max_length=20)
+
+
+@router.get("/agreements/{int:pk}/amendments", response=list[AmendmentOut], summary="协议变更记录")
+def agreement_amendments(request, pk: int):
+    obj = scoped_object(request, ServiceAgreement, pk=pk)
+    return list(obj.amendments.all())
+
+
+@router.post("/agreements/{int:pk}/amendments", response={201: AmendmentOut}, summary="变更已签订的协议")
+def agreement_amend(request, pk: int, payload: AmendmentIn):
+    obj = scoped_object(request, ServiceAgreement, pk=pk)
+    data = payload.dict(exclude_unset=True, exclude_none=True)
+    reason = data.pop("reason")
+    return 201, services.agreement_amend(agreement=obj, reason=reason, data=data, actor=request.auth)
+
+
+@router.get("/amendments/{int:pk}", response=AmendmentOut, summary="协议变更详情")
+def amendment(request, pk: int):
+    return scoped_object(request, AgreementAmendment, pk=pk)
+
+
+@router.get("/agreements/{int:pk}/team", response=list[TeamMemberOut], summary="项目组成员（含已调出）")
+def agreement_team(request, pk: int):
+    obj = scoped_object(request, ServiceAgreement, pk=pk)
+    return list(obj.team.select_related("agreement"))
+
+
+@router.get("/agreements/{int:pk}/team-changes", response=list[TeamChangeOut], summary="项目组成员变更申请")
+def agreement_team_changes(request, pk: int):
+    obj = scoped_object(request, ServiceAgreement, pk=pk)
+    return list(obj.team_changes.select_related("agreement"))
+
+
+@router.post("/agreements/{int:pk}/team-changes", response={201: TeamChangeOut}, summary="申请变更项目组成员")
+def team_change_create(request, pk: int, payload: TeamChangeIn):
+    obj = scoped_object(request, ServiceAgreement, pk=pk)
+    data = payload.dict()
+    remove_id = data.pop("remove_id")
+    remove = None
+    if remove_id is not None:
+        remove = TeamMember.objects.filter(pk=remove_id, agreement=obj).first()
+        if remove is None:
+            raise ValidationError({"remove_id": "所选成员不在本协议的项目组中。"})
+    return 201, services.team_change_request_create(agreement=obj, actor=request.auth, remove=remove, **data)
+
+
+@router.get("/team-changes/{int:pk}", response=TeamChangeOut, summary="项目组成员变更申请详情")
+def team_change(request, pk: int):
+    return scoped_object(request, TeamChangeRequest.objects.select_related("agreement"), pk=pk)
+
+
+@router.post("/team-changes/{int:pk}/transitions", response=TeamChangeOut, summary="同意 / 不同意项目组成员变更")
+def team_change_transition(request, pk: int, payload: TransitionIn):
+    obj = scoped_object(request, TeamChangeRequest.objects.select_related("agreement"), pk=pk)
+    return services.team_change_transition(request=obj, action=payload.action, actor=request.auth, note=payload.note)

@@ -12,7 +12,15 @@ from django.db.models import Q
 
 from yufang.core import scoping
 
-from .models import Debarment, Procurement, ProviderProfile, Qualification, ServiceAgreement
+from .models import (
+    AgreementAmendment,
+    Debarment,
+    Procurement,
+    ProviderProfile,
+    Qualification,
+    ServiceAgreement,
+    TeamChangeRequest,
+)
 
 scoping.register(
     ProviderProfile,
@@ -39,3 +47,10 @@ scoping.register(
     region=lambda s: Q(provider__region_id=s.region_id),
     organisation=lambda s: Q(provider_id=s.organisation_id),
 )
+# An agreement's amendments and team changes are seen with the agreement.
+for _model in (AgreementAmendment, TeamChangeRequest):
+    scoping.register(
+        _model,
+        region=lambda s: Q(agreement__provider__region_id=s.region_id),
+        organisation=lambda s: Q(agreement__provider_id=s.organisation_id),
+    )

@@ -1,17 +1,19 @@
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
-from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from django.core.exceptions import PermissionDenied, ValidationError
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 
-from yufang.core.api import scoped_object
+from yufang.core.api import PageNumberPagination, scoped_object
 from yufang.core.masking import mask_id_number, mask_phone
 from yufang.people.models import Person
 from yufang.plans.models import Plan
+from yufang.reference.models import Industry, Position
 
-from .models import Completion, Target
-from .permissions import can_view_progress
+from . import services
+from .models import Completion, EnterpriseSet, Metric, Mode, Target, TrainingProgramme
+from .permissions import can_manage_targets, can_view_progress
 from .selectors import completion_list, plan_progress, target_breakdown
 
 router = Router(tags=["目标与进度"])
@@ -25,6 +27,37 @@ class TargetOut(Schema):
     threshold: Decimal
     deadline: datetime.date
     counting_rule: str
+    modes: list[str]
+    industry_ids: list[int]
+    position_ids: list[int]
+    enterprise_set: str
+    programme_id: int | None
+    sort_order: int
+    achieved: int
+
+    @staticmethod
+    def resolve_industry_ids(obj) -> list[int]:
+        return [i.pk for i in obj.industries.all()]
+
+    @staticmethod
+    def resolve_position_ids(obj) -> list[int]:
+        return [p.pk for p in obj.positions.all()]
+
+
+class TargetIn(Schema):
+    """The whole target, as on the target form; its figures are recounted when saved."""
+
+    name: str = Field(min_length=1, max_length=200)
+    metric: Metric = Metric.PERSONS
+    modes: list[Mode] = Field([], description="为空表示全部方式")
+    industry_ids: list[int] = []
+    position_ids: list[int] = []
+    enterprise_set: EnterpriseSet = EnterpriseSet.ALL
+    programme_id: int | None = None
+    threshold: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    deadline: datetime.date
+    counting_rule: str = Field("", max_length=4000, description="留空则按所选条件自动生成")
+    sort_order: int = Field(0, ge=0, le=32767)
 
 
 class ProgressOut(Schema):
@@ -126,6 +159,50 @@ def progress(request, plan_id: int):
 @router.get("/targets/{int:pk}", response=TargetOut, summary="目标")
 def target(request, pk: int):
     return scoped_object(request, Target, pk=pk)
+
+
+def _target_args(payload: TargetIn) -> dict:
+    data = payload.dict()
+    industry_ids, position_ids = set(data.pop("industry_ids")), set(data.pop("position_ids"))
+    industries = list(Industry.objects.filter(pk__in=industry_ids, is_active=True))
+    positions = list(Position.objects.filter(pk__in=position_ids, is_active=True))
+    if len(industries) != len(industry_ids):
+        raise ValidationError({"industry_ids": "所选行业不存在或已停用。"})
+    if len(positions) != len(position_ids):
+        raise ValidationError({"position_ids": "所选岗位不存在或已停用。"})
+    programme_id = data.pop("programme_id")
+    data["programme"] = None
+    if programme_id is not None:
+        data["programme"] = TrainingProgramme.objects.filter(pk=programme_id).first()
+        if data["programme"] is None:
+            raise ValidationError({"programme_id": "所选多年度工程不存在。"})
+    data["modes"] = list(dict.fromkeys(str(m) for m in data["modes"]))
+    data["metric"], data["enterprise_set"] = str(data["metric"]), str(data["enterprise_set"])
+    if data["enterprise_set"] == EnterpriseSet.PROGRAMME and data["programme"] is None:
+        raise ValidationError({"programme_id": "限定为多年度工程范围内的企业时，须选择多年度工程。"})
+    return {"data": data, "industries": industries, "positions": positions}
+
+
+def _require_manager(request) -> None:
+    allowed, reason = can_manage_targets(request.auth)
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+@router.post("/plans/{int:plan_id}/targets", response={201: TargetOut}, summary="设定目标（并按现有记录统计）")
+def target_create(request, plan_id: int, payload: TargetIn):
+    plan = scoped_object(request, Plan, pk=plan_id)
+    _require_manager(request)
+    target = services.target_save(actor=request.auth, plan=plan, **_target_args(payload))
+    return 201, Target.objects.get(pk=target.pk)  # as stored (threshold to two places)
+
+
+@router.put("/targets/{int:pk}", response=TargetOut, summary="修改目标（并重新统计）")
+def target_update(request, pk: int, payload: TargetIn):
+    obj = scoped_object(request, Target.objects.select_related("plan"), pk=pk)
+    _require_manager(request)
+    services.target_save(actor=request.auth, plan=obj.plan, target=obj, **_target_args(payload))
+    return Target.objects.get(pk=obj.pk)
 
 
 @router.get("/targets/{int:pk}/breakdown", response=BreakdownOut, summary="目标分项统计（区县、行业、岗位、月份）")

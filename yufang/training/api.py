@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from yufang.core.api import scoped_object
+from yufang.core.api import PageNumberPagination, scoped_object
 from yufang.core.context import client_ip
 from yufang.core.jobs import job_start
 from yufang.core.models import Job

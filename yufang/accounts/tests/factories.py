@@ -85,3 +85,9 @@ def make_world() -> World:
     w.users["agency"] = make_user(owner, "t_agency", w.orgs["agency"], Role.AGENCY_STAFF)
     w.users["partner"] = make_user(owner, "t_partner", w.orgs["health"], Role.PARTNER)
     return w
+
+
+def bearer(user: User) -> dict[str, str]:
+    """The headers of an API call authenticated by a fresh token of the user."""
+    _, raw = services.token_create(actor=user, name="对接")
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
