@@ -11,7 +11,6 @@ and roster rows go in with COPY, so a 100,000-row roster takes seconds (bench/ro
 
 import datetime
 import hmac
-import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -26,7 +25,7 @@ from stdnum.cn import ric
 
 from yufang.accounts.models import Organisation, OrganisationKind, validate_credit_code
 from yufang.core.masking import mask_id_number
-from yufang.core.spreadsheets import clean_text, find_table, read_rows
+from yufang.core.spreadsheets import clean_text, open_table
 from yufang.enterprises.models import EnterpriseProfile
 from yufang.people.models import Person
 from yufang.reference.models import Industry, Position
@@ -66,7 +65,8 @@ _PHONE = re.compile(r"^1[3-9]\d{9}$")
 _NAME = re.compile(r"^[\u3400-\u9fff·•.A-Za-z]{2,30}$")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 NUMERIC_ID = "身份证号被表格保存成了数字，末几位已丢失：请在 Excel 中把该列设为“文本”后重新录入。"
-ERROR_KEEP = 5000  # error rows listed on the page; the error file has them all
+PROGRESS_EVERY = 5000  # rows between two progress reports of the check
+ERROR_KEEP = 1000  # error and warning rows kept in the job result; the error file has every error row
 
 
 def age_on(birth: datetime.date, day: datetime.date) -> int:
@@ -257,14 +257,20 @@ STAGE_COLUMNS = (
 
 
 class _Stage:
-    """On PostgreSQL the valid rows stream into a temporary table while the loop still runs, so
-    the database takes them in on its own core; matching known people and writing are then
-    set operations. Elsewhere the rows stay in Python."""
+    """On PostgreSQL the valid rows go into a temporary table in chunks while the loop still
+    runs, so the database takes them in on its own core; matching known people and writing are
+    then set operations. Elsewhere the rows stay in Python.
+
+    Each chunk is one COPY, finished before the loop goes on: between chunks the connection is
+    free, so whatever the caller does there (writing the job's progress) never meets an open
+    COPY on the same connection, which would block for ever."""
+
+    CHUNK = 5000
 
     def __init__(self):
         self.enabled = connection.vendor == "postgresql"
-        self._copy = None
         self._cursor = None
+        self._rows: list[tuple] = []
 
     def __enter__(self):
         if self.enabled:
@@ -275,19 +281,25 @@ class _Stage:
                 "name varchar(50), sex varchar(1), birth_date date, phone varchar(20), enterprise_id bigint, "
                 "position_id bigint, industry_id bigint)"
             )
-            self._copy_cm = self._cursor.cursor.copy(f"COPY {STAGE} ({', '.join(STAGE_COLUMNS)}) FROM STDIN")
-            self._copy = self._copy_cm.__enter__()
         return self
 
     def write(self, row: tuple) -> None:
-        if self._copy is not None:
-            self._copy.write_row(row)
+        if self.enabled:
+            self._rows.append(row)
+            if len(self._rows) >= self.CHUNK:
+                self.flush()
 
-    def __exit__(self, *exc):
-        if self._copy is not None:
-            self._copy_cm.__exit__(*exc)
-            self._copy = None
+    def flush(self) -> None:
+        if self._rows:
+            with self._cursor.cursor.copy(f"COPY {STAGE} ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
+                for row in self._rows:
+                    copy.write_row(row)
+            self._rows.clear()
+
+    def __exit__(self, exc_type, *exc):
         if self._cursor is not None:
+            if exc_type is None:
+                self.flush()
             self._cursor.close()
         return False
 
@@ -306,8 +318,8 @@ def roster_check(
     times (a test holds the two to the same verdicts)."""
     if isinstance(target, TrainingSession):
         target = session_target(target)
-    rows = iter(read_rows(file, filename))
-    table = find_table(rows, COLUMNS, REQUIRED)
+    table = open_table(file, filename, COLUMNS, REQUIRED)
+    rows = table.raw
     own_enterprise = target.own_enterprise_id
     lookups = _Lookups(target.city_id, target.enterprise_required and own_enterprise is None)
     col = table.columns
@@ -345,8 +357,9 @@ def roster_check(
             if not any(c is not None and (c.strip() if isinstance(c, str) else True) for c in cells):
                 continue
             total += 1
-            if progress is not None and not total % 5000:
-                progress(total, 0)
+            if progress is not None and not total % PROGRESS_EVERY:
+                stage.flush()
+                progress(total, max(table.height, total))
             n = len(cells)
             problems: list[str] = []
             warnings: list[str] = []
@@ -455,7 +468,7 @@ def roster_check(
     result.total = total
     result.staged = stage.enabled
     if progress is not None:
-        progress(total, 0)
+        progress(total, total)
     known = _known(pending, stage.enabled)
     on_roster = target.on_list(pk for pk, _ in known.values()) if known else set()
     for row in pending:
@@ -604,12 +617,10 @@ def drop_stage(checked: Checked) -> None:
 
 def error_file_rows(file: BinaryIO, filename: str, error_rows: dict[int, str]):
     """The uploaded file's header and its rows with errors, every column as uploaded, each
-    followed by its row number and what is wrong: corrected in place and uploaded again."""
-    data = file.read()
-    table = find_table(read_rows(io.BytesIO(data), filename), COLUMNS, REQUIRED)
-    for number, cells in enumerate(read_rows(io.BytesIO(data), filename), start=1):
-        values = ["" if v is None else v for v in cells]
-        if number == table.header_row:
-            yield [*values, "原行号", "错误说明"]
-        elif number in error_rows:
-            yield [*values, number, error_rows[number]]
+    followed by its row number and what is wrong: corrected in place and uploaded again. The
+    file is read again as a stream."""
+    table = open_table(file, filename, COLUMNS, REQUIRED)
+    yield [*table.header_cells, "原行号", "错误说明"]
+    for number, cells in enumerate(table.raw, start=table.header_row + 1):
+        if number in error_rows:
+            yield [*("" if v is None else v for v in cells), number, error_rows[number]]
