@@ -62,7 +62,22 @@ MIN_AGE = 16
 MAX_AGE = {"M": 60, "F": 55}
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
-_NAME = re.compile(r"^[\u3400-\u9fff·•.A-Za-z]{2,30}$")
+# A mobile written with the country code (+86, 86, 0086, (+86)) and any spaces, dashes, dots or
+# brackets; a landline: area code 0xx(x), 7-8 digits, perhaps an extension.
+_PHONE_NOISE = re.compile(r"[\s\-‐‑–—.()（）\[\]]")
+_COUNTRY = re.compile(r"^(?:\+?0{0,2}86)(?=1[3-9]\d{9}$)")
+_LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}(?:(?:转|ext|EXT|x|X|#)?\d{1,6})?$")
+NOT_MOBILE = "不是手机号（像是固定电话）：请填写本人的 11 位手机号"
+# Names: CJK (Basic Multilingual Plane, Extension A, and Extensions B and later beyond it),
+# Latin letters, and the middle dot of ethnic-minority names in any of its common forms,
+# stored as "·".
+_NAME = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f·A-Za-z]{2,30}$")
+_DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·", "･": "·", "∙": "·", "⋅": "·", ".": "·", "．": "·"})
+# The old 15-digit ID number (before 1999): the person has an 18-digit one now.
+OLD_ID = "身份证号为旧版 15 位号码：请提供本人现行的 18 位居民身份证号码"
+# Rows that are not people: totals, notes under the table, numbered rows left empty.
+_TOTALS = ("合计", "总计", "小计", "共计", "累计")
+_NOTES = ("注", "备注", "说明", "填表说明", "填报说明", "填表人", "制表", "审核", "负责人签字", "单位盖章")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 NUMERIC_ID = "身份证号被表格保存成了数字，末几位已丢失：请在 Excel 中把该列设为“文本”后重新录入。"
 PROGRESS_EVERY = 5000  # rows between two progress reports of the check
@@ -138,6 +153,8 @@ class Checked:
     ages: list[tuple[int, str]] = field(default_factory=list)  # (row, problem) of valid rows
     mismatched: list[int] = field(default_factory=list)  # rows whose name differs from the person on file
     skipped: list[int] = field(default_factory=list)  # rows already on the list
+    not_data: int = 0  # totals rows, notes, numbered empty rows: skipped, not counted
+    notes: list[dict] = field(default_factory=list)  # (a sample of) those rows and why
     staged: bool = False
 
     @property
@@ -165,6 +182,8 @@ class Checked:
             "errors": self.errors[:ERROR_KEEP],
             "warnings": self.warnings[:ERROR_KEEP],
             "warning_count": len(self.warnings),
+            "not_data": self.not_data,
+            "notes": self.notes[:ERROR_KEEP],
         }
 
 
@@ -235,6 +254,29 @@ class _Lookups:
             warning = f"{label}「{name[:20]}」不是平台的{label}名称，{label}暂不登记" if name and pk is None else ""
             found = cache[raw] = (pk, warning)
         return found
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _not_data(cells: list[Any], i_name: int, i_id: int) -> str:
+    """Why a row below the header is not a person (a totals row, a note under the table, a row
+    numbered in advance and left empty), or "" for a row to check."""
+    n = len(cells)
+    name = cells[i_name] if i_name < n else None
+    raw_id = cells[i_id] if i_id < n else None
+    if not _blank(raw_id) and not (isinstance(raw_id, int | float) and raw_id < 10**7):
+        return ""  # something in the ID column: a person's row, right or wrong
+    filled = [c for c in cells if not _blank(c)]
+    if _blank(name) and all(isinstance(c, int | float) and not isinstance(c, bool) for c in filled):
+        return "只有序号的空行，已跳过"
+    first = _text(name if not _blank(name) else filled[0]).replace(" ", "")
+    if first.startswith(_TOTALS):
+        return "合计行，已跳过"
+    if first.startswith(_NOTES) or (_blank(name) and len(first) > 30):
+        return "表格下方的说明文字，已跳过"
+    return ""
 
 
 def _id_key() -> bytes:
@@ -335,12 +377,12 @@ def roster_check(
     key = _id_key()
     digest = hmac.digest
     calc_check = ric.calc_check_digit
-    normalize = unicodedata.normalize
+    normalize, category = unicodedata.normalize, unicodedata.category
     name_ok, phone_ok, scientific = _NAME.match, _PHONE.match, _SCIENTIFIC.match
     date = datetime.date
     enterprise_of, position_of, industry_of = lookups.enterprise, lookups.position, lookups.industry
     result = Checked(header_row=table.header_row)
-    seen: dict[str, int] = {}  # id_hash -> first row
+    seen: dict[str, tuple[int, str]] = {}  # id_hash -> (first row, its name)
     pending: list[tuple] = []
     total = 0
 
@@ -356,6 +398,12 @@ def roster_check(
         for number, cells in enumerate(rows, start=table.header_row + 1):
             if not any(c is not None and (c.strip() if isinstance(c, str) else True) for c in cells):
                 continue
+            note = _not_data(cells, i_name, i_id)
+            if note:
+                result.not_data += 1
+                if len(result.notes) < ERROR_KEEP:
+                    result.notes.append({"row": number, "note": note})
+                continue
             total += 1
             if progress is not None and not total % PROGRESS_EVERY:
                 stage.flush()
@@ -370,6 +418,8 @@ def roster_check(
             elif not name.isascii():
                 name = normalize("NFKC", name)
             name = "".join(name.split())
+            if not name.isascii():
+                name = name.translate(_DOTS)
             if not name:
                 problems.append("姓名为空")
             elif not name_ok(name):
@@ -379,19 +429,25 @@ def roster_check(
             number_text = ""
             sex, birth = "", None
             if isinstance(raw, float | int) and not isinstance(raw, bool):
-                problems.append(NUMERIC_ID)
+                # A 15-digit number is exactly what the cell holds: the old-format ID number.
+                old = raw == int(raw) and len(str(int(raw))) == 15
+                reason = OLD_ID if old else NUMERIC_ID
+                problems.append(reason)
                 shown = "（数字）"
-                result.invalid_ids.append({"row": number, "id": shown, "reason": NUMERIC_ID})
+                result.invalid_ids.append({"row": number, "id": shown, "reason": reason})
             else:
                 text = raw if isinstance(raw, str) else ("" if raw is None else str(raw))
                 if not text.isascii():
-                    text = normalize("NFKC", text)
+                    # Zero-width spaces, BOMs and other format characters go like spaces.
+                    text = "".join(c for c in normalize("NFKC", text) if category(c) != "Cf")
                 text = "".join(text.split()).upper()
                 reason = ""
                 if not text:
                     reason = "身份证号为空"
                 elif scientific(text) or text.endswith(".0"):
                     reason = NUMERIC_ID
+                elif len(text) == 15 and text.isdigit():
+                    reason = OLD_ID
                 elif len(text) != 18:
                     reason = f"身份证号应为 18 位，实际 {len(text)} 位"
                 elif not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
@@ -421,9 +477,14 @@ def roster_check(
                 value = cells[i_phone]
                 if value not in (None, ""):
                     phone = value if isinstance(value, str) and value.isascii() else clean_text(value)
-                    phone = "".join(phone.split()).replace("-", "")
+                    phone = _COUNTRY.sub("", _PHONE_NOISE.sub("", phone))
                     if not phone_ok(phone):
-                        problems.append("手机号应为 11 位数字")
+                        if _LANDLINE.match(phone):
+                            problems.append(NOT_MOBILE)
+                        elif phone.isdigit() and len(phone) == 11:
+                            problems.append("手机号不正确：应以 13–19 开头")
+                        else:
+                            problems.append("手机号应为 11 位数字")
             # Enterprise and position, resolved once per distinct text.
             enterprise_id = position_id = industry_id = None
             if own_enterprise is not None:
@@ -450,10 +511,17 @@ def roster_check(
                 id_hash = digest(key, number_text.encode(), "sha256").hex()
                 first = seen.get(id_hash)
                 if first is not None:
-                    problems.append(f"与第 {first} 行为同一人（身份证号相同）")
-                    result.duplicates.append({"row": number, "first_row": first, "id": shown})
+                    first_row, first_name = first
+                    if first_name and name and first_name != name:
+                        problems.append(
+                            f"与第 {first_row} 行身份证号相同而姓名不同（「{first_name[:20]}」与「{name[:20]}」）："
+                            "请核对是否录错姓名或冒用他人身份证号"
+                        )
+                    else:
+                        problems.append(f"与第 {first_row} 行为同一人（身份证号相同）")
+                    result.duplicates.append({"row": number, "first_row": first_row, "id": shown})
                 else:
-                    seen[id_hash] = number
+                    seen[id_hash] = (number, name)
             if problems:
                 error(number, name, shown, problems)
                 continue
@@ -478,7 +546,12 @@ def roster_check(
             continue
         person_id, known_name = match
         if known_name.replace(" ", "") != row[3]:
-            error(row[0], row[3], mask_id_number(row[1]), ["姓名与平台已登记的该身份证号人员不一致，请核对"])
+            error(
+                row[0],
+                row[3],
+                mask_id_number(row[1]),
+                ["姓名与平台已登记的该身份证号人员的姓名不同：请核对是否录错姓名或冒用他人身份证号"],
+            )
             result.mismatched.append(row[0])
             continue
         if person_id in on_roster:
