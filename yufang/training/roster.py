@@ -10,6 +10,7 @@ is checked against the data as it is at that moment. Written in bulk: on Postgre
 and roster rows go in with COPY, so a 100,000-row roster takes seconds (bench/roster_import.py)."""
 
 import datetime
+import difflib
 import hmac
 import re
 import unicodedata
@@ -26,9 +27,8 @@ from stdnum.cn import ric
 from yufang.accounts.models import Organisation, OrganisationKind, validate_credit_code
 from yufang.core.masking import mask_id_number
 from yufang.core.spreadsheets import clean_text, open_table
-from yufang.enterprises.models import EnterpriseProfile
 from yufang.people.models import Person
-from yufang.reference.models import Industry, Position
+from yufang.reference.models import Industry, Position, Synonym
 
 from .models import RosterEntry, TrainingSession
 
@@ -42,20 +42,6 @@ COLUMNS = {
     "industry": ("行业", "所属行业", "行业类别"),
 }
 REQUIRED = {"name", "id_number"}
-POSITION_ALIASES = {
-    "班组长": "team_leader",
-    "一线班组长": "team_leader",
-    "安全负责人": "safety_head",
-    "安全科长": "safety_head",
-    "安全部长": "safety_head",
-    "分管安全负责人": "deputy",
-    "分管负责人": "deputy",
-    "主要负责人": "principal",
-    "员工": "worker",
-    "职工": "worker",
-    "工人": "worker",
-    "从业人员": "worker",
-}
 # Working age on the session date (劳动年龄): at least 16; retirement age 60 for men, 55 for
 # women (the pre-2025 statutory ages, which cover every cohort in the programme years).
 MIN_AGE = 16
@@ -114,7 +100,7 @@ class RosterTarget:
 
     city_id: int
     day: datetime.date  # ages are judged on it; no birth date may be after it
-    industry_id: int | None  # given to new people whose row names no industry
+    industry_id: int | None  # the session's industry (a new person takes only the industry their row names)
     on_list: Callable[[Iterable[int]], set[int]]  # of these person ids, those already on the list
     # An enterprise importing its own staff: every row's enterprise, whatever the row says.
     own_enterprise_id: int | None = None
@@ -200,15 +186,19 @@ class _Lookups:
             self.by_name[name.replace(" ", "")] = pk
             if code:
                 self.by_code[code] = pk
-        positions = dict(Position.objects.filter(is_active=True).values_list("code", "pk"))
+        # Names, then the owner's table of same-meaning words (reference.Synonym).
         self.positions = {name.replace(" ", ""): pk for pk, name in Position.objects.values_list("pk", "name")}
-        for alias, code in POSITION_ALIASES.items():
-            if code in positions:
-                self.positions.setdefault(alias, positions[code])
         self.industries: dict[str, int] = {}
         for pk, name, code in Industry.objects.filter(is_active=True).values_list("pk", "name", "code"):
             self.industries[name.replace(" ", "")] = pk
             self.industries.setdefault(code, pk)
+        for text, industry_id, position_id in Synonym.objects.values_list("text", "industry_id", "position_id"):
+            if industry_id:
+                self.industries.setdefault(text, industry_id)
+            else:
+                self.positions.setdefault(text, position_id)
+        self.position_names = dict(Position.objects.values_list("pk", "name"))
+        self.industry_names = dict(Industry.objects.values_list("pk", "name"))
         self._enterprise: dict[tuple, tuple[int | None, str, str]] = {}
         self._position: dict[Any, tuple[int | None, str]] = {}
         self._industry: dict[Any, tuple[int | None, str]] = {}
@@ -239,19 +229,28 @@ class _Lookups:
         return found
 
     def position(self, raw) -> tuple[int | None, str]:
-        return self._named(raw, self._position, self.positions, "岗位")
+        return self._named(raw, self._position, self.positions, self.position_names, "岗位")
 
     def industry(self, raw) -> tuple[int | None, str]:
-        return self._named(raw, self._industry, self.industries, "行业")
+        return self._named(raw, self._industry, self.industries, self.industry_names, "行业")
 
     @staticmethod
-    def _named(raw, cache: dict, ids: dict[str, int], label: str) -> tuple[int | None, str]:
-        """(id, warning) of a reference name, resolved once per distinct cell text."""
+    def _named(raw, cache: dict, ids: dict[str, int], names: dict[int, str], label: str) -> tuple[int | None, str]:
+        """(id, warning) of a reference name or synonym, resolved once per distinct cell text. An
+        unknown value is reported with the closest reference names, never mapped by guess."""
         found = cache.get(raw)
         if found is None:
             name = _text(raw).replace(" ", "")
             pk = ids.get(name) if name else None
-            warning = f"{label}「{name[:20]}」不是平台的{label}名称，{label}暂不登记" if name and pk is None else ""
+            warning = ""
+            if name and pk is None:
+                close = difflib.get_close_matches(name, list(ids), n=6, cutoff=0.3)
+                nearest = list(dict.fromkeys(names[ids[c]] for c in close))[:3]
+                hint = f"，最接近的是：{'、'.join(nearest)}" if nearest else ""
+                warning = (
+                    f"{label}「{name[:20]}」不在平台的{label}名录及同义写法中{hint}；"
+                    f"{label}暂不登记，含义相同的写法可请管理员加入同义写法表"
+                )
             found = cache[raw] = (pk, warning)
         return found
 
@@ -611,18 +610,14 @@ def write_people(checked: Checked, target: RosterTarget) -> None:
             cursor.execute(
                 f"INSERT INTO {Person._meta.db_table} ({', '.join(PERSON_COLUMNS)}) "
                 f"SELECT %s, %s, s.id_number, s.id_hash, s.name, s.sex, s.birth_date, s.phone, s.enterprise_id, "
-                f"COALESCE(s.industry_id, %s, ep.industry_id), o.region_id, s.position_id FROM {STAGE} s "
+                f"s.industry_id, o.region_id, s.position_id FROM {STAGE} s "
                 f"LEFT JOIN {Organisation._meta.db_table} o ON o.id = s.enterprise_id "
-                f"LEFT JOIN {EnterpriseProfile._meta.db_table} ep ON ep.organisation_id = s.enterprise_id "
                 "ON CONFLICT (id_hash) DO NOTHING",
-                [now, now, target.industry_id],
+                [now, now],
             )
         return
     enterprises = {r[7] for r in checked.new if r[7]}
     regions = dict(Organisation.objects.filter(pk__in=enterprises).values_list("pk", "region_id"))
-    industries = dict(
-        EnterpriseProfile.objects.filter(organisation__in=enterprises).values_list("organisation_id", "industry_id")
-    )
     Person.objects.bulk_create(
         [
             Person(
@@ -635,7 +630,7 @@ def write_people(checked: Checked, target: RosterTarget) -> None:
                 birth_date=r[5],
                 phone=r[6],
                 enterprise_id=r[7],
-                industry_id=r[9] or target.industry_id or industries.get(r[7]),
+                industry_id=r[9],  # the row's own: never the session's or the enterprise's
                 region_id=regions.get(r[7]),
                 position_id=r[8],
             )

@@ -7,13 +7,14 @@ import pytest
 from yufang.people.services import person_upsert
 from yufang.training.roster import NOT_MOBILE, OLD_ID, roster_check
 
-from .factories import make_session, people_rows, xlsx
+from .factories import HEADER, make_session, people_rows, xlsx
 
 pytestmark = pytest.mark.django_db
 
 
 def _check(world, rows, session=None):
-    return roster_check(io.BytesIO(xlsx(rows)), "花名册.xlsx", session or make_session(world))
+    header = HEADER + ["行业"] if rows and len(rows[0]) > len(HEADER) else HEADER
+    return roster_check(io.BytesIO(xlsx(rows, header=header)), "花名册.xlsx", session or make_session(world))
 
 
 def _errors(checked) -> dict[int, list[str]]:
@@ -106,3 +107,39 @@ def test_totals_notes_and_numbered_empty_rows_are_skipped_with_a_note(world):
     }
     # A row with a name but no ID number is still a person with a missing ID.
     assert _errors(checked) == {12: ["身份证号为空"]}
+
+
+def test_positions_and_industries_map_through_the_synonym_table_and_unknown_ones_get_closest_matches(world):
+    from yufang.reference.models import Industry, Position, Synonym
+
+    rows = [
+        r + [industry] for r, industry in zip(people_rows(5), ["危化", "建筑", "制造业", "危化", "危化"], strict=True)
+    ]
+    for row, position in zip(rows, ["班长", "骑手", "组长", "安全员", "车间主任"], strict=True):
+        row[5] = position
+    session = make_session(world)
+    checked = _check(world, rows, session)
+    by_row = {r[0]: r for r in checked.new}
+    positions = dict(Position.objects.values_list("pk", "code"))
+    industries = dict(Industry.objects.values_list("pk", "code"))
+    assert positions[by_row[4][8]] == "team_leader" and industries[by_row[4][9]] == "hazchem"
+    assert positions[by_row[5][8]] == "worker" and industries[by_row[5][9]] == "construction"
+    assert positions[by_row[7][8]] == "worker"  # a 安全员 is not the head of the safety department
+    warnings = {w["row"]: w["warnings"] for w in checked.warnings}
+    assert (
+        by_row[6][9] is None and "行业「制造业」不在平台的行业名录" in warnings[6][0] and "最接近的是" in warnings[6][0]
+    )
+    assert by_row[8][8] is None and "岗位「车间主任」" in warnings[8][0]
+    # The owner adds a same-meaning word; the next check maps it.
+    Synonym.objects.create(text="车间主任", position=Position.objects.get(code="team_leader"))
+    assert _check(world, rows, session).new[-1][8] == Position.objects.get(code="team_leader").pk
+
+
+def test_a_new_person_never_takes_the_sessions_industry(world):
+    from yufang.people.models import Person
+
+    from .factories import import_roster
+
+    session = make_session(world, industry="hazchem")
+    import_roster(world, session, people_rows(1))
+    assert Person.objects.get().industry_id is None
