@@ -245,9 +245,9 @@ def enrolment_apply(*, actor, check_job: Job, plan: Plan, checked, progress) -> 
         if person_id not in already:
             new_enrolments.append(
                 Enrolment(
-                    person_id=person_id,
+                    person=person,  # the objects, not ids: the audit's description reads them
                     plan=plan,
-                    enterprise_id=enterprise_of[row],
+                    enterprise=enterprises[enterprise_of[row]],
                     provider=provider,
                     channel=Channel.ROSTER,
                 )
