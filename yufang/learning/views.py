@@ -359,13 +359,13 @@ def import_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
             count = services.questions_apply(actor=request.user, job=job)
             messages.success(request, f"已导入 {count} 道试题。")
             return redirect("learning:courses")
-        plan = get_object_or_404(Plan, pk=job.result["plan_id"])
-        accounts = services.roster_apply(actor=request.user, job=job, plan=plan)
+        from .enrolment import enrolment_apply_start
+
+        apply_job = enrolment_apply_start(actor=request.user, check_job=job)
     except ValidationError as e:
         messages.error(request, "；".join(e.messages))
         return redirect("learning:import_review", job_id=job.pk)
-    # The one-time passwords are shown here once and never stored.
-    return render(request, "learning/roster_done.html", {"accounts": accounts, "plan": plan})
+    return redirect("core:job", pk=apply_job.pk)
 
 
 def _latest_plan(request) -> Plan | None:
