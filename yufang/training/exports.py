@@ -6,7 +6,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from yufang.core.export import xlsx_bytes
+from yufang.core.export import sheet_row, xlsx_bytes
 from yufang.core.listing import Column
 from yufang.core.masking import mask_id_number, mask_phone
 
@@ -49,11 +49,13 @@ def attendance_columns(full: bool) -> list[Column]:
 
 def _sheet(wb, title, columns, rows):
     ws = wb.create_sheet(title[:31])
-    ws.append(columns and [c.header for c in columns])
+    ws.append(sheet_row(ws, [c.header for c in columns]))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([str(v) if not isinstance(v, int | float) else v for v in (c.value(row) for c in columns)])
+        ws.append(
+            sheet_row(ws, [str(v) if not isinstance(v, int | float) else v for v in (c.value(row) for c in columns)])
+        )
     return ws
 
 
