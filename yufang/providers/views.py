@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -401,7 +401,7 @@ def rule_index(request: HttpRequest) -> HttpResponse:
 @login_required
 def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require(can_manage_rules(request.user))
-    rule = ProcurementRule.objects.get(pk=pk)
+    rule = get_object_or_404(ProcurementRule, pk=pk)
     form = RuleForm(request.POST or None, instance=ProcurementRule.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         services.procurement_rule_update(rule=rule, data=form.cleaned_data, actor=request.user)
@@ -680,7 +680,7 @@ def agreement_team_change(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def team_change_transition(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     agreement = _agreement_for_edit(request, pk)
-    change = agreement.team_changes.get(pk=request_pk)
+    change = get_object_or_404(agreement.team_changes, pk=request_pk)
     return _transition(
         request,
         lambda **kw: services.team_change_transition(request=change, actor=request.user, **kw),

@@ -393,3 +393,27 @@ def test_the_player_is_told_where_to_keep_the_login_alive(setup, world, client):
     cfg = json.loads(page.split('id="player-cfg">')[1].split("</script>")[0])
     assert cfg["keepAliveUrl"] == reverse("learning:keepalive")
     assert cfg["loginUrl"].startswith(reverse("accounts:login") + "?next=")
+
+
+@pytest.mark.parametrize("session_id", ["9" * 40, "²", "9223372036854775808"])
+def test_a_beat_with_an_impossible_token_is_refused_not_a_server_error(db, client, session_id):
+    from yufang.learning.fastpath import BEAT_PATH, wrap
+
+    token = f"{session_id}.{'a' * 32}"
+    body = json.dumps({"seq": 1, "position": 1, "rate": 1, "visible": True, "playing": True}).encode()
+    statuses = []
+    wrap(lambda environ, start_response: [b"django"])(
+        {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": BEAT_PATH,
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.input": io.BytesIO(body),
+            "HTTP_X_LEARNING_TOKEN": token,
+        },
+        lambda status, headers: statuses.append(status),
+    )
+    assert statuses == ["404 Not Found"]
+    # The documented endpoint (the fast path's twin) and the attention check answer the same way.
+    for path in ("/api/v1/learning/beat", "/api/v1/learning/check"):
+        response = client.post(path, body, content_type="application/json", HTTP_X_LEARNING_TOKEN=token)
+        assert response.status_code in (401, 404, 422), (path, response.status_code)
