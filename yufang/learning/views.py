@@ -48,7 +48,15 @@ from .permissions import (
     can_view_statistics,
     is_learner,
 )
-from .selectors import curriculum_for, enrolment_list, platform_figures, progress_of, suspicious_patterns
+from .selectors import (
+    curriculum_for,
+    enrolment_list,
+    exam_attempt_open,
+    exam_attempt_to_submit,
+    platform_figures,
+    progress_of,
+    suspicious_patterns,
+)
 
 
 def _require(check):
@@ -167,16 +175,31 @@ def lesson_media(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _exam_of(course: Course):
+    exam = getattr(course, "exam", None)
+    if exam is None:
+        raise Http404("该课程没有考试。")
+    return exam
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def exam(request: HttpRequest, course_id: int) -> HttpResponse:
+    """GET shows the paper of an attempt in progress, or a start button: only that button's POST
+    starts an attempt (and uses one up), so a reload, a prefetch or a link preview never does."""
     course = get_object_or_404(Course, pk=course_id)
-    try:
-        attempt = services.exam_start(user=request.user, course=course)
-    except ValidationError as e:
-        messages.error(request, "；".join(e.messages))
-        return redirect("learning:home")
-    questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids)}
+    if request.method == "POST" and "start" in request.POST:
+        try:
+            services.exam_start(user=request.user, course=course)
+        except ValidationError as e:
+            messages.error(request, "；".join(e.messages))
+            return redirect("learning:home")
+        return redirect("learning:exam", course_id=course.pk)
     if request.method == "POST":
+        attempt = exam_attempt_to_submit(user=request.user, course=course, attempt_id=request.POST.get("attempt", ""))
+        if attempt is None:
+            messages.error(request, "未找到待交的试卷：该试卷可能已交卷。")
+            return redirect("learning:home")
         answers = {str(qid): "".join(request.POST.getlist(f"q{qid}")) for qid in attempt.question_ids}
         attempt = services.exam_submit(user=request.user, attempt=attempt, answers=answers)
         if attempt.passed:
@@ -184,6 +207,10 @@ def exam(request: HttpRequest, course_id: int) -> HttpResponse:
         else:
             messages.warning(request, f"本次得分 {attempt.score} 分，未达到及格分 {attempt.exam.pass_mark} 分。")
         return redirect("learning:home")
+    attempt = exam_attempt_open(user=request.user, course=course)
+    if attempt is None:
+        return render(request, "learning/exam_start.html", {"course": course, "exam": _exam_of(course)})
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids)}
     return render(
         request,
         "learning/exam.html",
