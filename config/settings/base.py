@@ -185,7 +185,10 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_pii"]},
     },
     "root": {"handlers": ["console"], "level": "INFO"},
+    # Django's own "django" logger writes through a console handler of its default configuration,
+    # which would bypass the mask (tracebacks of 500s under DEBUG): it writes through this one.
     "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
