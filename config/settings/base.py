@@ -140,7 +140,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password", "id_number", "phone"]
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The client's address for the lockout, the audit trail and the sign-in flags
+# (yufang/core/client_ip.py): REMOTE_ADDR, or behind this many trusted reverse proxies the
+# entry they appended to this header.
+AXES_CLIENT_IP_CALLABLE = "yufang.core.client_ip.client_ip_address"
+YUFANG_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+YUFANG_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

@@ -14,6 +14,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import APIKeyHeader
 
 from yufang.core.api import scoped_object
+from yufang.core.client_ip import client_ip_address
 from yufang.core.scoping import get_scoped_or_404
 
 from . import heartbeat, services
@@ -174,10 +175,6 @@ def _progress_out(enrolment: Enrolment) -> ProgressOut:
     )
 
 
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 @router.post("/learning/sessions", response=SessionOut, summary="开始学习会话（接管本人其他设备上的会话）")
 def session_start(request, payload: SessionIn):
     lesson = Lesson.objects.filter(pk=payload.lesson_id).first()
@@ -188,7 +185,7 @@ def session_start(request, payload: SessionIn):
         lesson=lesson,
         device_id=payload.device_id,
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
-        client_ip=_client_ip(request),
+        client_ip=client_ip_address(request),
     )
     progress = session.enrolment.lesson_progress.get(lesson=lesson)
     enrolment = Enrolment.objects.get(pk=session.enrolment_id)
