@@ -74,6 +74,7 @@ TEMPLATES = [
     },
 ]
 
+SQLITE_ENGINE = "yufang.core.db.sqlite3"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'yufang.sqlite3'}",
@@ -82,6 +83,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend plus what the append-only tables' triggers ask (yufang/core/db/sqlite3).
+    DATABASES["default"]["ENGINE"] = SQLITE_ENGINE
     # WAL lets the web process read while the task worker writes.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

@@ -3,10 +3,10 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import DATABASES, SQLITE_ENGINE
 
 if not os.environ.get("DATABASE_URL"):
-    DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+    DATABASES["default"] = {"ENGINE": SQLITE_ENGINE, "NAME": ":memory:"}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "yufang.accounts.hashers.OneTimePasswordHasher"]
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
