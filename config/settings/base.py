@@ -159,6 +159,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
+# Uploads are served only by views that check the record (yufang/core/files.py). Set to nginx's
+# internal location (docs/deploy.md) to let nginx send them; empty: Django streams them.
+YUFANG_MEDIA_ACCEL_REDIRECT = os.environ.get("YUFANG_MEDIA_ACCEL_REDIRECT", "")
 MEDIA_ROOT = Path(os.environ.get("YUFANG_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -34,4 +34,5 @@ STORAGES = {
 }
 # Behind the reverse proxy (docs/deploy.md) the client's address is the X-Forwarded-For entry the
 # proxy appended: yufang/core/client_ip.py.
+YUFANG_MEDIA_ACCEL_REDIRECT = os.environ.get("YUFANG_MEDIA_ACCEL_REDIRECT", "/media/")
 YUFANG_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))

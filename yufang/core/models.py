@@ -3,6 +3,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from .files import RandomName
+
 
 class BaseModel(models.Model):
     """Every domain record carries when it was made and last changed."""
@@ -118,7 +120,7 @@ class Job(models.Model):
     message = models.CharField("进度说明", max_length=300, blank=True)
     params = models.JSONField("参数", default=dict, blank=True)
     result = models.JSONField("结果", default=dict, blank=True)
-    file = models.FileField("文件", upload_to="jobs/%Y/%m/", blank=True)
+    file = models.FileField("文件", upload_to=RandomName("jobs"), blank=True)
     # Where the user goes when the work is done (a report to confirm, a page to look at).
     result_url = models.CharField(max_length=300, blank=True)
 

@@ -1,6 +1,7 @@
 import mimetypes
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
 from yufang.core.export import XLSX, attachment
+from yufang.core.files import serve_upload
 from yufang.core.jobs import job_start, succeeded_job_of
 from yufang.core.listing import Column, list_response
 from yufang.core.masking import mask_id_number
@@ -137,6 +139,9 @@ def lesson_media(request: HttpRequest, pk: int) -> HttpResponse:
     field = lesson.video if lesson.kind == LessonKind.VIDEO else lesson.document
     if not field:
         raise Http404("未找到该记录。")
+    if settings.YUFANG_MEDIA_ACCEL_REDIRECT:
+        # nginx sends it from its internal location, range requests included.
+        return serve_upload(field, filename=lesson.title, inline=True)
     size = field.size
     content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
     start, end, status = 0, size - 1, 200

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
 from yufang.core.export import attachment
+from yufang.core.files import serve_upload
 from yufang.core.listing import Column, list_response
 from yufang.core.masking import mask_account
 from yufang.core.scoping import get_scoped_or_404, scoped
@@ -269,6 +270,12 @@ def qualification_create(request: HttpRequest, provider_pk: int) -> HttpResponse
 
 
 @login_required
+def qualification_document(request: HttpRequest, pk: int) -> HttpResponse:
+    q = get_scoped_or_404(request.user, Qualification.objects.select_related("provider"), pk=pk)
+    return serve_upload(q.document, filename=f"资质证明-{q}")
+
+
+@login_required
 def qualification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     q = get_scoped_or_404(request.user, Qualification.objects.select_related("provider"), pk=pk)
     return render(
@@ -356,6 +363,12 @@ def procurement_create(request: HttpRequest) -> HttpResponse:
     if saved:
         return redirect(saved)
     return _form_page(request, form, "登记采购记录", "/providers/procurements/", multipart=True)
+
+
+@login_required
+def procurement_document(request: HttpRequest, pk: int) -> HttpResponse:
+    p = get_scoped_or_404(request.user, Procurement, pk=pk)
+    return serve_upload(p.document, filename=f"采购文件-{p}")
 
 
 @login_required

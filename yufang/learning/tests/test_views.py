@@ -446,3 +446,12 @@ def test_opening_the_exam_page_does_not_use_up_an_attempt(setup, world, client):
     attempt.refresh_from_db()
     assert attempt.submitted_at is not None and attempt.score == 100
     assert ExamAttempt.objects.count() == 1
+
+
+def test_in_production_nginx_streams_the_lesson_video_after_the_check(setup, world, client, settings):
+    settings.YUFANG_MEDIA_ACCEL_REDIRECT = "/media/"
+    lesson = setup.required.lessons.get()
+    client.force_login(world.users["trainee_a"])
+    response = client.get(reverse("learning:media", args=[lesson.pk]))
+    assert response.status_code == 200 and response["X-Accel-Redirect"] == "/media/" + lesson.video.name
+    assert response["Content-Disposition"].startswith("inline;")
