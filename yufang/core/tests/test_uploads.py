@@ -80,3 +80,46 @@ def test_in_production_nginx_sends_the_file_after_the_check(world, client, quali
     client.force_login(world.users["provider_b"])
     response = client.get(reverse("providers:qualification_document", args=[qualification.pk]))
     assert response.status_code == 404 and "X-Accel-Redirect" not in response
+
+
+def test_project_files_are_served_with_their_records_scoping(world, client):
+    """Report attachments, completion evidence and archives, deduction evidence: side a's provider
+    downloads its own, side b's gets a 404, as for the record's page."""
+    from django.core.files.base import ContentFile
+
+    from yufang.projects.tests import matrix
+
+    report, completion, deduction = (
+        matrix.report(world, "a"),
+        matrix.completion(world, "a"),
+        matrix.deduction(world, "a"),
+    )
+    for record, field in (
+        (report, "attachment"),
+        (completion, "evidence"),
+        (completion, "archives"),
+        (deduction, "evidence"),
+    ):
+        getattr(record, field).save("材料.pdf", ContentFile(b"%PDF-1.4 " + field.encode()), save=False)
+        type(record).objects.filter(pk=record.pk).update(**{field: getattr(record, field).name})
+    urls = [
+        reverse("projects:report_attachment", args=[report.pk]),
+        reverse("projects:completion_file", args=[completion.pk, "evidence"]),
+        reverse("projects:completion_file", args=[completion.pk, "archives"]),
+        reverse("projects:deduction_evidence", args=[deduction.pk]),
+    ]
+    client.force_login(world.users["provider_a"])
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF"), url
+    assert client.get(reverse("projects:completion_file", args=[completion.pk, "other"])).status_code == 404
+    pages = [
+        reverse("projects:report_detail", args=[report.pk]),
+        reverse("projects:completion_detail", args=[completion.pk]),
+        reverse("projects:deduction_detail", args=[deduction.pk]),
+    ]
+    text = "".join(client.get(p).content.decode() for p in pages)
+    assert all(url in text for url in urls) and "/media/" not in text
+    client.force_login(world.users["provider_b"])
+    for url in urls:
+        assert client.get(url).status_code == 404, url
