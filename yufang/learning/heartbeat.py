@@ -63,7 +63,9 @@ class BeatResult:
 
 def parse_token(token: str) -> tuple[int, str]:
     session_id, _, nonce = (token or "").partition(".")
-    if not session_id.isdigit() or len(nonce) != 32:
+    # ASCII digits only (int() refuses "²"), and few enough to fit the bigint key: anything else
+    # is no session, not a database error.
+    if not (session_id.isascii() and session_id.isdigit()) or len(session_id) > 18 or len(nonce) != 32:
         raise BeatRefused
     return int(session_id), nonce
 

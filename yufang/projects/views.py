@@ -4,7 +4,7 @@ organisation's record is a 404), parses input, calls one service and renders."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
 from yufang.core.export import attachment
+from yufang.core.files import serve_upload
 from yufang.core.listing import Column, list_response
 from yufang.core.scoping import ScopeKind, get_scoped_or_404, scope_of
 
@@ -406,6 +407,12 @@ def _report(request, pk) -> ProgressReport:
 
 
 @login_required
+def report_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    return serve_upload(report.attachment, filename=f"进度报告附件-{report}")
+
+
+@login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     prefill = services.report_prefill(report)
@@ -517,6 +524,15 @@ def completion_edit(request: HttpRequest, pk: int) -> HttpResponse:
         multipart=True,
         intro="完成数量取自平台实名记录（首次保存后生成），填报数不能高于平台记录。",
     )
+
+
+@login_required
+def completion_file(request: HttpRequest, pk: int, part: str) -> HttpResponse:
+    report = get_scoped_or_404(request.user, CompletionReport.objects.select_related("project"), pk=pk)
+    labels = {"evidence": "佐证材料", "archives": "培训档案"}
+    if part not in labels:
+        raise Http404("未找到该文件。")
+    return serve_upload(getattr(report, part), filename=f"{labels[part]}-{report.project.name}")
 
 
 @login_required
@@ -775,6 +791,12 @@ def deduction_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "扣减已记录；服务机构可提出一次异议。")
             return redirect(deduction)
     return _form_page(request, f"扣减项目费用：{project.name}", project.get_absolute_url(), form=form, multipart=True)
+
+
+@login_required
+def deduction_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    deduction = get_scoped_or_404(request.user, Deduction.objects.select_related("project"), pk=pk)
+    return serve_upload(deduction.evidence, filename=f"扣减证据材料-{deduction.project.name}")
 
 
 @login_required

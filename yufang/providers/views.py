@@ -5,13 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
 from yufang.core.export import attachment
+from yufang.core.files import serve_upload
 from yufang.core.listing import Column, list_response
 from yufang.core.masking import mask_account
 from yufang.core.scoping import get_scoped_or_404, scoped
@@ -269,6 +270,12 @@ def qualification_create(request: HttpRequest, provider_pk: int) -> HttpResponse
 
 
 @login_required
+def qualification_document(request: HttpRequest, pk: int) -> HttpResponse:
+    q = get_scoped_or_404(request.user, Qualification.objects.select_related("provider"), pk=pk)
+    return serve_upload(q.document, filename=f"资质证明-{q}")
+
+
+@login_required
 def qualification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     q = get_scoped_or_404(request.user, Qualification.objects.select_related("provider"), pk=pk)
     return render(
@@ -359,6 +366,12 @@ def procurement_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def procurement_document(request: HttpRequest, pk: int) -> HttpResponse:
+    p = get_scoped_or_404(request.user, Procurement, pk=pk)
+    return serve_upload(p.document, filename=f"采购文件-{p}")
+
+
+@login_required
 def procurement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     p = get_scoped_or_404(request.user, Procurement.objects.select_related("item", "chosen"), pk=pk)
     return render(
@@ -401,7 +414,7 @@ def rule_index(request: HttpRequest) -> HttpResponse:
 @login_required
 def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require(can_manage_rules(request.user))
-    rule = ProcurementRule.objects.get(pk=pk)
+    rule = get_object_or_404(ProcurementRule, pk=pk)
     form = RuleForm(request.POST or None, instance=ProcurementRule.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         services.procurement_rule_update(rule=rule, data=form.cleaned_data, actor=request.user)
@@ -680,7 +693,7 @@ def agreement_team_change(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def team_change_transition(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     agreement = _agreement_for_edit(request, pk)
-    change = agreement.team_changes.get(pk=request_pk)
+    change = get_object_or_404(agreement.team_changes, pk=request_pk)
     return _transition(
         request,
         lambda **kw: services.team_change_transition(request=change, actor=request.user, **kw),
