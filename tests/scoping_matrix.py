@@ -40,6 +40,7 @@ EXEMPT = {
     "reference.Industry",
     "reference.Position",
     "accounts.ApiToken",
+    "accounts.Notification",  # its addressee's alone (accounts/tests/test_hierarchy.py)
     "plans.BudgetLine",  # inside the plan page, scoped like the plan
     "plans.BudgetItem",
     "plans.BudgetEntry",  # the ledger, on the plan page for officials
