@@ -486,3 +486,52 @@ RECORD_TYPES += [
         edits=frozenset(),
     ),
 ]
+
+
+# --- lists inside pages and API answers (issue 12) ---
+# A record a role may see can hold lists of other records (a session's attendees, a project's
+# people): each list is scoped row by row, not only the record that holds it. Each row names a
+# page or API answer, what of the role's own must appear in it (so the test cannot pass on an
+# empty page) and what of another organisation's must not.
+
+
+@dataclass(frozen=True)
+class NestedList:
+    name: str
+    make: Callable  # world -> (url, texts of side a that must appear, texts of side b that must not)
+    # Roles that open the page and must see side a's rows but none of side b's.
+    own_only: frozenset[str]
+    # Roles that open the page and see both sides' rows.
+    sees_all: frozenset[str] = frozenset()
+
+
+def _shared(url):
+    def make(world):
+        session, mine, theirs = training.shared_session(world)
+        return url(session), mine, theirs
+
+    return make
+
+
+SESSION_WHOLE = OFFICIALS_AND_DISTRICT - {"partner"} | {"provider_a"}
+NESTED_LISTS = [
+    NestedList(
+        name="session_page",
+        make=_shared(lambda s: reverse("training:session_detail", args=[s.pk])),
+        own_only=frozenset({"enterprise_a"}),
+        sees_all=SESSION_WHOLE,
+    ),
+    NestedList(
+        name="session_board",
+        make=_shared(lambda s: reverse("training:session_board", args=[s.pk])),
+        own_only=frozenset({"enterprise_a"}),
+        sees_all=SESSION_WHOLE,
+    ),
+    NestedList(
+        name="session_attendance_api",
+        make=_shared(lambda s: f"/api/v1/training/sessions/{s.pk}/attendance"),
+        # The API lists those signed in: one of each side.
+        own_only=frozenset({"enterprise_a"}),
+        sees_all=SESSION_WHOLE,
+    ),
+]

@@ -1,4 +1,5 @@
 import io
+import json
 
 import pytest
 from django.urls import reverse
@@ -6,7 +7,7 @@ from openpyxl import load_workbook
 
 from yufang.core import scoping
 
-from .scoping_matrix import EXEMPT, PROGRAMME_WIDE, RECORD_TYPES, ROLES
+from .scoping_matrix import EXEMPT, NESTED_LISTS, PROGRAMME_WIDE, RECORD_TYPES, ROLES
 
 CASES = [(rt, role) for rt in RECORD_TYPES for role in ROLES]
 
@@ -71,3 +72,25 @@ def test_unregistered_model_fails_closed(world):
 
     with pytest.raises(LookupError):
         scoping.scoped(world.owner, AuditLog)
+
+
+NESTED_CASES = [(n, role) for n in NESTED_LISTS for role in sorted(n.own_only | n.sees_all)]
+
+
+@pytest.mark.parametrize("case", NESTED_CASES, ids=[f"{n.name}-{role}" for n, role in NESTED_CASES])
+def test_lists_inside_pages_are_scoped(case, world, client):
+    nested, role = case
+    url, mine, theirs = nested.make(world)
+    client.force_login(world.users[role])
+    response = client.get(url)
+    assert response.status_code == 200
+    if response["Content-Type"].startswith("application/json"):
+        text = json.dumps(response.json(), ensure_ascii=False)
+    else:
+        text = response.content.decode()
+    assert any(name in text for name in mine), "the role's own rows are listed"
+    leaked = [name for name in theirs if name in text]
+    if role in nested.own_only:
+        assert not leaked, f"another organisation's rows in {nested.name}"
+    else:
+        assert leaked, "a role that sees the whole record sees every row"

@@ -32,7 +32,14 @@ from . import permissions as may
 from .exports import attendance_columns, project_archive, roster_columns, roster_error_workbook, roster_rows
 from .forms import CodeForm, FlagFilterForm, MarkForm, RosterUploadForm, SessionFilterForm, SessionForm, SignForm
 from .models import Attendance, Flag, TrainingSession
-from .selectors import attendance_board, flag_list, roster_list, session_list, sessions_in_month
+from .selectors import (
+    attendance_board,
+    flag_list,
+    roster_list,
+    session_enterprises,
+    session_list,
+    sessions_in_month,
+)
 
 DEVICE_COOKIE = "yf_device"
 
@@ -178,8 +185,9 @@ def _session(request, pk):
 @login_required
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    signed, missing = attendance_board(session)
+    signed, missing = attendance_board(user=request.user, session=session)
     manage = may.can_manage_session(request.user, session)[0]
+    is_provider = may.provider_of(request.user, session)[0]
     return render(
         request,
         "training/session_detail.html",
@@ -187,12 +195,15 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "session": session,
             "signed": signed,
             "missing": missing,
-            "roster_count": session.roster.count(),
+            "roster_count": roster_list(user=request.user, session=session).count(),
+            "enterprises": session_enterprises(
+                user=request.user, session=session, sees_all=is_provider or request.user.scope.kind != "organisation"
+            ),
             "flags": flag_list(user=request.user, session=session),
             "transitions": services.SESSION_WORKFLOW.options(session, request.user),
             "transition_url": reverse("training:session_transition", args=[session.pk]),
             "can_manage": manage,
-            "is_provider": may.provider_of(request.user, session)[0],
+            "is_provider": is_provider,
             "upload_form": RosterUploadForm() if manage else None,
             "full_export": may.may_export_full_ids(request.user, session),
             "rule": session.project.plan.offline_attendance_percent,
@@ -205,7 +216,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def session_board(request: HttpRequest, pk: int) -> HttpResponse:
     """The live list, polled by HTMX every few seconds."""
     session = _session(request, pk)
-    signed, missing = attendance_board(session)
+    signed, missing = attendance_board(user=request.user, session=session)
     return render(
         request, "training/session_detail.html#board", {"session": session, "signed": signed, "missing": missing}
     )
@@ -318,7 +329,7 @@ def venue_screen(request: HttpRequest, pk: int) -> HttpResponse:
     context = _screen_context(request, session, direction)
     if request.htmx and request.htmx.target == "code":
         return render(request, "training/screen.html#code", context)
-    signed, missing = attendance_board(session)
+    signed, missing = attendance_board(user=request.user, session=session)
     return render(request, "training/screen.html", {**context, "signed": signed, "missing": missing})
 
 
