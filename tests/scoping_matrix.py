@@ -383,6 +383,19 @@ RECORD_TYPES += [
         edits=frozenset(),
     ),
     RecordType(
+        name="registration",
+        model="learning.Registration",
+        make=learning.registration,
+        page=lambda r: reverse("learning:registration", args=[r.pk]),
+        edit=None,
+        export=lambda r: reverse("learning:registrations"),
+        api=None,
+        label=lambda r: r.user.username,
+        # Waits with the enterprise it names; the registrant (a new account) sees only their own.
+        sees=PROGRAMME_WIDE | {"district_a", "enterprise_a"},
+        edits=frozenset(),
+    ),
+    RecordType(
         name="certificate",
         model="learning.Certificate",
         make=learning.certificate,

@@ -63,3 +63,13 @@ def can_view_statistics(user) -> tuple[bool, str]:
     if user.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.PARTNER, Role.DISTRICT_OFFICER):
         return True, ""
     return False, "平台统计仅对市、区县主管部门和协同部门开放。"
+
+
+def can_decide_registration(user, registration) -> tuple[bool, str]:
+    """A self-registration is confirmed by the enterprise it names (which knows its staff) or by
+    the agency that keeps the people register."""
+    if user.has_role(Role.AGENCY_STAFF):
+        return True, ""
+    if user.has_role(Role.ENTERPRISE_CONTACT) and user.organisation_id == registration.enterprise_id:
+        return True, ""
+    return False, "个人注册由所填单位的企业联系人或经办机构确认。"

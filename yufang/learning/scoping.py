@@ -2,7 +2,7 @@ from django.db.models import Q
 
 from yufang.core import scoping
 
-from .models import Certificate, Course, Enrolment, LearningSession, Question, StudyInterval
+from .models import Certificate, Course, Enrolment, LearningSession, Question, Registration, StudyInterval
 
 
 def _enrolment_rules(prefix: str = "") -> dict:
@@ -23,3 +23,10 @@ scoping.register(StudyInterval, **_enrolment_rules("enrolment__"))
 # course through their curriculum); who may change them is a permission, not a scope.
 scoping.register(Course, region=lambda s: Q(), organisation=lambda s: Q(), self=lambda s: Q())
 scoping.register(Question, region=lambda s: Q(), organisation=lambda s: Q())
+# A self-registration waits with the enterprise it names; its registrant sees their own.
+scoping.register(
+    Registration,
+    region=lambda s: Q(enterprise__region_id=s.region_id),
+    organisation=lambda s: Q(enterprise_id=s.organisation_id),
+    self=lambda s: Q(user_id=s.user_id),
+)
