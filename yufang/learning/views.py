@@ -22,7 +22,7 @@ from yufang.core.listing import Column, list_response
 from yufang.core.masking import mask_id_number
 from yufang.core.models import Job
 from yufang.core.scoping import get_scoped_or_404, scoped
-from yufang.core.throttle import throttle_hit
+from yufang.core.throttle import TOO_MANY, throttle_hit
 from yufang.people import idnumbers
 from yufang.plans.models import Plan
 from yufang.plans.permissions import can_edit_plan
@@ -231,7 +231,6 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
 # per ID number a day (keyed by its hash).
 REGISTER_PER_ADDRESS = (10, 3600)
 REGISTER_PER_ID = (3, 86400)
-TOO_MANY = "尝试次数过多，请稍后再试。"
 
 
 def _register_throttled(request, id_number: str) -> bool:

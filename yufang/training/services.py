@@ -13,6 +13,7 @@ from yufang.core import audit
 from yufang.core.models import AuditAction
 from yufang.core.services import model_create, model_update
 from yufang.core.spreadsheets import clean_text
+from yufang.core.throttle import Throttled, throttle_full, throttle_hit
 from yufang.core.workflow import Transition, Workflow
 from yufang.people import idnumbers
 from yufang.people.models import Person
@@ -269,6 +270,24 @@ def attendance_sign(
     return attendance
 
 
+# Wrong six-digit codes allowed before the page stops answering: per address (10 in 10 minutes)
+# and per session and direction from anywhere (100 in 15 minutes, a 1-in-10,000 chance of a
+# lucky guess against codes that change every 15 seconds).
+CODE_FAILURES = (("code-ip", 10, 600), ("code-session", 100, 900))
+
+
+def _check_text_code_throttled(session: TrainingSession, direction: str, text_code: str, ip: str | None) -> None:
+    keys = {"code-ip": ip or "", "code-session": f"{session.pk}:{direction}"}
+    if any(throttle_full(scope=scope, key=keys[scope], limit=limit) for scope, limit, _ in CODE_FAILURES):
+        raise Throttled()
+    try:
+        codes.check_text_code(session, direction, text_code)
+    except codes.CodeError:
+        for scope, limit, window in CODE_FAILURES:
+            throttle_hit(scope=scope, key=keys[scope], limit=limit, window=window)
+        raise
+
+
 def sign_with_code(
     *,
     session: TrainingSession,
@@ -290,7 +309,7 @@ def sign_with_code(
             codes.check_token(session, parsed)
             method = Method.QR
         else:
-            codes.check_text_code(session, direction, text_code)
+            _check_text_code_throttled(session, direction, text_code, ip)
             method = Method.CODE
     except codes.CodeError as e:
         raise ValidationError(str(e)) from None

@@ -25,6 +25,7 @@ from yufang.core.jobs import job_start, succeeded_job_of
 from yufang.core.listing import Column, list_response
 from yufang.core.models import AuditAction, Job
 from yufang.core.scoping import get_scoped_or_404, scoped
+from yufang.core.throttle import Throttled
 from yufang.projects.models import Project
 
 from . import codes, services
@@ -399,7 +400,7 @@ def scan(request: HttpRequest, token: str) -> HttpResponse:
 def code_sign(request: HttpRequest) -> HttpResponse:
     """The fallback for a camera that cannot read the screen: session number and the six digits."""
     form = CodeForm(request.POST or None, initial={"direction": request.GET.get("direction", "in")})
-    done, error = None, ""
+    done, error, status = None, "", 200
     if request.method == "POST" and form.is_valid():
         session = (
             TrainingSession.objects.select_related("project__plan").filter(pk=form.cleaned_data["session"]).first()
@@ -423,7 +424,11 @@ def code_sign(request: HttpRequest) -> HttpResponse:
                     form_errors_from(form, e)
                 else:
                     error = _messages_of(e)
-    return _with_device(request, render(request, "training/code.html", {"form": form, "done": done, "error": error}))
+                    status = 429 if isinstance(e, Throttled) else 200
+    return _with_device(
+        request,
+        render(request, "training/code.html", {"form": form, "done": done, "error": error}, status=status),
+    )
 
 
 @login_required
