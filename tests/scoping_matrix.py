@@ -53,6 +53,9 @@ EXEMPT = {
 }
 
 PROGRAMME_WIDE = frozenset({"owner", "agency", "partner"})
+# Partner departments (health, emergency, finance) read the programme, not people: no personal
+# archives, attendance, enrolments, accounts or organisations' contacts (issue 12).
+WITHOUT_PARTNERS = PROGRAMME_WIDE - {"partner"}
 
 RECORD_TYPES = [
     RecordType(
@@ -64,7 +67,7 @@ RECORD_TYPES = [
         export=lambda o: reverse("accounts:organisation_list"),
         api=lambda o: f"/api/v1/organisations/{o.pk}",
         label=lambda o: o.name,
-        sees=PROGRAMME_WIDE | {"district_a", "enterprise_a", "trainee_a"},
+        sees=WITHOUT_PARTNERS | {"district_a", "enterprise_a", "trainee_a"},
         edits=frozenset({"owner", "agency"}),
     ),
     RecordType(
@@ -76,7 +79,7 @@ RECORD_TYPES = [
         export=lambda u: reverse("accounts:user_list"),
         api=lambda u: f"/api/v1/users/{u.pk}",
         label=lambda u: u.username,
-        sees=PROGRAMME_WIDE | {"district_a", "enterprise_a", "trainee_a"},
+        sees=WITHOUT_PARTNERS | {"district_a", "enterprise_a", "trainee_a"},
         edits=frozenset({"owner", "agency", "enterprise_a"}),
     ),
     # --- providers (issue 4) ---
@@ -247,7 +250,7 @@ RECORD_TYPES += [
         export=lambda c: reverse("targets:completions"),
         api=lambda c: f"/api/v1/completions/{c.pk}",
         label=lambda c: c.source_repr,
-        sees=PROGRAMME_WIDE | {"district_a", "enterprise_a", "trainee_a"},
+        sees=WITHOUT_PARTNERS | {"district_a", "enterprise_a", "trainee_a"},
         edits=frozenset(),
     ),
     RecordType(
@@ -259,7 +262,7 @@ RECORD_TYPES += [
         export=lambda p: reverse("people:list"),
         api=lambda p: f"/api/v1/people/{p.pk}",
         label=lambda p: p.name,
-        sees=PROGRAMME_WIDE | {"district_a", "enterprise_a", "trainee_a"},
+        sees=WITHOUT_PARTNERS | {"district_a", "enterprise_a", "trainee_a"},
         edits=frozenset(),
     ),
 ]
@@ -368,7 +371,7 @@ RECORD_TYPES += [
 ]
 
 # --- online training (issue 7) ---
-ENROLMENT_SEES = PROGRAMME_WIDE | {"district_a", "provider_a", "enterprise_a", "trainee_a"}
+ENROLMENT_SEES = WITHOUT_PARTNERS | {"district_a", "provider_a", "enterprise_a", "trainee_a"}
 RECORD_TYPES += [
     RecordType(
         name="enrolment",
@@ -392,7 +395,7 @@ RECORD_TYPES += [
         api=None,
         label=lambda r: r.user.username,
         # Waits with the enterprise it names; the registrant (a new account) sees only their own.
-        sees=PROGRAMME_WIDE | {"district_a", "enterprise_a"},
+        sees=WITHOUT_PARTNERS | {"district_a", "enterprise_a"},
         edits=frozenset(),
     ),
     RecordType(
@@ -435,7 +438,7 @@ RECORD_TYPES += [
         export=lambda e: reverse("training:roster_export", args=[e.session_id]),
         api=lambda e: f"/api/v1/training/roster-entries/{e.pk}",
         label=lambda e: e.person.name,
-        sees=OFFICIALS_AND_DISTRICT | {"provider_a", "enterprise_a"},
+        sees=WITHOUT_PARTNERS | {"district_a", "provider_a", "enterprise_a"},
         edits=frozenset(),
     ),
     RecordType(
@@ -447,7 +450,7 @@ RECORD_TYPES += [
         export=lambda a: reverse("training:attendance_export", args=[a.session_id]),
         api=lambda a: f"/api/v1/training/attendances/{a.pk}",
         label=lambda a: a.person.name,
-        sees=OFFICIALS_AND_DISTRICT | {"provider_a", "enterprise_a"},
+        sees=WITHOUT_PARTNERS | {"district_a", "provider_a", "enterprise_a"},
         edits=frozenset(),
     ),
     RecordType(
@@ -516,6 +519,8 @@ class NestedList:
     own_only: frozenset[str]
     # Roles that open the page and see both sides' rows.
     sees_all: frozenset[str] = frozenset()
+    # Roles that open the page and see neither side's rows (partners: no personal data).
+    sees_none: frozenset[str] = frozenset()
 
 
 def _shared(url):
@@ -526,19 +531,21 @@ def _shared(url):
     return make
 
 
-SESSION_WHOLE = OFFICIALS_AND_DISTRICT - {"partner"} | {"provider_a"}
+SESSION_WHOLE = WITHOUT_PARTNERS | {"district_a", "provider_a"}
 NESTED_LISTS = [
     NestedList(
         name="session_page",
         make=_shared(lambda s: reverse("training:session_detail", args=[s.pk])),
         own_only=frozenset({"enterprise_a"}),
         sees_all=SESSION_WHOLE,
+        sees_none=frozenset({"partner"}),
     ),
     NestedList(
         name="session_board",
         make=_shared(lambda s: reverse("training:session_board", args=[s.pk])),
         own_only=frozenset({"enterprise_a"}),
         sees_all=SESSION_WHOLE,
+        sees_none=frozenset({"partner"}),
     ),
     NestedList(
         name="session_attendance_api",
@@ -546,5 +553,6 @@ NESTED_LISTS = [
         # The API lists those signed in: one of each side.
         own_only=frozenset({"enterprise_a"}),
         sees_all=SESSION_WHOLE,
+        sees_none=frozenset({"partner"}),
     ),
 ]

@@ -19,7 +19,7 @@ class AccountsConfig(AppConfig):
             NavItem(
                 "机构",
                 "accounts:organisation_list",
-                lambda u: u.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.PARTNER, Role.DISTRICT_OFFICER),
+                lambda u: u.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.DISTRICT_OFFICER),
                 order=80,
             )
         )
@@ -27,7 +27,7 @@ class AccountsConfig(AppConfig):
             NavItem(
                 "账号",
                 "accounts:user_list",
-                lambda u: can_manage_any_users(u) or u.has_role(Role.PARTNER, Role.DISTRICT_OFFICER),
+                lambda u: can_manage_any_users(u) or u.has_role(Role.DISTRICT_OFFICER),
                 order=85,
             )
         )

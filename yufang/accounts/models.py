@@ -166,7 +166,9 @@ class User(AbstractUser):
         if self.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF):
             return Scope(ScopeKind.ALL, user_id=self.pk, organisation_id=self.organisation_id)
         if self.has_role(Role.PARTNER):
-            return Scope(ScopeKind.ALL, user_id=self.pk, organisation_id=self.organisation_id, read_only=True)
+            return Scope(
+                ScopeKind.ALL, user_id=self.pk, organisation_id=self.organisation_id, read_only=True, partner=True
+            )
         if self.has_role(Role.DISTRICT_OFFICER) and org is not None and org.region_id:
             return Scope(ScopeKind.REGION, user_id=self.pk, organisation_id=org.pk, region_id=org.region_id)
         if self.has_role(Role.PROVIDER_STAFF, Role.ENTERPRISE_CONTACT) and org is not None:

@@ -9,12 +9,14 @@ scoping.register(
     region=lambda s: Q(region_id=s.region_id),
     organisation=lambda s: Q(pk=s.organisation_id),
     self=lambda s: Q(pk=s.organisation_id),
+    partners=False,
 )
 scoping.register(
     User,
     region=lambda s: Q(organisation__region_id=s.region_id),
     organisation=lambda s: Q(organisation_id=s.organisation_id),
     self=lambda s: Q(pk=s.user_id),
+    partners=False,
 )
 # A token is its owner's alone, whatever the role.
 _own = lambda s: Q(user_id=s.user_id)  # noqa: E731
