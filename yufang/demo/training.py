@@ -266,7 +266,9 @@ def load(owner, plan: Plan, *, scale: float = 1.0) -> None:
     qian, zhongcheng = providers.get("齐安安全"), providers.get("众诚培训")
     batches = {
         key: LegacyBatch.objects.filter(name=name).first()
-        or services.legacy_batch_create(actor=owner, name=name, year=year, provider=provider, description=desc)
+        or services.legacy_batch_create(
+            actor=owner, name=name, year=year, provider=provider, description=desc, source_document=desc
+        )
         for key, name, year, provider, desc in [
             (
                 "hz2022",

@@ -119,6 +119,8 @@ def _close(*, obj: TrainingSession, actor, note: str = "", **params) -> None:
         completed_on=session.day,
         source=session,
         provider=session.project.provider,
+        project=session.project,
+        hours=session.class_hours,
         actor=actor,
     )
     obj.completed_count = len(people)

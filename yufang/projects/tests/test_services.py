@@ -21,11 +21,12 @@ from yufang.projects.models import (
     ProjectStatus,
     ReportStatus,
 )
+from yufang.projects.selectors import sessions_held
 from yufang.providers.models import AgreementStatus, Debarment
 from yufang.providers.services import provider_is_debarred
 from yufang.reference.models import Industry, Position
-from yufang.targets.services import completion_record_many
-from yufang.targets.tests.factories import make_batch, make_people
+from yufang.targets.tests.factories import make_people
+from yufang.training.tests.factories import attend_and_close, make_session
 
 from .factories import (
     TO_ACCEPTED,
@@ -42,8 +43,9 @@ S = ProjectStatus
 D = Decimal
 
 
-def _train(world, n: int, *, side: str = "a", day=datetime.date(2023, 10, 15), position=None):
-    """n people of the hazardous-chemicals industry trained by side's provider."""
+def _train(world, project, n: int, *, side: str = "a", day=datetime.date(2023, 10, 15), position=None, start=0):
+    """n people of the hazardous-chemicals industry at a session of the project, present for
+    all of it; the session closed (the platform's own offline path)."""
     position = position or Position.objects.order_by("pk").first()
     people = make_people(
         world.owner,
@@ -52,16 +54,10 @@ def _train(world, n: int, *, side: str = "a", day=datetime.date(2023, 10, 15), p
         industry="hazchem",
         positions=[position.code],
         seed=3,
-        start=100 if side == "a" else 500,
+        start=start or (100 if side == "a" else 500),
     )
-    return completion_record_many(
-        people=people,
-        mode="offline",
-        completed_on=day,
-        source=make_batch(world.owner, f"培训{side}{day}", day.year),
-        provider=world.orgs[f"provider_{side}"],
-        actor=world.owner,
-    )
+    attend_and_close(world, make_session(world, project, side=side, day=day), people, side=side)
+    return people
 
 
 # --- Plan -----------------------------------------------------------------------------------
@@ -168,8 +164,10 @@ def test_monthly_schedule_prefilled_from_platform_records(world):
         (datetime.date(2023, 11, 1), datetime.date(2023, 11, 30), datetime.date(2023, 12, 5)),
         (datetime.date(2023, 12, 1), datetime.date(2023, 12, 31), datetime.date(2024, 1, 5)),
     ]
-    _train(world, 7)
-    _train(world, 3, side="b")  # another provider's trainees never count here
+    _train(world, project, 7)
+    _train(
+        world, make_project(world, project.plan, side="b"), 3, side="b"
+    )  # another provider's trainees never count here
     september, october = reports[0], reports[1]
     people = october.figures.get(kind="people_trained")
     assert services.report_prefill(september)[september.figures.get(kind="people_trained").pk] == 0
@@ -237,7 +235,7 @@ def test_extension_moves_deadline_and_schedule_keeping_both_dates(world):
 
 def test_completion_quantities_cannot_exceed_platform_records(world):
     project = make_project(world, status=S.IN_PROGRESS)
-    _train(world, 5)
+    _train(world, project, 5)
     report = services.completion_report_save(project=project, data={"goals": "目标"}, actor=world.users["provider_a"])
     people = report.figures.get(kind="people_trained")
     assert people.platform_count == 5 and people.planned == 600
@@ -384,3 +382,38 @@ def test_report_status_and_extension_status_never_half_saved(world):
     assert project.extensions.get().status == ExtensionStatus.PENDING
     assert ProgressReport.objects.filter(project=project).count() == 4
     assert Industry.objects.filter(code="hazchem").exists()
+
+
+def test_two_projects_of_one_provider_count_separately_by_mode(world):
+    """platform_count counts the completions of the project's own sessions and online learners,
+    in the modes its plan reports, never the provider's other project; sessions come from the
+    platform and are not typed."""
+    project = make_project(world, status=S.IN_PROGRESS)
+    other = make_project(world, project.plan, item_name="重点行业", status=S.IN_PROGRESS)
+    assert other.provider_id == project.provider_id and other.pk != project.pk
+    _train(world, project, 4)
+    _train(world, other, 6, start=300)
+    _train(world, project, 2, day=datetime.date(2023, 11, 20), start=400)
+    report = services.completion_report_save(project=project, data={"goals": "目标"}, actor=world.users["provider_a"])
+    people = report.figures.get(kind="people_trained")
+    sessions = report.figures.get(kind="sessions")
+    assert people.platform_count == 6 and sessions.platform_count == 2 and sessions.achieved == 2
+    other_report = services.completion_report_save(
+        project=other, data={"goals": "目标"}, actor=world.users["provider_a"]
+    )
+    assert other_report.figures.get(kind="people_trained").platform_count == 6
+    assert other_report.figures.get(kind="sessions").platform_count == 1
+    # A typed session count is ignored: the figure is the platform's.
+    services.completion_report_save(
+        project=project, data={}, achieved={sessions.pk: 9}, actor=world.users["provider_a"]
+    )
+    sessions.refresh_from_db()
+    assert sessions.achieved == 2
+    # An online-only plan reports no offline completions.
+    version = project.approved_plan
+    PlanVersion.objects.filter(pk=version.pk).update(mode="online")
+    project.refresh_from_db()
+    assert services.platform_count(project, people) == 0
+    october = project.reports.get(period_start=datetime.date(2023, 10, 1))
+    assert services.report_prefill(october)[october.figures.get(kind="people_trained").pk] == 0
+    assert sessions_held(project, until=datetime.date(2023, 10, 31)) == (1, Decimal("4.0"))
