@@ -855,9 +855,7 @@ def _decided_acceptance(
     if decided_on > today():
         raise ValidationError({"decided_on": "结论日期不能晚于今天。"})
     if decided_on < acceptance.convened_on:
-        raise ValidationError(
-            {"decided_on": f"结论日期不能早于评估验收日期 {acceptance.convened_on:%Y-%m-%d}。"}
-        )
+        raise ValidationError({"decided_on": f"结论日期不能早于评估验收日期 {acceptance.convened_on:%Y-%m-%d}。"})
     acceptance.decided_on = decided_on
     acceptance.report_number = f"YS-{project.plan.year}-{project.pk:04d}"
     acceptance.save(
