@@ -73,6 +73,9 @@ class CompletionOut(Schema):
     industry_id: int | None
     position_id: int | None
     provider_id: int | None
+    project_id: int | None
+    hours: Decimal
+    historic: bool  # 原系统记录: from the historic import, in no project
     source: str
 
     @staticmethod

@@ -290,7 +290,9 @@ def _require_historic(user):
 @login_required
 def historic_index(request: HttpRequest) -> HttpResponse:
     """The batches of historic records, and the upload that starts an import."""
-    _require(can_view_progress(request.user))
+    # Batches are programme-wide records: officials of the city see them, a district does not.
+    if not request.user.has_role("programme_owner", "agency_staff", "partner"):
+        raise PermissionDenied("原系统记录批次仅对市人社局、经办机构和协同部门开放。")
     can_import = services.can_import_historic(request.user)[0]
     form = HistoricUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":

@@ -109,3 +109,12 @@ def test_a_target_can_leave_historic_records_out(world, setup):
     assert platform_only.achieved == 0 and "不含原系统记录" in platform_only.counting_rule
     assert Target.objects.get(pk=targets["total"].pk).achieved == 10
     assert services.target_check(platform_only) == []
+
+
+def test_historic_batches_are_for_city_officials(client, world, setup):
+    for role, status in (("district_a", 403), ("provider_a", 403), ("partner", 200), ("owner", 200)):
+        client.force_login(world.owner if role == "owner" else world.users[role])
+        page = client.get(reverse("targets:historic"))
+        assert page.status_code == status, role
+        if role == "partner":
+            assert "上传并校验" not in page.text
