@@ -417,3 +417,12 @@ def test_two_projects_of_one_provider_count_separately_by_mode(world):
     october = project.reports.get(period_start=datetime.date(2023, 10, 1))
     assert services.report_prefill(october)[october.figures.get(kind="people_trained").pk] == 0
     assert sessions_held(project, until=datetime.date(2023, 10, 31)) == (1, Decimal("4.0"))
+
+
+def test_report_pages_show_sessions_held_and_their_hours(world, client):
+    project = make_project(world, status=S.IN_PROGRESS)
+    _train(world, project, 3)
+    october = project.reports.get(period_start=datetime.date(2023, 10, 1))
+    client.force_login(world.users["agency"])
+    page = client.get(october.get_absolute_url()).text
+    assert "已举办（已结束并认定）线下场次 1 场，合计 4 学时" in page
