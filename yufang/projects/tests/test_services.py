@@ -275,15 +275,35 @@ def test_panel_scores_once_within_range_and_result_follows_the_score(world):
         services.acceptance_score(acceptance=acceptance, scores={i.pk: D("70") for i in indicators}, actor=member)
     with pytest.raises(ValidationError, match="不能评定为不合格"):
         services.project_transition(project=project, action="fail", actor=world.owner, note="x")
-    services.project_transition(project=project, action="pass", actor=world.owner)
+    with pytest.raises(ValidationError, match="结论日期不能早于评估验收日期"):
+        services.project_transition(
+            project=project, action="pass", actor=world.owner, decided_on=acceptance.convened_on - datetime.timedelta(1)
+        )
+    services.project_transition(
+        project=project, action="pass", actor=world.owner, decided_on=acceptance.convened_on + datetime.timedelta(2)
+    )
     acceptance.refresh_from_db()
     assert acceptance.result == "pass" and acceptance.average_score == D("73.33")
+    assert acceptance.decided_on == acceptance.convened_on + datetime.timedelta(2)
+    # The balance is never paid before the acceptance decision.
+    balance = services.payment_request(project=project, kind="balance", actor=world.users["provider_a"])
+    services.payment_transition(payment=balance, action="review", actor=world.users["agency"])
+    services.payment_transition(payment=balance, action="approve", actor=world.owner)
+    with pytest.raises(ValidationError, match="尾款支付日期不能早于验收结论日期"):
+        services.payment_transition(
+            payment=balance,
+            action="pay",
+            actor=world.users["agency"],
+            voucher_number="PZ-9",
+            paid_on=acceptance.decided_on - datetime.timedelta(1),
+        )
 
 
 def test_failed_acceptance_debars_the_provider_for_three_years(world):
     project = make_project(world, status=S.FAILED)
     entry = Debarment.objects.get(provider=project.provider)
     assert entry.ground == "failed_acceptance"
+    assert entry.start_date == project.acceptance.decided_on  # from the decision date, not today
     assert entry.end_date == entry.start_date.replace(year=entry.start_date.year + 3)
     assert provider_is_debarred(project.provider, entry.start_date) == entry
     assert project.acceptance.result == "fail"
