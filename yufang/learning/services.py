@@ -26,6 +26,7 @@ from yufang.people.models import Person
 from yufang.people.services import person_upsert
 from yufang.plans.models import Plan
 from yufang.plans.services import plan_update
+from yufang.projects.selectors import online_project_of
 from yufang.targets.services import completion_record
 
 from .models import (
@@ -548,6 +549,8 @@ def enrolment_evaluate(*, enrolment_id: int, today: datetime.date | None = None)
         completed_on=day,
         source=certificate,
         provider=enrolment.provider,
+        project=online_project_of(enrolment),
+        hours=certificate.total_hours,
         actor=None,
     )
     return certificate

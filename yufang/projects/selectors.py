@@ -1,8 +1,9 @@
 """Reads for the project pages, the API and the 待办 lists. Everything goes through `scoped`."""
 
 import datetime
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from yufang.core.scoping import scoped
 
@@ -13,6 +14,7 @@ from .models import (
     DeductionStatus,
     Extension,
     ExtensionStatus,
+    OrganisationMode,
     Payment,
     PaymentStatus,
     PlanVersion,
@@ -133,3 +135,50 @@ def projects_to_settle(*, user) -> QuerySet[Project]:
 
 def payable_statuses() -> tuple[str, ...]:
     return (PaymentStatus.REQUESTED, PaymentStatus.REVIEWED, PaymentStatus.APPROVED)
+
+
+# --- What a project's own records show --------------------------------------------------------
+
+# The completion modes each organisation mode of an implementation plan reports.
+PROJECT_MODES = {
+    OrganisationMode.ONLINE: ("online",),
+    OrganisationMode.OFFLINE: ("offline", "practical"),
+    OrganisationMode.BOTH: ("offline", "practical", "online"),
+}
+
+
+def project_modes(project: Project) -> tuple[str, ...]:
+    """The training modes the project reports: those of its approved plan (all before approval)."""
+    version = project.approved_plan
+    return PROJECT_MODES[version.mode] if version is not None else PROJECT_MODES[OrganisationMode.BOTH]
+
+
+def online_project_of(enrolment) -> Project | None:
+    """The project an online learner's certificate belongs to: the one project of the enrolling
+    provider, in the enrolment's year, whose approved plan includes online training. None for a
+    learner no provider enrolled (an enterprise's or their own registration), or when the
+    provider has no such project, or several, so that no project is credited with another's
+    learners."""
+    if enrolment.provider_id is None:
+        return None
+    candidates = list(
+        Project.objects.filter(
+            provider_id=enrolment.provider_id,
+            plan_id=enrolment.plan_id,
+            approved_plan__mode__in=[OrganisationMode.ONLINE, OrganisationMode.BOTH],
+        )[:2]
+    )
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def sessions_held(project: Project, *, until: datetime.date | None = None, industry_id=None) -> tuple[int, Decimal]:
+    """The project's sessions held (closed with attendance decided) up to a day, and their class hours."""
+    from yufang.training.models import SessionStatus, TrainingSession
+
+    qs = TrainingSession.objects.filter(project=project, status=SessionStatus.CLOSED)
+    if until is not None:
+        qs = qs.filter(starts_at__date__lte=until)
+    if industry_id:
+        qs = qs.filter(industry_id=industry_id)
+    row = qs.aggregate(n=Count("pk"), hours=Sum("class_hours"))
+    return row["n"], row["hours"] or Decimal(0)

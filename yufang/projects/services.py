@@ -54,6 +54,7 @@ from .models import (
     Score,
     ScoreSheet,
 )
+from .selectors import project_modes, sessions_held
 
 S = ProjectStatus
 REPORT_DUE_DAYS = 5  # a period's report is due five days after it ends
@@ -124,14 +125,16 @@ def project_open(*, agreement: ServiceAgreement, actor, regions=(), name: str = 
 
 
 def platform_count(project: Project, row, *, until: datetime.date | None = None) -> int | None:
-    """What the platform's own records show for an indicator: distinct people trained by this
-    provider since the plan's start, by industry and position. None where the platform keeps no
-    record of that kind (sessions until the offline-training work records them, enterprises
-    reached by publicity, publicity deliverables)."""
+    """What the platform's own records show for an indicator, cumulative to `until`: distinct
+    people whose completions belong to this project (its sessions, its online learners) in the
+    modes its plan reports, by industry and position; or the project's sessions held. None
+    where the platform keeps no record of that kind (enterprises reached by publicity,
+    publicity deliverables)."""
+    if row.kind == IndicatorKind.SESSIONS:
+        return sessions_held(project, until=until, industry_id=row.industry_id)[0]
     if row.kind != IndicatorKind.PEOPLE_TRAINED:
         return None
-    start = project.approved_plan.start_date if project.approved_plan_id else project.agreement.period_start
-    qs = Completion.objects.filter(provider_id=project.provider_id, completed_on__gte=start)
+    qs = Completion.objects.filter(project=project, mode__in=project_modes(project))
     if until is not None:
         qs = qs.filter(completed_on__lte=until)
     if row.industry_id:
@@ -163,7 +166,10 @@ def _figure_rows(project: Project, *, until: datetime.date | None) -> list[dict[
 def _save_figures(figures: list[Figure], achieved: dict[int, int], fresh_counts: dict[int, int | None]) -> None:
     for f in figures:
         f.platform_count = fresh_counts.get(f.pk, f.platform_count)
-        if f.pk in achieved:
+        if f.kind == IndicatorKind.SESSIONS and f.platform_count is not None:
+            # Sessions are the platform's own: never typed.
+            f.achieved = f.platform_count
+        elif f.pk in achieved:
             value = achieved[f.pk]
             if value is None or value < 0:
                 raise ValidationError({"figures": f"「{f.label}」的完成数须为不小于零的整数。"})
@@ -827,7 +833,9 @@ def acceptance_average(acceptance: Acceptance) -> Decimal | None:
     return (sum(totals, Decimal("0")) / len(totals)).quantize(Decimal("0.01"))
 
 
-def _decided_acceptance(project: Project, *, passed: bool, note: str) -> Acceptance:
+def _decided_acceptance(
+    project: Project, *, passed: bool, note: str, decided_on: datetime.date | None = None
+) -> Acceptance:
     acceptance = Acceptance.objects.select_for_update().filter(project=project).first()
     if acceptance is None:
         raise ValidationError("请先组织评估验收小组并完成评分。")
@@ -843,7 +851,12 @@ def _decided_acceptance(project: Project, *, passed: bool, note: str) -> Accepta
     acceptance.result = AcceptanceResult.PASS if passed else AcceptanceResult.FAIL
     acceptance.average_score = average
     acceptance.conclusion = note
-    acceptance.decided_on = today()
+    decided_on = decided_on or today()
+    if decided_on > today():
+        raise ValidationError({"decided_on": "结论日期不能晚于今天。"})
+    if decided_on < acceptance.convened_on:
+        raise ValidationError({"decided_on": f"结论日期不能早于评估验收日期 {acceptance.convened_on:%Y-%m-%d}。"})
+    acceptance.decided_on = decided_on
     acceptance.report_number = f"YS-{project.plan.year}-{project.pk:04d}"
     acceptance.save(
         update_fields=["result", "average_score", "conclusion", "decided_on", "report_number", "updated_at"]
@@ -851,13 +864,16 @@ def _decided_acceptance(project: Project, *, passed: bool, note: str) -> Accepta
     return acceptance
 
 
-def _pass(*, obj: Project, note: str = "", **_) -> None:
-    _decided_acceptance(obj, passed=True, note=note or "经评估验收小组评分，项目验收合格。")
+def _pass(*, obj: Project, note: str = "", decided_on: datetime.date | None = None, **_) -> None:
+    _decided_acceptance(obj, passed=True, note=note or "经评估验收小组评分，项目验收合格。", decided_on=decided_on)
 
 
-def _fail(*, obj: Project, actor, note: str, decision_number: str = "", **_) -> None:
-    """Failure withholds the balance and debars the provider for three years (seed 六)."""
-    acceptance = _decided_acceptance(obj, passed=False, note=note)
+def _fail(
+    *, obj: Project, actor, note: str, decision_number: str = "", decided_on: datetime.date | None = None, **_
+) -> None:
+    """Failure withholds the balance and debars the provider for three years from the decision
+    date (seed 六)."""
+    acceptance = _decided_acceptance(obj, passed=False, note=note, decided_on=decided_on)
     debarment_create(
         provider=obj.provider,
         ground=DebarmentGround.FAILED_ACCEPTANCE,
@@ -1031,6 +1047,10 @@ def _pay(*, obj: Payment, actor, voucher_number: str = "", paid_on: datetime.dat
     paid_on = paid_on or today()
     if paid_on > today():
         raise ValidationError({"paid_on": "支付日期不能晚于今天。"})
+    if obj.kind == PaymentKind.BALANCE:
+        decided = Acceptance.objects.filter(project_id=obj.project_id).values_list("decided_on", flat=True).first()
+        if decided is not None and paid_on < decided:
+            raise ValidationError({"paid_on": f"尾款支付日期不能早于验收结论日期 {decided:%Y-%m-%d}。"})
     agreement = _lock_agreement(obj)
     if agreement.paid + obj.amount > agreement.price:
         raise ValidationError(

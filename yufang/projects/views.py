@@ -427,6 +427,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "r": report,
             "figures": [(f, prefill.get(f.pk)) for f in report.figures.all()],
+            "held": selectors.sessions_held(report.project, until=report.period_end),
             "options": services.REPORT_WORKFLOW.options(report, request.user),
             "can_edit": can_edit,
             "overdue": report.is_overdue(timezone.localdate()),
@@ -548,6 +549,7 @@ def completion_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "c": report,
             "p": report.project,
+            "held": selectors.sessions_held(report.project),
             "can_edit": may.provider_of(request.user, report)[0] and report.project.status == ProjectStatus.IN_PROGRESS,
             "flag_groups": flag_groups,
             "has_sessions": bool(flag_groups) or session_list(user=request.user, project=report.project).exists(),
