@@ -16,7 +16,7 @@ from yufang.core.services import model_create, model_update
 
 from .hashers import OneTimePasswordHasher
 from .models import ApiToken, Organisation, OrganisationKind, Role, User, UserRole, hash_token
-from .permissions import can_grant_roles, can_manage_organisations, can_manage_users_of
+from .permissions import can_grant_roles, can_manage_organisations, can_manage_users_of, can_use_api_tokens
 
 ORGANISATION_FIELDS = [
     "kind",
@@ -176,6 +176,9 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
 
 @transaction.atomic
 def token_create(*, actor: User, name: str, days: int | None = 90) -> tuple[ApiToken, str]:
+    allowed, reason = can_use_api_tokens(actor)
+    if not allowed:
+        raise PermissionDenied(reason)
     if not name.strip():
         raise ValidationError({"name": "请填写令牌用途。"})
     raw = "yf_" + secrets.token_urlsafe(32)

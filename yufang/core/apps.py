@@ -5,3 +5,12 @@ class CoreConfig(AppConfig):
     name = "yufang.core"
     label = "core"
     verbose_name = "平台基础"
+
+    def ready(self) -> None:
+        # Django documents overriding this constant in an app's ready(): every model choice
+        # field, ChoiceField without a blank choice and ModelChoiceField reads it at render time.
+        from django.db.models import fields
+
+        from .widgets import BLANK_CHOICE_LABEL
+
+        fields.BLANK_CHOICE_LABEL = BLANK_CHOICE_LABEL

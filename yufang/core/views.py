@@ -10,7 +10,7 @@ from .forms import AuditFilterForm
 from .listing import Column, list_response
 from .models import Job
 from .permissions import can_view_audit_log
-from .registry import panels_for, todos_for
+from .registry import nav_entries_for, panels_for, todos_for
 from .selectors import audit_log_search
 
 
@@ -28,7 +28,17 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"todos": todos_for(request.user), "panels": panels_for(request.user)})
+    user = request.user
+    return render(
+        request,
+        "core/home.html",
+        {
+            "lead_panels": panels_for(user, lead=True),
+            "todos": todos_for(user),
+            "panels": panels_for(user, lead=False),
+            "nav_singles": [e for e in nav_entries_for(user) if not e.is_group],
+        },
+    )
 
 
 AUDIT_COLUMNS = [
