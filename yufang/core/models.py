@@ -82,15 +82,34 @@ class AuditLog(models.Model):
 
     @property
     def record_type(self) -> str:
+        from .audit import model_label
+
         model = self.content_type.model_class()
-        return str(model._meta.verbose_name) if model else self.content_type.model
+        return model_label(model) if model else "已删除的记录类型"
 
     @property
     def change_rows(self) -> list[tuple[str, object, object]]:
-        """(field label, old, new): the field's Chinese name where the model has that field."""
-        model = self.content_type.model_class()
-        labels = {f.name: str(getattr(f, "verbose_name", f.name)) for f in model._meta.get_fields()} if model else {}
-        return [(labels.get(field, field), pair[0], pair[1]) for field, pair in self.changes.items()]
+        """(field name, old, new) as people read them: see audit.readable_changes, which
+        history() runs once for a whole page of entries."""
+        if not hasattr(self, "readable_rows"):
+            from .audit import readable_changes
+
+            readable_changes([self])
+        return self.readable_rows
+
+    @property
+    def hidden_changes(self) -> int:
+        """Technical fields (counters, internal state) that changed besides, as a count."""
+        self.change_rows  # noqa: B018 - computes hidden_count
+        return self.hidden_count
+
+    @property
+    def changes_text(self) -> str:
+        """The readable changes on one line, for exports."""
+        return "；".join(
+            f"{label}：{old if old is not None else '—'} → {new if new is not None else '—'}"
+            for label, old, new in self.change_rows
+        )
 
 
 class JobStatus(models.TextChoices):

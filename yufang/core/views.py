@@ -48,7 +48,7 @@ AUDIT_COLUMNS = [
     Column("事件", lambda a: a.event, 14),
     Column("记录类型", lambda a: a.record_type, 14),
     Column("记录", lambda a: a.object_repr, 30),
-    Column("变更", lambda a: a.changes, 60),
+    Column("变更", lambda a: a.changes_text, 60),
     Column("客户端地址", lambda a: a.client_ip, 16),
 ]
 
