@@ -11,6 +11,7 @@ class CoreConfig(AppConfig):
         # field, ChoiceField without a blank choice and ModelChoiceField reads it at render time.
         from django.db.models import fields
 
+        from . import export_jobs  # noqa: F401 - registers the export job kind
         from .widgets import BLANK_CHOICE_LABEL
 
         fields.BLANK_CHOICE_LABEL = BLANK_CHOICE_LABEL

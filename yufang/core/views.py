@@ -1,11 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .export_jobs import EXPORT_KIND, export_source
 from .forms import AuditFilterForm
 from .listing import Column, list_response
 from .models import Job
@@ -53,20 +54,26 @@ AUDIT_COLUMNS = [
 ]
 
 
+def _audit_rows(user, query):
+    allowed, reason = can_view_audit_log(user)
+    if not allowed:
+        raise PermissionDenied(reason)
+    return audit_log_search(**AuditFilterForm(query).values()).select_related("content_type")
+
+
+AUDIT_EXPORT = export_source("audit", "审计记录", AUDIT_COLUMNS, _audit_rows)
+
+
 @require_GET
 @login_required
 def audit_log_list(request: HttpRequest) -> HttpResponse:
-    allowed, reason = can_view_audit_log(request.user)
-    if not allowed:
-        raise PermissionDenied(reason)
-    form = AuditFilterForm(request.GET)
+    queryset = _audit_rows(request.user, request.GET)
     return list_response(
         request,
-        queryset=audit_log_search(**form.values()),
-        filter_form=form,
+        queryset=queryset,
+        filter_form=AuditFilterForm(request.GET),
         template="core/audit_list.html",
-        export_columns=AUDIT_COLUMNS,
-        export_name="审计记录",
+        export_source=AUDIT_EXPORT,
     )
 
 
@@ -78,3 +85,12 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("未找到该任务。")
     template = "core/job.html#progress" if request.htmx else "core/job.html"
     return render(request, template, {"job": job})
+
+
+@login_required
+def job_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The file an export job wrote, for the user who started it."""
+    job = get_object_or_404(Job, pk=pk, created_by=request.user, kind=EXPORT_KIND)
+    if not job.file:
+        raise Http404("文件尚未生成。")
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.result.get("filename", "导出.xlsx"))
