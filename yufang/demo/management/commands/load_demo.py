@@ -1,3 +1,5 @@
+import time
+
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -8,6 +10,9 @@ from yufang.demo.orgs import LOGINS
 from yufang.reference.loading import load_reference
 
 
+STEPS = 7
+
+
 class Command(BaseCommand):
     help = "载入演示数据（2023 年淄博市工伤预防实施方案、各类机构与每个角色的登录账号、服务机构与服务协议）。可重复执行，不会重复创建。"
 
@@ -16,18 +21,33 @@ class Command(BaseCommand):
             "--scale", type=float, default=1.0, help="生成人员数量的比例（默认 1，即约 1.2 万人；测试用 0.02）"
         )
 
+    def step(self, number: int, text: str) -> None:
+        """One progress line per part, so a first run that takes minutes is never silent."""
+        elapsed = time.monotonic() - self.started
+        self.stdout.write(f"[{number}/{STEPS}] {text}（已用 {elapsed:.0f} 秒）")
+        self.stdout.flush()
+
     def handle(self, *args, **options):
+        self.started = time.monotonic()
+        scale = options["scale"]
         with transaction.atomic():
             # The reference data migration's rows, again if a test flush removed them.
+            self.step(1, "基础数据、机构与演示账号")
             load_reference(apps)
             users = orgs.load(self.stdout)
+            self.step(2, "年度实施方案与预算")
             plan = plans.load(users["owner"])
+            self.step(3, "服务机构与服务协议")
             providers.load(users, plan)
-            training.load(users["owner"], plan, scale=options["scale"])
+            self.step(4, f"培训人员与完成记录（约 {int(12000 * scale):,} 人，首次较慢）")
+            training.load(users["owner"], plan, scale=scale)
             # After training: the projects' reports prefill from its completions.
+            self.step(5, "工伤预防项目、报告与付款")
             projects.load(users, plan)
             # After projects: the sessions reuse the training projects the project demo opened.
-            training_sessions.load(users, plan, scale=options["scale"])
+            self.step(6, "线下培训场次与签到")
+            training_sessions.load(users, plan, scale=scale)
+            self.step(7, "线上课程与学员")
             learning.load(users, plan)
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {settings.YUFANG_DEMO_PASSWORD}）："))
         for username, display, org_name, role in LOGINS:
