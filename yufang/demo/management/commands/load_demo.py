@@ -9,7 +9,6 @@ from yufang.demo import learning, orgs, plans, projects, providers, training, tr
 from yufang.demo.orgs import LOGINS
 from yufang.reference.loading import load_reference
 
-
 STEPS = 7
 
 
