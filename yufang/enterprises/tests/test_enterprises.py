@@ -172,3 +172,21 @@ def test_ranking_page_marks_the_next_years_key_enterprises(world, client):
     page = client.get(url + "&key_year=2022").content.decode()
     assert "2022 年重点企业</th>" in page and "已标记" not in page
     assert '<input type="hidden" name="year" value="2022">' in page
+
+
+def test_ranking_opens_on_the_latest_year_with_statistics(world, client):
+    """Without a choice the page ranks the latest year that has figures (it used to open on last
+    calendar year, with no data and a "None 年" heading) and lists the years that have them."""
+    agency = world.users["agency"]
+    construction = Industry.objects.get(code="construction")
+    profile = services.enterprise_save(
+        actor=agency,
+        org_data={"name": "测试建筑有限公司", "credit_code": demo_credit_code("测试建筑有限公司"), "city": world.city},
+        data={"industry": construction, "insured_headcount": 200},
+    )
+    _stat(world, profile.organisation, 6, 200, "100000", "150000")
+    client.force_login(agency)
+    page = client.get(reverse("enterprises:ranking")).content.decode()
+    assert "None" not in page
+    assert "有工伤统计数据的年度：" in page and ">2022</a>" in page
+    assert "测试建筑有限公司" in page and "2023 年重点企业</th>" in page

@@ -1,0 +1,31 @@
+"""The phone page after signing says when the session is not today instead of 签到成功
+(issue 15, item 6): time outside the session's hours never counts as attendance."""
+
+import datetime
+from types import SimpleNamespace
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+
+def _done(signed_in_at):
+    start = timezone.make_aware(datetime.datetime(2023, 10, 17, 9, 0))
+    session = SimpleNamespace(starts_at=start, ends_at=start + datetime.timedelta(hours=3))
+    return SimpleNamespace(
+        session=session, person=SimpleNamespace(name="张三"), signed_in_at=signed_in_at, signed_out_at=None
+    )
+
+
+def test_sign_in_on_another_day_says_so():
+    html = render_to_string(
+        "training/_sign_done.html", {"done": _done(timezone.make_aware(datetime.datetime(2023, 10, 20, 9, 5)))}
+    )
+    assert "签到成功" not in html
+    assert "不是培训日" in html and "2023-10-17 09:00" in html and "不计入出勤" in html
+
+
+def test_sign_in_on_the_day_succeeds():
+    html = render_to_string(
+        "training/_sign_done.html", {"done": _done(timezone.make_aware(datetime.datetime(2023, 10, 17, 8, 55)))}
+    )
+    assert "签到成功：08:55:00" in html and "不是培训日" not in html
