@@ -3,13 +3,15 @@
 
 import datetime
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _done(signed_in_at):
-    start = timezone.make_aware(datetime.datetime(2023, 10, 17, 9, 0))
+    start = datetime.datetime(2023, 10, 17, 9, 0, tzinfo=SHANGHAI)
     session = SimpleNamespace(starts_at=start, ends_at=start + datetime.timedelta(hours=3))
     return SimpleNamespace(
         session=session, person=SimpleNamespace(name="张三"), signed_in_at=signed_in_at, signed_out_at=None
@@ -18,7 +20,7 @@ def _done(signed_in_at):
 
 def test_sign_in_on_another_day_says_so():
     html = render_to_string(
-        "training/_sign_done.html", {"done": _done(timezone.make_aware(datetime.datetime(2023, 10, 20, 9, 5)))}
+        "training/_sign_done.html", {"done": _done(datetime.datetime(2023, 10, 20, 9, 5, tzinfo=SHANGHAI))}
     )
     assert "签到成功" not in html
     assert "不是培训日" in html and "2023-10-17 09:00" in html and "不计入出勤" in html
@@ -26,6 +28,6 @@ def test_sign_in_on_another_day_says_so():
 
 def test_sign_in_on_the_day_succeeds():
     html = render_to_string(
-        "training/_sign_done.html", {"done": _done(timezone.make_aware(datetime.datetime(2023, 10, 17, 8, 55)))}
+        "training/_sign_done.html", {"done": _done(datetime.datetime(2023, 10, 17, 8, 55, tzinfo=SHANGHAI))}
     )
     assert "签到成功：08:55:00" in html and "不是培训日" not in html
