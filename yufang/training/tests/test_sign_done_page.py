@@ -31,3 +31,14 @@ def test_sign_in_on_the_day_succeeds():
         "training/_sign_done.html", {"done": _done(datetime.datetime(2023, 10, 17, 8, 55, tzinfo=SHANGHAI))}
     )
     assert "签到成功：08:55:00" in html and "不是培训日" not in html
+
+
+def test_empty_roster_does_not_say_everyone_signed_in(world, client):
+    from django.urls import reverse
+
+    from yufang.training.tests.factories import make_session
+
+    session = make_session(world)
+    client.force_login(world.users["provider_a"])
+    board = client.get(reverse("training:session_board", args=[session.pk])).content.decode()
+    assert "花名册为空" in board and "均已签到" not in board
