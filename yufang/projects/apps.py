@@ -176,4 +176,4 @@ class ProjectsConfig(AppConfig):
 
         add_todos(project_todos)
         add_panel(Panel("projects/_home_provider.html", s.provider_home_panel, order=1))
-        add_panel(Panel("projects/_home_payments.html", s.payments_home_panel, order=15))
+        add_panel(Panel("projects/_home_payments.html", s.payments_home_panel, order=3))
