@@ -197,6 +197,8 @@ LOGGING = {
 # these are only the defaults the demo and new cities start from.
 YUFANG_DEMO_PASSWORD = os.environ.get("YUFANG_DEMO_PASSWORD", "yufang-demo")
 YUFANG_PAGE_SIZE = 25
+# Exports of more rows than this run as a background job with a progress bar and a download.
+YUFANG_EXPORT_INSTANT_ROWS = 5000
 # Key of the keyed hash that finds people by ID number; set it once in production and keep it.
 YUFANG_ID_HASH_KEY = os.environ.get("YUFANG_ID_HASH_KEY", "")
 AXES_VERBOSE = False

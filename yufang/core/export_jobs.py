@@ -46,7 +46,7 @@ def export_source(
 
 
 def instant_limit() -> int:
-    return getattr(settings, "YUFANG_EXPORT_INSTANT_ROWS", 5000)
+    return settings.YUFANG_EXPORT_INSTANT_ROWS
 
 
 def export_response(
