@@ -108,9 +108,10 @@ def record_create(*, actor, instance: models.Model, event: str = "") -> AuditLog
     )
 
 
-def history(instance: models.Model) -> list[AuditLog]:
-    """A record's trail, newest first, made readable (related names fetched once per model)."""
-    return readable_changes(AuditLog.objects.for_object(instance).select_related("actor", "content_type"))
+def history(instance: models.Model):
+    """A record's trail, newest first, made readable when iterated (related names fetched once
+    per model for the whole trail)."""
+    return AuditLog.objects.for_object(instance).select_related("actor", "content_type").readable()
 
 
 def record_created_many(*, actor, instances: list[models.Model], event: str = "") -> None:

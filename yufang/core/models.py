@@ -37,6 +37,21 @@ class AuditLogQuerySet(models.QuerySet):
     def for_object(self, obj):
         return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
 
+    def readable(self):
+        """When iterated, renders every entry's changes at once (related names fetched once per
+        model, not per entry): see audit.readable_changes."""
+        clone = self._chain()
+        clone._readable = True
+        return clone
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and getattr(self, "_readable", False) and self._result_cache:
+            from .audit import readable_changes
+
+            readable_changes([e for e in self._result_cache if isinstance(e, AuditLog)])
+
 
 class AuditLog(models.Model):
     """Append-only trail of every change made through a service. Database triggers forbid
