@@ -223,6 +223,8 @@ LOGGING = {
     # Django's own "django" logger writes through a console handler of its default configuration,
     # which would bypass the mask (tracebacks of 500s under DEBUG): it writes through this one.
     "loggers": {
+        # Django's default config gives "django" its own console handler under DEBUG; with the
+        # root's, every line (the task worker's among them) was printed twice.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
@@ -232,6 +234,8 @@ LOGGING = {
 # these are only the defaults the demo and new cities start from.
 YUFANG_DEMO_PASSWORD = os.environ.get("YUFANG_DEMO_PASSWORD", "yufang-demo")
 YUFANG_PAGE_SIZE = 25
+# Exports of more rows than this run as a background job with a progress bar and a download.
+YUFANG_EXPORT_INSTANT_ROWS = 5000
 # Key of the keyed hash that finds people by ID number; set it once in production and keep it.
 YUFANG_ID_HASH_KEY = os.environ.get("YUFANG_ID_HASH_KEY", "")
 AXES_VERBOSE = False

@@ -24,6 +24,9 @@ def login(page, user) -> None:
 
 
 def act(page, action: str, note: str = "") -> None:
+    confirm = page.get_by_test_id(f"confirm-{action}")
+    if confirm.count():  # an irreversible move: open its confirmation first
+        confirm.locator("summary").click()
     if note:
         page.get_by_test_id(f"note-{action}").fill(note)
     page.get_by_test_id(f"action-{action}").click()

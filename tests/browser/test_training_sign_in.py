@@ -182,7 +182,10 @@ def test_roster_import_then_phone_sign_in_and_out_moves_the_targets(browser, liv
 
     # The provider closes the session: the attendance rule decides, the facts are written.
     provider.goto(f"/training/sessions/{session.pk}/")
-    provider.locator("[data-testid=transitions] button", has_text="结束并认定完成").click()
+    provider.get_by_test_id("confirm-close").locator("summary").click()
+    assert "写入培训记录" in provider.get_by_test_id("confirm-text").inner_text()
+    provider.get_by_test_id("action-close").click()
+    assert "认定完成 3 人" in provider.locator(".alert-success").inner_text()
     assert provider.get_by_test_id("completed-count").inner_text() == "3"
     assert set(Attendance.objects.filter(session=session, completed=True).values_list("person_id", flat=True)) == {
         first.pk,

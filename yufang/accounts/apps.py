@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
-        from yufang.core.registry import NavItem, Panel, Todo, add_nav, add_panel, add_todos
+        from yufang.core.registry import NavGroup, NavItem, Panel, Todo, add_nav, add_panel, add_todos
 
         from . import scoping  # noqa: F401 - registers the scoping rules
         from .models import Role
@@ -20,6 +20,7 @@ class AccountsConfig(AppConfig):
                 "机构",
                 "accounts:organisation_list",
                 lambda u: u.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.DISTRICT_OFFICER),
+                group=NavGroup.ADMIN,
                 order=80,
             )
         )
@@ -28,10 +29,11 @@ class AccountsConfig(AppConfig):
                 "账号",
                 "accounts:user_list",
                 lambda u: can_manage_any_users(u) or u.has_role(Role.DISTRICT_OFFICER),
+                group=NavGroup.ADMIN,
                 order=85,
             )
         )
-        add_nav(NavItem("审计记录", "core:audit_log", lambda u: u.is_programme_owner, order=95))
+        add_nav(NavItem("审计记录", "core:audit_log", lambda u: u.is_programme_owner, group=NavGroup.ADMIN, order=95))
 
         def account_todos(user):
             items = []

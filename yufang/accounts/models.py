@@ -147,12 +147,24 @@ class User(AbstractUser):
         return bool(self.role_set.intersection(roles))
 
     @property
+    def can_use_api_tokens(self) -> bool:
+        """For the user menu; the check itself lives in permissions."""
+        from .permissions import can_use_api_tokens
+
+        return can_use_api_tokens(self)[0]
+
+    @property
     def is_programme_owner(self) -> bool:
         return self.has_role(Role.PROGRAMME_OWNER)
 
     @property
     def is_agency(self) -> bool:
         return self.has_role(Role.AGENCY_STAFF)
+
+    @property
+    def is_finance_partner(self) -> bool:
+        """The finance bureau follows fund execution: payments on their way and the budget."""
+        return self.has_role(Role.PARTNER) and self.organisation.kind == OrganisationKind.FINANCE
 
     @property
     def is_official(self) -> bool:

@@ -64,6 +64,13 @@ def can_manage_user(actor, target) -> tuple[bool, str]:
     return True, ""
 
 
+def can_use_api_tokens(actor) -> tuple[bool, str]:
+    """API tokens are for staff systems; a trainee studies in the browser and the player."""
+    if actor.role_set - {Role.TRAINEE}:
+        return True, ""
+    return False, "学员账号不使用 API 令牌。"
+
+
 def can_manage_any_users(actor) -> bool:
     return actor.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.PROVIDER_STAFF, Role.ENTERPRISE_CONTACT)
 

@@ -16,7 +16,12 @@ from yufang.core.services import model_create, model_update
 
 from .hashers import OneTimePasswordHasher
 from .models import ApiToken, Notification, Organisation, OrganisationKind, Role, User, UserRole, hash_token
-from .permissions import can_grant_roles, can_manage_organisations, can_manage_user
+from .permissions import (
+    can_grant_roles,
+    can_manage_organisations,
+    can_manage_user,
+    can_use_api_tokens,
+)
 
 ORGANISATION_FIELDS = [
     "kind",
@@ -225,6 +230,9 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
 
 @transaction.atomic
 def token_create(*, actor: User, name: str, days: int | None = 90) -> tuple[ApiToken, str]:
+    allowed, reason = can_use_api_tokens(actor)
+    if not allowed:
+        raise PermissionDenied(reason)
     if not name.strip():
         raise ValidationError({"name": "请填写令牌用途。"})
     raw = "yf_" + secrets.token_urlsafe(32)

@@ -24,7 +24,13 @@ from .forms import (
     UserForm,
 )
 from .models import ApiToken, Notification, Organisation, User
-from .permissions import can_manage_any_users, can_manage_organisations, can_manage_user, can_manage_users_of
+from .permissions import (
+    can_manage_any_users,
+    can_manage_organisations,
+    can_manage_user,
+    can_manage_users_of,
+    can_use_api_tokens,
+)
 from .selectors import organisation_list, organisations_managed_by, user_list
 
 
@@ -80,6 +86,9 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
+    allowed, reason = can_use_api_tokens(request.user)
+    if not allowed:
+        raise PermissionDenied(reason)
     form = TokenForm(request.POST or None)
     raw_key = None
     if request.method == "POST" and form.is_valid():

@@ -5,3 +5,13 @@ class CoreConfig(AppConfig):
     name = "yufang.core"
     label = "core"
     verbose_name = "平台基础"
+
+    def ready(self) -> None:
+        # Django documents overriding this constant in an app's ready(): every model choice
+        # field, ChoiceField without a blank choice and ModelChoiceField reads it at render time.
+        from django.db.models import fields
+
+        from . import export_jobs  # noqa: F401 - registers the export job kind
+        from .widgets import BLANK_CHOICE_LABEL
+
+        fields.BLANK_CHOICE_LABEL = BLANK_CHOICE_LABEL

@@ -40,6 +40,14 @@ def sheet_row(ws, values: Iterable[Any]) -> list:
 
 
 def xlsx_bytes(title: str, columns: "list[Column]", rows: Iterable[Any]) -> bytes:
+    buffer = io.BytesIO()
+    xlsx_write(buffer, title, columns, rows)
+    return buffer.getvalue()
+
+
+def xlsx_write(target, title: str, columns: "list[Column]", rows: Iterable[Any]) -> None:
+    """Writes a sheet to a path or file object in openpyxl's write-only mode: rows go to a
+    temporary file as they come, so memory stays flat however long the list."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=title[:31])
     for i, col in enumerate(columns):
@@ -59,9 +67,7 @@ def xlsx_bytes(title: str, columns: "list[Column]", rows: Iterable[Any]) -> byte
             # Identifiers stay text so Excel does not turn them into numbers.
             values.append(value if value is None or isinstance(value, int | float) else str(value))
         ws.append(sheet_row(ws, values))
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    wb.save(target)
 
 
 def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:

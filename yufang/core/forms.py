@@ -2,6 +2,7 @@ from django import forms
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 
+from .audit import model_label
 from .listing import FilterForm
 from .models import AuditAction
 
@@ -18,7 +19,7 @@ class AuditFilterForm(FilterForm):
         labels = [a.label for a in apps.get_app_configs() if a.name.startswith("yufang.")]
         types = ContentType.objects.filter(app_label__in=labels).order_by("app_label", "model")
         self.fields["model"].choices = [("", "全部")] + [
-            (f"{ct.app_label}.{ct.model}", str(ct.model_class()._meta.verbose_name))
+            (f"{ct.app_label}.{ct.model}", model_label(ct.model_class()))
             for ct in types
             if ct.model_class() is not None
         ]

@@ -45,7 +45,14 @@ def list_response(
     export_hook: Callable[[HttpRequest, int], None] | None = None,
     context: dict[str, Any] | None = None,
     page_size: int | None = None,
+    export_source=None,
 ) -> HttpResponse:
+    """`export_source` (core.export_jobs.ExportSource): a list that can grow large exports in
+    the background above the instant limit; `export_columns` alone always exports at once."""
+    if request.GET.get("export") == "xlsx" and export_source is not None:
+        from .export_jobs import export_response
+
+        return export_response(request, export_source, queryset, export_hook)
     if request.GET.get("export") == "xlsx" and export_columns:
         rows: Iterable[Any] = queryset.iterator(chunk_size=2000)
         if export_hook is not None:
@@ -61,7 +68,9 @@ def list_response(
         "object_list": page.object_list,
         "filter_form": filter_form,
         "querystring": query.urlencode(),
-        "exportable": bool(export_columns),
+        # The filters as fields, so the page jump keeps them.
+        "query_pairs": [(key, value) for key, values in query.lists() for value in values],
+        "exportable": bool(export_columns or export_source),
         **(context or {}),
     }
     if getattr(request, "htmx", False) and request.htmx.target == "results":

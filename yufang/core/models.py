@@ -39,6 +39,21 @@ class AuditLogQuerySet(models.QuerySet):
     def for_object(self, obj):
         return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
 
+    def readable(self):
+        """When iterated, renders every entry's changes at once (related names fetched once per
+        model, not per entry): see audit.readable_changes."""
+        clone = self._chain()
+        clone._readable = True
+        return clone
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and getattr(self, "_readable", False) and self._result_cache:
+            from .audit import readable_changes
+
+            readable_changes([e for e in self._result_cache if isinstance(e, AuditLog)])
+
 
 class AuditLog(models.Model):
     """Append-only trail of every change made through a service. Database triggers forbid
@@ -84,15 +99,34 @@ class AuditLog(models.Model):
 
     @property
     def record_type(self) -> str:
+        from .audit import model_label
+
         model = self.content_type.model_class()
-        return str(model._meta.verbose_name) if model else self.content_type.model
+        return model_label(model) if model else "已删除的记录类型"
 
     @property
     def change_rows(self) -> list[tuple[str, object, object]]:
-        """(field label, old, new): the field's Chinese name where the model has that field."""
-        model = self.content_type.model_class()
-        labels = {f.name: str(getattr(f, "verbose_name", f.name)) for f in model._meta.get_fields()} if model else {}
-        return [(labels.get(field, field), pair[0], pair[1]) for field, pair in self.changes.items()]
+        """(field name, old, new) as people read them: see audit.readable_changes, which
+        history() runs once for a whole page of entries."""
+        if not hasattr(self, "readable_rows"):
+            from .audit import readable_changes
+
+            readable_changes([self])
+        return self.readable_rows
+
+    @property
+    def hidden_changes(self) -> int:
+        """Technical fields (counters, internal state) that changed besides, as a count."""
+        self.change_rows  # noqa: B018 - computes hidden_count
+        return self.hidden_count
+
+    @property
+    def changes_text(self) -> str:
+        """The readable changes on one line, for exports."""
+        return "；".join(
+            f"{label}：{old if old is not None else '—'} → {new if new is not None else '—'}"
+            for label, old, new in self.change_rows
+        )
 
 
 def private_storage():

@@ -8,6 +8,17 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 
+class NavGroup:
+    """The top menu's dropdowns. An item without a group stands on the bar by itself; a group
+    that a user sees only one item of shows that item on the bar, so no one opens a menu of one."""
+
+    PLAN = "计划目标"
+    PROJECTS = "项目资金"
+    TRAINING = "培训"
+    PEOPLE = "企业人员"
+    ADMIN = "系统"
+
+
 @dataclass(frozen=True)
 class NavItem:
     label: str
@@ -61,6 +72,37 @@ def nav_for(user) -> list[NavItem]:
     return sorted((i for i in registry.nav if i.visible(user)), key=lambda i: (i.order, i.label))
 
 
+@dataclass(frozen=True)
+class NavEntry:
+    """One place on the menu bar: a link (one item) or a dropdown (a group's items)."""
+
+    label: str
+    items: tuple[NavItem, ...]
+
+    @property
+    def is_group(self) -> bool:
+        return len(self.items) > 1
+
+
+def nav_entries_for(user) -> list[NavEntry]:
+    entries: list[NavEntry] = []
+    groups: dict[str, list[NavItem]] = {}
+    for item in nav_for(user):
+        if not item.group:
+            entries.append(NavEntry(item.label, (item,)))
+            continue
+        if item.group not in groups:
+            groups[item.group] = []
+            entries.append(NavEntry(item.group, ()))
+        groups[item.group].append(item)
+    return [
+        NavEntry(e.label if len(groups.get(e.label, ())) != 1 else groups[e.label][0].label, tuple(groups[e.label]))
+        if not e.items
+        else e
+        for e in entries
+    ]
+
+
 def todos_for(user) -> list[Todo]:
     items: list[Todo] = []
     for source in registry.todo_sources:
@@ -72,9 +114,16 @@ def add_panel(panel: Panel) -> None:
     registry.panels.append(panel)
 
 
-def panels_for(user) -> list[tuple[str, dict]]:
+# Panels ordered below this stand above the 待办 list: they are the role's next step itself
+# (a trainee's 继续学习, a provider's projects), not figures to look at.
+LEAD_ORDER = 5
+
+
+def panels_for(user, *, lead: bool | None = None) -> list[tuple[str, dict]]:
     shown = []
     for panel in sorted(registry.panels, key=lambda p: p.order):
+        if lead is not None and (panel.order < LEAD_ORDER) != lead:
+            continue
         data = panel.data(user)
         if data is not None:
             shown.append((panel.template, data))

@@ -25,3 +25,8 @@ class StyledFormMixin:
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+
+
+# The empty choice of every select (Django 6.1's "- Select an option -" has no Chinese
+# translation); CoreConfig.ready() installs it where Django reads it.
+BLANK_CHOICE_LABEL = "— 请选择 —"

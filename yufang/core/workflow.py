@@ -32,6 +32,14 @@ class Transition:
     effect: Effect | None = None
     style: str = "primary"
     needs_note: bool = False
+    # What cannot be undone is confirmed first: the text says what will happen. `done` is
+    # what the message afterwards says happened (default: 已<label>).
+    confirm: str = ""
+    done: str = ""
+
+
+# Every workflow by the model it moves, so a page or a message can find the transition made.
+_BY_MODEL: dict[type[models.Model], list["Workflow"]] = {}
 
 
 @dataclass
@@ -48,6 +56,7 @@ class Workflow:
             if key in self.table:
                 raise ValueError(f"duplicate transition {key}")
             self.table[key] = t
+        _BY_MODEL.setdefault(self.model, []).append(self)
 
     @property
     def actions(self) -> set[str]:
@@ -107,3 +116,21 @@ class Workflow:
         for f in locked._meta.concrete_fields:
             setattr(obj, f.attname, getattr(locked, f.attname))
         return obj
+
+
+def status_of(obj: models.Model) -> str:
+    """The current status of a record some workflow moves ('' when none does)."""
+    for workflow in _BY_MODEL.get(type(obj), []):
+        return getattr(obj, workflow.status_field)
+    return ""
+
+
+def done_message(obj: models.Model, action: str, previous: str) -> str:
+    """What a transition just did, for the message after it: the record, what happened and the
+    status it is in now."""
+    for workflow in _BY_MODEL.get(type(obj), []):
+        transition = workflow.table.get((previous, action))
+        if transition is not None:
+            now = workflow._status_label(getattr(obj, workflow.status_field))
+            return f"「{obj}」{transition.done or '已' + transition.label}。当前状态：{now}。"
+    return f"「{obj}」已保存。"

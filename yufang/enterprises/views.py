@@ -145,7 +145,16 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def enterprise_ranking(request: HttpRequest) -> HttpResponse:
     if not request.user.has_role("programme_owner", "agency_staff", "partner", "district_officer"):
         raise PermissionDenied("重点企业排名仅对主管部门开放。")
-    form = RankingForm(request.GET or None)
+    # Open on the latest year that has statistics (not last calendar year, which may have none).
+    years = list(InjuryStatistic.objects.order_by("-year").values_list("year", flat=True).distinct())
+    data = request.GET or None
+    if data is None and years:
+        # The first focus industry that has figures that year.
+        with_figures = EnterpriseProfile.objects.filter(organisation__injury_statistics__year=years[0])
+        industries = RankingForm().fields["industry"].queryset
+        industry = industries.filter(pk__in=with_figures.values("industry")).first() or industries.first()
+        data = {"industry": industry.pk if industry else "", "year": years[0]}
+    form = RankingForm(data)
     rows, key_year = [], None
     if form.is_valid():
         key_year = form.cleaned_data["key_year"]
@@ -159,6 +168,7 @@ def enterprise_ranking(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rows": rows,
             "key_year": key_year,
+            "years": years,
             "can_mark": may.can_mark_key(request.user)[0],
         },
     )

@@ -9,22 +9,34 @@ class LearningConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
-        from yufang.core.registry import NavItem, Todo, add_nav, add_todos
+        from yufang.core.registry import NavGroup, NavItem, Panel, Todo, add_nav, add_panel, add_todos
 
         from . import enrolment, jobs, scoping  # noqa: F401 - registers scoping rules and job handlers
         from .permissions import can_manage_catalogue, can_view_learners, is_learner
+        from .selectors import enterprise_home_panel, trainee_home_panel
 
         add_nav(NavItem("我的学习", "learning:home", is_learner, order=5))
-        add_nav(NavItem("线上学员", "learning:learners", lambda u: can_view_learners(u)[0], order=40))
-        add_nav(NavItem("线上课程", "learning:courses", lambda u: can_manage_catalogue(u)[0], order=41))
+        add_nav(
+            NavItem(
+                "线上学员", "learning:learners", lambda u: can_view_learners(u)[0], group=NavGroup.TRAINING, order=53
+            )
+        )
+        add_nav(
+            NavItem(
+                "线上课程", "learning:courses", lambda u: can_manage_catalogue(u)[0], group=NavGroup.TRAINING, order=54
+            )
+        )
         add_nav(
             NavItem(
                 "个人注册",
                 "learning:registrations",
                 lambda u: u.has_role("enterprise_contact", "agency_staff"),
-                order=42,
+                group=NavGroup.TRAINING,
+                order=55,
             )
         )
+        add_panel(Panel("learning/_home_trainee.html", trainee_home_panel, order=1))
+        add_panel(Panel("learning/_home_enterprise.html", enterprise_home_panel, order=1))
 
         def registration_todos(user):
             if not user.has_role("enterprise_contact", "agency_staff"):

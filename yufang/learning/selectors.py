@@ -129,6 +129,17 @@ class Progress:
         )
 
     @property
+    def next_lesson(self) -> Lesson | None:
+        """Where 继续学习 goes: the first unfinished lesson of a required course, then of an
+        elective while the elective hours are short; None once nothing is left to study."""
+        electives_short = self.elective_hours < self.elective_needed
+        for course in self.required + (self.electives if electives_short else []):
+            for state in course.lessons:
+                if not state.done:
+                    return state.lesson
+        return None
+
+    @property
     def percent(self) -> int:
         needed = len(self.required) + float(self.elective_needed)
         if not needed:
@@ -346,3 +357,42 @@ def exam_attempt_to_submit(*, user, course, attempt_id: str) -> ExamAttempt | No
     return ExamAttempt.objects.filter(
         pk=int(attempt_id), enrolment__person__user=user, exam__course=course, submitted_at__isnull=True
     ).first()
+
+
+# --- Home page panels --------------------------------------------------------------------------
+
+
+def trainee_home_panel(user) -> dict | None:
+    """The trainee's home: how far they are and the lesson 继续学习 opens."""
+    from yufang.accounts.models import Role
+
+    if not user.has_role(Role.TRAINEE):
+        return None
+    enrolment = (
+        Enrolment.objects.filter(person__user=user).select_related("plan", "enterprise").order_by("-plan__year").first()
+    )
+    if enrolment is None:
+        return {"enrolment": None}
+    progress = progress_of(enrolment)
+    return {"enrolment": enrolment, "progress": progress, "next_lesson": progress.next_lesson}
+
+
+def enterprise_home_panel(user) -> dict | None:
+    """An enterprise contact's home: the year's online enrolment of its people and where to
+    import a list."""
+    from yufang.accounts.models import Role
+
+    if not user.has_role(Role.ENTERPRISE_CONTACT):
+        return None
+    enrolments = scoped(user, Enrolment)
+    year = enrolments.aggregate(year=Max("plan__year"))["year"]
+    if year is None:
+        return {"year": None}
+    figures = enrolments.filter(plan__year=year).aggregate(
+        enrolled=Count("pk"),
+        completed=Count("pk", filter=Q(completed_on__isnull=False)),
+        studying=Count("pk", filter=Q(completed_on__isnull=True, credited_ms__gt=0)),
+    )
+    figures["not_started"] = figures["enrolled"] - figures["completed"] - figures["studying"]
+    figures["percent"] = int(figures["completed"] * 100 / figures["enrolled"]) if figures["enrolled"] else 0
+    return {"year": year, **figures}

@@ -8,7 +8,7 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from yufang.accounts.models import Role
-        from yufang.core.registry import NavItem, add_nav
+        from yufang.core.registry import NavGroup, NavItem, add_nav
 
         from . import scoping  # noqa: F401 - registers the scoping rules
 
@@ -23,6 +23,7 @@ class PeopleConfig(AppConfig):
                     Role.PROVIDER_STAFF,
                     Role.ENTERPRISE_CONTACT,
                 ),
+                group=NavGroup.PEOPLE,
                 order=35,
             )
         )

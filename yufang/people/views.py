@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from yufang.core.audit import history
+from yufang.core.export_jobs import export_source
 from yufang.core.listing import Column, FilterForm, list_response
 from yufang.core.masking import mask_id_number, mask_phone
 from yufang.core.scoping import get_scoped_or_404
@@ -48,16 +49,19 @@ COLUMNS = [
 ]
 
 
+PEOPLE_EXPORT = export_source(
+    "people", "人员档案", COLUMNS, lambda user, query: person_list(user=user, **PersonFilterForm(query).values())
+)
+
+
 @login_required
 def person_index(request: HttpRequest) -> HttpResponse:
-    form = PersonFilterForm(request.GET)
     return list_response(
         request,
-        queryset=person_list(user=request.user, **form.values()),
-        filter_form=form,
+        queryset=PEOPLE_EXPORT.queryset(request.user, request.GET),
+        filter_form=PersonFilterForm(request.GET),
         template="people/person_list.html",
-        export_columns=COLUMNS,
-        export_name="人员档案",
+        export_source=PEOPLE_EXPORT,
     )
 
 

@@ -9,12 +9,17 @@ class PlansConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
-        from yufang.core.registry import NavItem, Todo, add_nav, add_todos
+        from yufang.core.registry import NavGroup, NavItem, Panel, Todo, add_nav, add_panel, add_todos
 
         from . import scoping  # noqa: F401 - registers the scoping rules
         from .models import Plan, PlanStatus
+        from .selectors import budget_home_panel
 
-        add_nav(NavItem("实施方案", "plans:list", lambda u: u.scope.kind not in ("self", "none"), order=10))
+        add_nav(
+            NavItem(
+                "实施方案", "plans:list", lambda u: u.scope.kind not in ("self", "none"), group=NavGroup.PLAN, order=10
+            )
+        )
 
         def plan_todos(user):
             if not user.is_programme_owner:
@@ -26,3 +31,4 @@ class PlansConfig(AppConfig):
             ]
 
         add_todos(plan_todos)
+        add_panel(Panel("plans/_home_budget.html", budget_home_panel, order=20))

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db.models import QuerySet
 
 from yufang.core.scoping import scoped
@@ -26,3 +28,26 @@ def plan_budget(*, user, plan: Plan) -> list[tuple[BudgetLine, list[BudgetItem]]
 
 def budget_entries(*, user, plan: Plan) -> QuerySet[BudgetEntry]:
     return scoped(user, BudgetEntry).filter(item__line__plan=plan).select_related("item", "actor")
+
+
+def budget_home_panel(user) -> dict | None:
+    """Budget execution of the latest issued plan, for the owner, the agency and the finance
+    bureau: each line's budget, committed and paid."""
+    from yufang.accounts.models import Role
+
+    if not (user.is_finance_partner or user.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF)):
+        return None
+    plan = plan_list(user=user, status="issued").order_by("-year").first()
+    if plan is None:
+        return None
+    lines = list(scoped(user, BudgetLine).filter(plan=plan).order_by("category"))
+    rows = [
+        {
+            "line": line,
+            "paid_percent": int(line.paid * 100 / line.amount) if line.amount else 0,
+            "pending_percent": int((line.committed - line.paid) * 100 / line.amount) if line.amount else 0,
+        }
+        for line in lines
+    ]
+    total = {k: sum((getattr(line, k) for line in lines), Decimal("0")) for k in ("amount", "committed", "paid")}
+    return {"plan": plan, "rows": rows, "total": total}

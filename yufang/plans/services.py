@@ -193,7 +193,19 @@ PLAN_WORKFLOW = Workflow(
             style="outline-secondary",
             needs_note=True,
         ),
-        Transition(PlanStatus.ISSUED, "close", PlanStatus.CLOSED, "年度结束", owner_only, style="outline-dark"),
+        Transition(
+            PlanStatus.ISSUED,
+            "close",
+            PlanStatus.CLOSED,
+            "年度结束",
+            owner_only,
+            style="outline-dark",
+            confirm=(
+                "年度结束后，本年度的预算项目不再用于新签服务协议，线上培训报名转入下一个已印发的年度；"
+                "已签协议的付款照常办理。如需继续，须填写理由重新开启。"
+            ),
+            done="已结束本年度",
+        ),
         Transition(
             PlanStatus.CLOSED,
             "reopen",

@@ -12,6 +12,7 @@ from yufang.core.export import XLSX, attachment
 from yufang.core.files import serve_upload
 from yufang.core.listing import Column, list_response
 from yufang.core.scoping import get_scoped_or_404
+from yufang.core.workflow import done_message, status_of
 
 from . import services
 from .documents import fund_table_pdf, fund_table_xlsx
@@ -165,16 +166,15 @@ def plan_budget_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_transition(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_scoped_or_404(request.user, Plan, pk=pk)
+    action, previous = request.POST.get("action", ""), status_of(plan)
     try:
-        services.plan_transition(
-            plan=plan, action=request.POST.get("action", ""), actor=request.user, note=request.POST.get("note", "")
-        )
+        services.plan_transition(plan=plan, action=action, actor=request.user, note=request.POST.get("note", ""))
     except ValidationError as e:
         messages.error(request, "；".join(e.messages))
     except PermissionDenied as e:
         messages.error(request, str(e))
     else:
-        messages.success(request, f"实施方案状态已更新为「{plan.get_status_display()}」。")
+        messages.success(request, done_message(plan, action, previous))
     return redirect("plans:detail", pk=plan.pk)
 
 

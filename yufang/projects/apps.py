@@ -11,7 +11,7 @@ class ProjectsConfig(AppConfig):
         from django.utils import timezone
 
         from yufang.accounts.models import Role
-        from yufang.core.registry import NavItem, Todo, add_nav, add_todos
+        from yufang.core.registry import NavGroup, NavItem, Panel, Todo, add_nav, add_panel, add_todos
 
         from . import scoping  # noqa: F401 - registers the scoping rules
         from . import selectors as s
@@ -19,7 +19,31 @@ class ProjectsConfig(AppConfig):
 
         officials = (Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.PARTNER, Role.DISTRICT_OFFICER)
         add_nav(
-            NavItem("工伤预防项目", "projects:list", lambda u: u.has_role(*officials, Role.PROVIDER_STAFF), order=50)
+            NavItem(
+                "工伤预防项目",
+                "projects:list",
+                lambda u: u.has_role(*officials, Role.PROVIDER_STAFF),
+                group=NavGroup.PROJECTS,
+                order=46,
+            )
+        )
+        add_nav(
+            NavItem(
+                "进度报告",
+                "projects:report_list",
+                lambda u: u.has_role(*officials, Role.PROVIDER_STAFF),
+                group=NavGroup.PROJECTS,
+                order=47,
+            )
+        )
+        add_nav(
+            NavItem(
+                "项目付款",
+                "projects:payment_list",
+                lambda u: u.has_role(*officials, Role.PROVIDER_STAFF),
+                group=NavGroup.PROJECTS,
+                order=48,
+            )
         )
 
         def project_todos(user) -> list[Todo]:
@@ -151,3 +175,5 @@ class ProjectsConfig(AppConfig):
             return items
 
         add_todos(project_todos)
+        add_panel(Panel("projects/_home_provider.html", s.provider_home_panel, order=1))
+        add_panel(Panel("projects/_home_payments.html", s.payments_home_panel, order=3))

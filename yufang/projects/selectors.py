@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from yufang.core.scoping import scoped
 
@@ -182,3 +183,38 @@ def sessions_held(project: Project, *, until: datetime.date | None = None, indus
         qs = qs.filter(industry_id=industry_id)
     row = qs.aggregate(n=Count("pk"), hours=Sum("class_hours"))
     return row["n"], row["hours"] or Decimal(0)
+
+
+# --- Home page panels --------------------------------------------------------------------------
+
+
+def provider_home_panel(user) -> dict | None:
+    """A provider's home: its projects, the reports due next and what was sent back."""
+    from yufang.accounts.models import Role
+
+    if not user.has_role(Role.PROVIDER_STAFF):
+        return None
+    day = timezone.localdate()
+    projects = list(project_list(user=user).order_by("-plan__year", "deadline", "name")[:8])
+    due = list(reports_due(user=user, on_date=day).order_by("due_date")[:5])
+    returned_reports = list(report_list(user=user, status=ReportStatus.RETURNED)[:5])
+    returned_plans = list(project_list(user=user, status=ProjectStatus.RETURNED)[:5])
+    return {
+        "projects": projects,
+        "due": due,
+        "returned_reports": returned_reports,
+        "returned_plans": returned_plans,
+        "today": day,
+    }
+
+
+def payments_home_panel(user) -> dict | None:
+    """Payments on their way through review, approval and payment, for the finance bureau
+    (the owner and the agency have them as 待办): count and sum at each step."""
+    if not user.is_finance_partner:
+        return None
+    steps = []
+    for status in payable_statuses():
+        agg = payment_list(user=user, status=status).aggregate(n=Count("pk"), total=Sum("amount"))
+        steps.append({"status": status, "label": PaymentStatus(status).label, "count": agg["n"], "total": agg["total"]})
+    return {"steps": steps}

@@ -15,6 +15,7 @@ from yufang.core.export import attachment
 from yufang.core.files import serve_upload
 from yufang.core.listing import Column, list_response
 from yufang.core.scoping import ScopeKind, get_scoped_or_404, scope_of
+from yufang.core.workflow import done_message, status_of
 
 from . import permissions as may
 from . import selectors, services
@@ -64,12 +65,13 @@ def _error_text(e) -> str:
 
 
 def _perform(request, perform, redirect_to, **params) -> HttpResponse:
+    action, previous = request.POST.get("action", ""), status_of(redirect_to)
     try:
-        perform(action=request.POST.get("action", ""), note=request.POST.get("note", ""), **params)
+        perform(action=action, note=request.POST.get("note", ""), **params)
     except (ValidationError, PermissionDenied) as e:
         messages.error(request, _error_text(e))
     else:
-        messages.success(request, "操作已完成。")
+        messages.success(request, done_message(redirect_to, action, previous))
     return redirect(redirect_to)
 
 

@@ -11,23 +11,40 @@ class ProvidersConfig(AppConfig):
         from django.utils import timezone
 
         from yufang.accounts.models import Role
-        from yufang.core.registry import NavItem, Todo, add_nav, add_todos
+        from yufang.core.registry import NavGroup, NavItem, Todo, add_nav, add_todos
 
         from . import scoping  # noqa: F401 - registers the scoping rules
         from .models import AgreementStatus, VerificationStatus
         from .selectors import agreements_awaiting, provider_list, qualifications_expiring
 
         officials = (Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.PARTNER, Role.DISTRICT_OFFICER)
-        add_nav(NavItem("服务机构", "providers:provider_list", lambda u: u.has_role(*officials), order=40))
+        add_nav(
+            NavItem(
+                "服务机构",
+                "providers:provider_list",
+                lambda u: u.has_role(*officials),
+                group=NavGroup.PROJECTS,
+                order=40,
+            )
+        )
         add_nav(
             NavItem(
                 "服务协议",
                 "providers:agreement_list",
                 lambda u: u.has_role(*officials, Role.PROVIDER_STAFF),
+                group=NavGroup.PROJECTS,
                 order=45,
             )
         )
-        add_nav(NavItem("本机构资料", "providers:my_profile", lambda u: u.has_role(Role.PROVIDER_STAFF), order=41))
+        add_nav(
+            NavItem(
+                "本机构资料",
+                "providers:my_profile",
+                lambda u: u.has_role(Role.PROVIDER_STAFF),
+                group=NavGroup.PROJECTS,
+                order=41,
+            )
+        )
 
         def provider_todos(user):
             items = []

@@ -16,6 +16,7 @@ from yufang.core.files import serve_upload
 from yufang.core.listing import Column, list_response
 from yufang.core.masking import mask_account
 from yufang.core.scoping import get_scoped_or_404, scoped
+from yufang.core.workflow import done_message, status_of
 
 from . import services
 from .forms import (
@@ -84,13 +85,14 @@ def _form_page(request, form, title: str, cancel: str, **extra) -> HttpResponse:
 
 
 def _transition(request, perform, obj, redirect_to) -> HttpResponse:
+    action, previous = request.POST.get("action", ""), status_of(obj)
     try:
-        perform(action=request.POST.get("action", ""), note=request.POST.get("note", ""))
+        perform(action=action, note=request.POST.get("note", ""))
     except (ValidationError, PermissionDenied) as e:
         text = "；".join(e.messages) if isinstance(e, ValidationError) else str(e)
         messages.error(request, text)
     else:
-        messages.success(request, "操作已完成。")
+        messages.success(request, done_message(obj, action, previous))
     return redirect(redirect_to)
 
 

@@ -7,7 +7,7 @@ class ReferenceConfig(AppConfig):
     verbose_name = "基础数据"
 
     def ready(self) -> None:
-        from yufang.core.registry import NavItem, add_nav
+        from yufang.core.registry import NavGroup, NavItem, add_nav
 
         from . import permissions, scoping  # noqa: F401 - registers the scoping rules
 
@@ -16,6 +16,7 @@ class ReferenceConfig(AppConfig):
                 "基础数据",
                 "reference:index",
                 lambda user: permissions.can_edit_reference(user)[0],
+                group=NavGroup.ADMIN,
                 order=90,
             )
         )

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
 from yufang.core.export import XLSX, attachment
+from yufang.core.export_jobs import export_source
 from yufang.core.jobs import job_start, succeeded_job_of
 from yufang.core.listing import Column, list_response
 from yufang.core.masking import mask_id_number
@@ -379,14 +380,20 @@ COMPLETION_COLUMNS = [
 ]
 
 
+COMPLETION_EXPORT = export_source(
+    "completions",
+    "培训完成记录",
+    COMPLETION_COLUMNS,
+    lambda user, query: completion_list(user=user, **CompletionFilterForm(query).values()),
+)
+
+
 @login_required
 def completion_index(request: HttpRequest) -> HttpResponse:
-    form = CompletionFilterForm(request.GET)
     return list_response(
         request,
-        queryset=completion_list(user=request.user, **form.values()),
-        filter_form=form,
+        queryset=COMPLETION_EXPORT.queryset(request.user, request.GET),
+        filter_form=CompletionFilterForm(request.GET),
         template="targets/completion_list.html",
-        export_columns=COMPLETION_COLUMNS,
-        export_name="培训完成记录",
+        export_source=COMPLETION_EXPORT,
     )

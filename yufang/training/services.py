@@ -139,6 +139,11 @@ SESSION_WORKFLOW = Workflow(
             may.can_close,
             effect=_close,
             style="success",
+            confirm=(
+                "结束后按出勤规则认定每人是否完成，并把完成的人写入培训记录（计入年度目标）；"
+                "之后不能再签到、签退或修改名单。"
+            ),
+            done="已结束，按出勤规则认定完成并写入培训记录",
         ),
         Transition(
             SessionStatus.SCHEDULED,

@@ -26,6 +26,7 @@ from yufang.core.listing import Column, list_response
 from yufang.core.models import AuditAction, Job
 from yufang.core.scoping import get_scoped_or_404, scoped
 from yufang.core.throttle import Throttled
+from yufang.core.workflow import done_message, status_of
 from yufang.projects.models import Project
 
 from . import codes, services
@@ -235,10 +236,11 @@ def session_board(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def session_transition(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
+    action, previous = request.POST.get("action", ""), status_of(session)
     try:
         services.session_transition(
             session=session,
-            action=request.POST.get("action", ""),
+            action=action,
             actor=request.user,
             note=request.POST.get("note", ""),
         )
@@ -247,7 +249,10 @@ def session_transition(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied as e:
         messages.error(request, str(e))
     else:
-        messages.success(request, "操作已完成。")
+        text = done_message(session, action, previous)
+        if action == "close":
+            text += f"认定完成 {session.completed_count} 人。"
+        messages.success(request, text)
     return redirect(session)
 
 

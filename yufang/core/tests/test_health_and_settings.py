@@ -52,3 +52,27 @@ def test_no_cdn_in_templates():
     for path in list((root / "templates").rglob("*.html")) + list((root / "yufang").rglob("*.html")):
         text = path.read_text("utf-8")
         assert "://" not in text.replace("http://www.w3.org", ""), path
+
+
+def test_worker_log_lines_are_printed_once(settings):
+    """The task worker logs on "django.tasks": one handler prints each line (it was two: Django's
+    own DEBUG console handler on "django" and the root's)."""
+    import logging
+
+    settings.DEBUG = True
+    record = logging.LogRecord("django.tasks", logging.INFO, __file__, 1, "任务完成", None, None)
+    logger, printing = logging.getLogger("django.tasks"), 0
+    while logger is not None:
+        printing += sum(
+            1
+            for h in logger.handlers
+            # pytest's own capture handlers aside
+            if isinstance(h, logging.StreamHandler)
+            and not type(h).__module__.startswith("_pytest")
+            and h.filter(record)
+            and record.levelno >= h.level
+        )
+        if not logger.propagate:
+            break
+        logger = logger.parent
+    assert printing == 1

@@ -190,3 +190,21 @@ def test_the_mark_form_goes_back_only_to_a_page_of_this_site(world, client, targ
     assert response.status_code == 302 and response["Location"] == profile.get_absolute_url()
     response = client.post(url, {"year": 2023, "reason": "理由", "next": "/enterprises/ranking/?year=2022"})
     assert response["Location"] == "/enterprises/ranking/?year=2022"
+
+
+def test_ranking_opens_on_the_latest_year_with_statistics(world, client):
+    """Without a choice the page ranks the latest year that has figures (it used to open on last
+    calendar year, with no data and a "None 年" heading) and lists the years that have them."""
+    agency = world.users["agency"]
+    construction = Industry.objects.get(code="construction")
+    profile = services.enterprise_save(
+        actor=agency,
+        org_data={"name": "测试建筑有限公司", "credit_code": demo_credit_code("测试建筑有限公司"), "city": world.city},
+        data={"industry": construction, "insured_headcount": 200},
+    )
+    _stat(world, profile.organisation, 6, 200, "100000", "150000")
+    client.force_login(agency)
+    page = client.get(reverse("enterprises:ranking")).content.decode()
+    assert "None" not in page
+    assert "有工伤统计数据的年度：" in page and ">2022</a>" in page
+    assert "测试建筑有限公司" in page and "2023 年重点企业</th>" in page

@@ -99,6 +99,9 @@ def test_only_the_starter_sees_a_job(client, world, setup, django_capture_on_com
         client.post(reverse("targets:recount", args=[targets["total"].pk]))
     job = Job.objects.latest("pk")
     assert job.status == "succeeded"
+    # A finished recount says so, not "正在重新统计".
+    page = client.get(reverse("core:job", args=[job.pk])).text
+    assert "重新统计完成" in page and "正在重新统计" not in page
     client.force_login(world.users["agency"])
     assert client.get(reverse("core:job", args=[job.pk])).status_code == 404
 

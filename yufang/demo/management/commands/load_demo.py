@@ -1,4 +1,5 @@
 import datetime
+import time
 
 from django.apps import apps
 from django.conf import settings
@@ -11,6 +12,8 @@ from yufang.demo.orgs import LOGINS
 from yufang.reference.loading import load_reference
 from yufang.targets.figures import figures_recount
 
+STEPS = 8
+
 
 class Command(BaseCommand):
     help = "载入演示数据（2023 年淄博市工伤预防实施方案、各类机构与每个角色的登录账号、服务机构与服务协议）。可重复执行，不会重复创建。"
@@ -20,29 +23,45 @@ class Command(BaseCommand):
             "--scale", type=float, default=1.0, help="生成人员数量的比例（默认 1，即约 1.2 万人；测试用 0.02）"
         )
 
+    def step(self, number: int, text: str) -> None:
+        """One progress line per part, so a first run that takes minutes is never silent."""
+        elapsed = time.monotonic() - self.started
+        self.stdout.write(f"[{number}/{STEPS}] {text}（已用 {elapsed:.0f} 秒）")
+        self.stdout.flush()
+
     def handle(self, *args, **options):
+        self.started = time.monotonic()
+        scale = options["scale"]
         with transaction.atomic():
             # The reference data migration's rows, again if a test flush removed them.
+            self.step(1, "基础数据、机构与演示账号")
             load_reference(apps)
             # Each step is audited at its date in the demo's year (demo_clock), not today.
             with demo_clock(datetime.date(2023, 8, 10)):
                 users = orgs.load(self.stdout)
+                self.step(2, "年度实施方案与预算")
                 plan = plans.load(users["owner"])
+            self.step(3, "服务机构与服务协议")
             with demo_clock(datetime.date(2023, 9, 12)):
                 providers.load(users, plan)
             # The programme, the targets and the historic imports (原系统记录).
+            self.step(4, f"培训项目、目标与原系统记录导入（约 {int(12000 * scale):,} 人，首次较慢）")
             with demo_clock(datetime.date(2023, 9, 14)):
-                training.load(users["owner"], plan, scale=options["scale"])
+                training.load(users["owner"], plan, scale=scale)
             # The training projects are opened first, so their sessions are held (September to
             # December 2023) before any of their reports is written from the platform's records.
             with demo_clock(datetime.date(2023, 9, 15)):
                 projects.open_training(users, plan)
-            training_sessions.load(users, plan, scale=options["scale"])
+            self.step(5, "线下培训场次、花名册与签到")
+            training_sessions.load(users, plan, scale=scale)
+            self.step(6, "工伤预防项目、报告与付款")
             with demo_clock(datetime.date(2023, 9, 15)):
                 projects.load(users, plan)
+            self.step(7, "线上课程与学员")
             with demo_clock(datetime.date(2023, 9, 20)):
                 learning.load(users, plan)
         # Every figure recounted from the raw records: the demo must have no difference.
+        self.step(8, "核对全部数字")
         differences = figures_recount()
         if differences:
             raise CommandError("演示数据的数字与原始记录不一致：\n" + "\n".join(str(d) for d in differences[:20]))
