@@ -155,6 +155,11 @@ MEDIA_ROOT = Path(os.environ.get("YUFANG_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # What jobs make for one user (error files, credential sheets): outside MEDIA_ROOT.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": Path(os.environ.get("YUFANG_PRIVATE_ROOT", VAR_DIR / "private"))},
+    },
 }
 
 TASKS = {

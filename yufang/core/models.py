@@ -93,6 +93,13 @@ class AuditLog(models.Model):
         return [(labels.get(field, field), pair[0], pair[1]) for field, pair in self.changes.items()]
 
 
+def private_storage():
+    """Files only their owner may fetch, through a view that checks it (settings STORAGES "private")."""
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
 class JobStatus(models.TextChoices):
     QUEUED = "queued", "排队中"
     RUNNING = "running", "进行中"
@@ -119,6 +126,12 @@ class Job(models.Model):
     params = models.JSONField("参数", default=dict, blank=True)
     result = models.JSONField("结果", default=dict, blank=True)
     file = models.FileField("文件", upload_to="jobs/%Y/%m/", blank=True)
+    # What the job made for its starter alone (an error file, a credential sheet): kept in the
+    # private storage, never under MEDIA_URL, and deleted once it has served its purpose.
+    output = models.FileField("结果文件", storage=private_storage, upload_to="jobs/%Y/%m/", blank=True)
+    output_expires_at = models.DateTimeField("结果文件失效时间", null=True, blank=True)
+    # When the running job last reported; a job silent for JOB_STALL_SECONDS is marked failed.
+    reported_at = models.DateTimeField("最近进展时间", null=True, blank=True)
     # Where the user goes when the work is done (a report to confirm, a page to look at).
     result_url = models.CharField(max_length=300, blank=True)
 

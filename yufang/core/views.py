@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from yufang.core.jobs import jobs_fail_stalled
+
 from .forms import AuditFilterForm
 from .listing import Column, list_response
 from .models import Job
@@ -66,5 +68,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=pk)
     if job.created_by_id != request.user.pk and not request.user.is_programme_owner:
         raise Http404("未找到该任务。")
+    if not job.finished and jobs_fail_stalled(Job.objects.filter(pk=job.pk)):
+        job.refresh_from_db()
     template = "core/job.html#progress" if request.htmx else "core/job.html"
     return render(request, template, {"job": job})

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from yufang.accounts.models import validate_credit_code
 from yufang.core.listing import FilterForm
+from yufang.core.upload_limits import upload_size_validator
 from yufang.core.widgets import StyledFormMixin
 from yufang.reference.models import Industry, Region
 
@@ -58,4 +59,8 @@ class RankingForm(StyledFormMixin, forms.Form):
 
 class ImportForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label="导入内容", choices=[("register", "企业名录"), ("statistics", "工伤统计")])
-    file = forms.FileField(label="文件", help_text="支持 .xlsx、.xls、.csv（UTF-8 或 GBK）。")
+    file = forms.FileField(
+        label="文件",
+        help_text="支持 .xlsx、.xls、.csv（UTF-8 或 GBK）。",
+        validators=[upload_size_validator("spreadsheet")],
+    )

@@ -4,6 +4,7 @@ from django import forms
 
 from yufang.accounts.models import Organisation, OrganisationKind
 from yufang.core.listing import FilterForm
+from yufang.core.upload_limits import upload_size_validator
 from yufang.core.widgets import StyledFormMixin
 from yufang.plans.models import Plan
 from yufang.reference.models import Industry, Position, Region
@@ -23,7 +24,11 @@ class LearnerFilterForm(FilterForm):
 
 
 class UploadForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(label="Excel 或 CSV 文件", help_text="支持 .xlsx、.xls、.csv（UTF-8 或 GBK）。")
+    file = forms.FileField(
+        label="Excel 或 CSV 文件",
+        help_text="支持 .xlsx、.xls、.csv（UTF-8 或 GBK）。",
+        validators=[upload_size_validator("spreadsheet")],
+    )
 
     def clean_file(self):
         f = self.cleaned_data["file"]

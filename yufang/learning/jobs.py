@@ -8,6 +8,7 @@ from django.urls import reverse
 from yufang.core.jobs import register
 from yufang.core.spreadsheets import clean_text, find_table, read_rows
 from yufang.plans.models import Plan
+from yufang.training.jobs import check_progress, check_result
 from yufang.training.roster import drop_stage
 from yufang.training.roster import roster_check as check_roster
 
@@ -124,19 +125,13 @@ def roster_check(job, progress):
     target = enrolment_target(plan, job.params.get("enterprise_id"))
     progress.total(0, "正在逐行校验")
     with job.file.open("rb") as f:
-        checked = check_roster(f, job.file.name, target, progress=lambda done, _t: progress.step(done, "正在逐行校验"))
+        checked = check_roster(f, job.file.name, target, progress=check_progress(progress))
     drop_stage(checked)
     job.result_url = reverse("learning:import_review", args=[job.pk])
     job.save(update_fields=["result_url"])
     progress.total(checked.total)
     progress.step(checked.total, f"有效 {checked.valid} 行，错误 {checked.error_count} 行", force=True)
-    return {
-        "kind": "roster",
-        "plan_id": plan.pk,
-        "filename": job.params.get("filename", ""),
-        **checked.report(),
-        "error_rows": {str(k): v for k, v in checked.error_rows.items()},
-    }
+    return {"kind": "roster", "plan_id": plan.pk, **check_result(job, checked)}
 
 
 @register(EVALUATE_JOB)

@@ -3,6 +3,7 @@ from django.db.models import Q
 
 from yufang.accounts.models import Role, User
 from yufang.core.listing import FilterForm
+from yufang.core.upload_limits import upload_size_validator
 from yufang.core.widgets import StyledFormMixin
 from yufang.providers.models import IndicatorKind
 from yufang.reference.models import Industry, Position
@@ -72,7 +73,9 @@ class ExtensionForm(StyledFormMixin, forms.Form):
 
 class ReportForm(StyledFormMixin, forms.Form):
     narrative = forms.CharField(label="本期进展情况", widget=forms.Textarea(attrs={"rows": 5, "wide": True}))
-    attachment = forms.FileField(label="附件（PDF/JPG）", required=False)
+    attachment = forms.FileField(
+        label="附件（PDF/JPG）", required=False, validators=[upload_size_validator("document")]
+    )
 
     def __init__(self, *args, figures=(), prefill=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,8 +108,12 @@ class CompletionForm(ReportForm):
     performance = forms.CharField(label="三、履约情况", widget=WIDE)
     payments = forms.CharField(label="四、资金支付与使用情况", widget=WIDE)
     effect = forms.CharField(label="五、项目成效", widget=WIDE)
-    evidence = forms.FileField(label="佐证材料（PDF/JPG）", required=False)
-    archives = forms.FileField(label="培训档案（PDF/JPG）", required=False)
+    evidence = forms.FileField(
+        label="佐证材料（PDF/JPG）", required=False, validators=[upload_size_validator("document")]
+    )
+    archives = forms.FileField(
+        label="培训档案（PDF/JPG）", required=False, validators=[upload_size_validator("document")]
+    )
 
     field_order = ["goals", "signing", "performance", "payments", "effect", "evidence", "archives"]
 
@@ -195,7 +202,9 @@ class DeductionForm(StyledFormMixin, forms.Form):
     amount = forms.DecimalField(label="扣减金额（元）", max_digits=14, decimal_places=2)
     source = forms.ChoiceField(label="来源", choices=DeductionSource.choices)
     reason = forms.CharField(label="扣减理由", widget=WIDE)
-    evidence = forms.FileField(label="证据材料（PDF/JPG）", required=False)
+    evidence = forms.FileField(
+        label="证据材料（PDF/JPG）", required=False, validators=[upload_size_validator("document")]
+    )
 
 
 class PayForm(StyledFormMixin, forms.Form):

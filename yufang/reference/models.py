@@ -98,3 +98,35 @@ class Position(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Synonym(BaseModel):
+    """A way people write an industry or a position in rosters, mapped to the reference entry of
+    the same meaning (骑手 -> 其他从业人员). Only same-meaning words belong here: a 安全员 is not
+    the head of the safety department, and mapping one to the other would inflate the
+    key-position target. The owner edits the table; the roster importer reads it."""
+
+    text = models.CharField("写法", max_length=50)
+    industry = models.ForeignKey(
+        Industry, verbose_name="行业", on_delete=models.CASCADE, null=True, blank=True, related_name="synonyms"
+    )
+    position = models.ForeignKey(
+        Position, verbose_name="岗位", on_delete=models.CASCADE, null=True, blank=True, related_name="synonyms"
+    )
+
+    class Meta:
+        verbose_name = "同义写法"
+        verbose_name_plural = "同义写法"
+        ordering = ["text"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(industry__isnull=True, position__isnull=False)
+                | Q(industry__isnull=False, position__isnull=True),
+                name="synonym_one_target",
+            ),
+            models.UniqueConstraint(fields=["text"], condition=Q(industry__isnull=False), name="synonym_industry_text"),
+            models.UniqueConstraint(fields=["text"], condition=Q(position__isnull=False), name="synonym_position_text"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text} → {self.industry or self.position}"

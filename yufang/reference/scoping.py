@@ -2,7 +2,7 @@ from django.db.models import Q
 
 from yufang.core import scoping
 
-from .models import City, Industry, Position, Region
+from .models import City, Industry, Position, Region, Synonym
 
 
 def _everyone(scope):
@@ -10,5 +10,5 @@ def _everyone(scope):
 
 
 # Reference data is read by every signed-in user.
-for model in (City, Region, Industry, Position):
+for model in (City, Region, Industry, Position, Synonym):
     scoping.register(model, region=_everyone, organisation=_everyone, self=_everyone)

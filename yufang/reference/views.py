@@ -12,7 +12,7 @@ from yufang.core.audit import history
 from yufang.core.scoping import get_scoped_or_404, scoped
 
 from . import forms as ref_forms
-from .models import City, Industry, Position, Region
+from .models import City, Industry, Position, Region, Synonym
 from .permissions import can_edit_reference
 from .services import reference_create, reference_update
 
@@ -39,6 +39,7 @@ KINDS = {
             ("code", "name", "gbt4754_codes", "is_focus", "is_new_form", "is_active"),
         ),
         Kind("positions", "岗位", Position, ref_forms.PositionForm, ("code", "name", "is_key", "is_active")),
+        Kind("synonyms", "同义写法", Synonym, ref_forms.SynonymForm, ("text", "industry", "position")),
     )
 }
 

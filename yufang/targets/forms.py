@@ -1,6 +1,7 @@
 from django import forms
 
 from yufang.core.listing import FilterForm
+from yufang.core.upload_limits import upload_size_validator
 from yufang.core.widgets import StyledFormMixin
 from yufang.reference.models import Industry, Position, Region
 
@@ -73,6 +74,7 @@ class BaselineUploadForm(StyledFormMixin, forms.Form):
     file = forms.FileField(
         label="应受训摸底表",
         help_text="支持 .xlsx、.xls、.csv（UTF-8 或 GBK）。列：企业名称或统一社会信用代码、岗位、应受训人数。",
+        validators=[upload_size_validator("spreadsheet")],
     )
 
 

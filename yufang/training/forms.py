@@ -2,6 +2,7 @@ from django import forms
 
 from yufang.accounts.models import Organisation, OrganisationKind
 from yufang.core.listing import FilterForm
+from yufang.core.upload_limits import upload_size_validator
 from yufang.core.widgets import StyledFormMixin
 from yufang.reference.models import Industry, Region
 
@@ -48,14 +49,13 @@ class RosterUploadForm(StyledFormMixin, forms.Form):
     file = forms.FileField(
         label="花名册文件",
         help_text="支持 .xlsx、.xls、.csv（UTF-8 或 GBK）。须含“姓名”“身份证号”列，身份证号列请设为文本格式。",
+        validators=[upload_size_validator("spreadsheet")],
     )
 
     def clean_file(self):
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith((".xlsx", ".xls", ".csv", ".xlsm")):
             raise forms.ValidationError("请上传 .xlsx、.xls 或 .csv 文件。")
-        if f.size > 50 * 1024 * 1024:
-            raise forms.ValidationError("文件不能超过 50 MB。")
         return f
 
 

@@ -1,35 +1,41 @@
 """Background work of offline training: checking an uploaded roster row by row (nothing
 written), then, once the provider confirms, importing its valid rows in one transaction."""
 
-import io
-
 from django.urls import reverse
-from python_calamine import CalamineWorkbook
 
 from yufang.accounts.models import User
 from yufang.core.jobs import JobFailed, register
 from yufang.core.models import Job
 
 from .models import TrainingSession
-from .roster import roster_check
+from .roster import ERROR_KEEP, roster_check
 
 
-def _rows_in(job) -> int:
-    """About how many rows the file has, for the progress bar (a CSV's lines, a sheet's height)."""
-    with job.file.open("rb") as f:
-        data = f.read()
-    if job.file.name.lower().endswith(".csv"):
-        return data.count(b"\n")
-    try:
-        return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).height
-    except Exception:  # noqa: BLE001 - the check itself reports an unreadable file in words
-        return 0
+def check_progress(progress):
+    """The roster check's progress callback: the total as the file's size tells it, then the
+    rows done."""
+
+    def report(done: int, total: int) -> None:
+        if total and total != progress.job.total:
+            progress.total(total, "正在逐行校验")
+        progress.step(done, "正在逐行校验")
+
+    return report
 
 
 def _check(job, progress, session):
-    progress.total(_rows_in(job), "正在逐行校验")
+    progress.total(0, "正在逐行校验")
     with job.file.open("rb") as f:
-        return roster_check(f, job.file.name, session, progress=lambda done, _t: progress.step(done, "正在逐行校验"))
+        return roster_check(f, job.file.name, session, progress=check_progress(progress))
+
+
+def check_result(job, checked) -> dict:
+    """What a check job keeps: the counts and a bounded sample of the problems; the full list of
+    rows with errors is the error file the job makes."""
+    from .exports import roster_error_file
+
+    roster_error_file(job, checked.error_rows)
+    return {"filename": job.params.get("filename", ""), **checked.report(), "error_sample": ERROR_KEEP}
 
 
 @register("training.roster_check")
@@ -40,12 +46,7 @@ def roster_check_job(job, progress):
     job.save(update_fields=["result_url"])
     progress.total(checked.total)
     progress.step(checked.total, f"有效 {checked.valid} 行，错误 {checked.error_count} 行", force=True)
-    return {
-        "session_id": session.pk,
-        "filename": job.params.get("filename", ""),
-        **checked.report(),
-        "error_rows": {str(k): v for k, v in checked.error_rows.items()},
-    }
+    return {"session_id": session.pk, **check_result(job, checked)}
 
 
 @register("training.roster_apply")

@@ -10,8 +10,8 @@ is checked against the data as it is at that moment. Written in bulk: on Postgre
 and roster rows go in with COPY, so a 100,000-row roster takes seconds (bench/roster_import.py)."""
 
 import datetime
+import difflib
 import hmac
-import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -26,10 +26,9 @@ from stdnum.cn import ric
 
 from yufang.accounts.models import Organisation, OrganisationKind, validate_credit_code
 from yufang.core.masking import mask_id_number
-from yufang.core.spreadsheets import clean_text, find_table, read_rows
-from yufang.enterprises.models import EnterpriseProfile
+from yufang.core.spreadsheets import clean_text, open_table
 from yufang.people.models import Person
-from yufang.reference.models import Industry, Position
+from yufang.reference.models import Industry, Position, Synonym
 
 from .models import RosterEntry, TrainingSession
 
@@ -43,30 +42,32 @@ COLUMNS = {
     "industry": ("行业", "所属行业", "行业类别"),
 }
 REQUIRED = {"name", "id_number"}
-POSITION_ALIASES = {
-    "班组长": "team_leader",
-    "一线班组长": "team_leader",
-    "安全负责人": "safety_head",
-    "安全科长": "safety_head",
-    "安全部长": "safety_head",
-    "分管安全负责人": "deputy",
-    "分管负责人": "deputy",
-    "主要负责人": "principal",
-    "员工": "worker",
-    "职工": "worker",
-    "工人": "worker",
-    "从业人员": "worker",
-}
 # Working age on the session date (劳动年龄): at least 16; retirement age 60 for men, 55 for
 # women (the pre-2025 statutory ages, which cover every cohort in the programme years).
 MIN_AGE = 16
 MAX_AGE = {"M": 60, "F": 55}
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
-_NAME = re.compile(r"^[\u3400-\u9fff·•.A-Za-z]{2,30}$")
+# A mobile written with the country code (+86, 86, 0086, (+86)) and any spaces, dashes, dots or
+# brackets; a landline: area code 0xx(x), 7-8 digits, perhaps an extension.
+_PHONE_NOISE = re.compile(r"[\s\-‐‑–—.()（）\[\]]")
+_COUNTRY = re.compile(r"^(?:\+?0{0,2}86)(?=1[3-9]\d{9}$)")
+_LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}(?:(?:转|ext|EXT|x|X|#)?\d{1,6})?$")
+NOT_MOBILE = "不是手机号（像是固定电话）：请填写本人的 11 位手机号"
+# Names: CJK (Basic Multilingual Plane, Extension A, and Extensions B and later beyond it),
+# Latin letters, and the middle dot of ethnic-minority names in any of its common forms,
+# stored as "·".
+_NAME = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f·A-Za-z]{2,30}$")
+_DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·", "･": "·", "∙": "·", "⋅": "·", ".": "·", "．": "·"})
+# The old 15-digit ID number (before 1999): the person has an 18-digit one now.
+OLD_ID = "身份证号为旧版 15 位号码：请提供本人现行的 18 位居民身份证号码"
+# Rows that are not people: totals, notes under the table, numbered rows left empty.
+_TOTALS = ("合计", "总计", "小计", "共计", "累计")
+_NOTES = ("注", "备注", "说明", "填表说明", "填报说明", "填表人", "制表", "审核", "负责人签字", "单位盖章")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 NUMERIC_ID = "身份证号被表格保存成了数字，末几位已丢失：请在 Excel 中把该列设为“文本”后重新录入。"
-ERROR_KEEP = 5000  # error rows listed on the page; the error file has them all
+PROGRESS_EVERY = 5000  # rows between two progress reports of the check
+ERROR_KEEP = 1000  # error and warning rows kept in the job result; the error file has every error row
 
 
 def age_on(birth: datetime.date, day: datetime.date) -> int:
@@ -99,7 +100,7 @@ class RosterTarget:
 
     city_id: int
     day: datetime.date  # ages are judged on it; no birth date may be after it
-    industry_id: int | None  # given to new people whose row names no industry
+    industry_id: int | None  # the session's industry (a new person takes only the industry their row names)
     on_list: Callable[[Iterable[int]], set[int]]  # of these person ids, those already on the list
     # An enterprise importing its own staff: every row's enterprise, whatever the row says.
     own_enterprise_id: int | None = None
@@ -138,6 +139,8 @@ class Checked:
     ages: list[tuple[int, str]] = field(default_factory=list)  # (row, problem) of valid rows
     mismatched: list[int] = field(default_factory=list)  # rows whose name differs from the person on file
     skipped: list[int] = field(default_factory=list)  # rows already on the list
+    not_data: int = 0  # totals rows, notes, numbered empty rows: skipped, not counted
+    notes: list[dict] = field(default_factory=list)  # (a sample of) those rows and why
     staged: bool = False
 
     @property
@@ -165,6 +168,8 @@ class Checked:
             "errors": self.errors[:ERROR_KEEP],
             "warnings": self.warnings[:ERROR_KEEP],
             "warning_count": len(self.warnings),
+            "not_data": self.not_data,
+            "notes": self.notes[:ERROR_KEEP],
         }
 
 
@@ -181,15 +186,19 @@ class _Lookups:
             self.by_name[name.replace(" ", "")] = pk
             if code:
                 self.by_code[code] = pk
-        positions = dict(Position.objects.filter(is_active=True).values_list("code", "pk"))
+        # Names, then the owner's table of same-meaning words (reference.Synonym).
         self.positions = {name.replace(" ", ""): pk for pk, name in Position.objects.values_list("pk", "name")}
-        for alias, code in POSITION_ALIASES.items():
-            if code in positions:
-                self.positions.setdefault(alias, positions[code])
         self.industries: dict[str, int] = {}
         for pk, name, code in Industry.objects.filter(is_active=True).values_list("pk", "name", "code"):
             self.industries[name.replace(" ", "")] = pk
             self.industries.setdefault(code, pk)
+        for text, industry_id, position_id in Synonym.objects.values_list("text", "industry_id", "position_id"):
+            if industry_id:
+                self.industries.setdefault(text, industry_id)
+            else:
+                self.positions.setdefault(text, position_id)
+        self.position_names = dict(Position.objects.values_list("pk", "name"))
+        self.industry_names = dict(Industry.objects.values_list("pk", "name"))
         self._enterprise: dict[tuple, tuple[int | None, str, str]] = {}
         self._position: dict[Any, tuple[int | None, str]] = {}
         self._industry: dict[Any, tuple[int | None, str]] = {}
@@ -220,21 +229,53 @@ class _Lookups:
         return found
 
     def position(self, raw) -> tuple[int | None, str]:
-        return self._named(raw, self._position, self.positions, "岗位")
+        return self._named(raw, self._position, self.positions, self.position_names, "岗位")
 
     def industry(self, raw) -> tuple[int | None, str]:
-        return self._named(raw, self._industry, self.industries, "行业")
+        return self._named(raw, self._industry, self.industries, self.industry_names, "行业")
 
     @staticmethod
-    def _named(raw, cache: dict, ids: dict[str, int], label: str) -> tuple[int | None, str]:
-        """(id, warning) of a reference name, resolved once per distinct cell text."""
+    def _named(raw, cache: dict, ids: dict[str, int], names: dict[int, str], label: str) -> tuple[int | None, str]:
+        """(id, warning) of a reference name or synonym, resolved once per distinct cell text. An
+        unknown value is reported with the closest reference names, never mapped by guess."""
         found = cache.get(raw)
         if found is None:
             name = _text(raw).replace(" ", "")
             pk = ids.get(name) if name else None
-            warning = f"{label}「{name[:20]}」不是平台的{label}名称，{label}暂不登记" if name and pk is None else ""
+            warning = ""
+            if name and pk is None:
+                close = difflib.get_close_matches(name, list(ids), n=6, cutoff=0.3)
+                nearest = list(dict.fromkeys(names[ids[c]] for c in close))[:3]
+                hint = f"，最接近的是：{'、'.join(nearest)}" if nearest else ""
+                warning = (
+                    f"{label}「{name[:20]}」不在平台的{label}名录及同义写法中{hint}；"
+                    f"{label}暂不登记，含义相同的写法可请管理员加入同义写法表"
+                )
             found = cache[raw] = (pk, warning)
         return found
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _not_data(cells: list[Any], i_name: int, i_id: int) -> str:
+    """Why a row below the header is not a person (a totals row, a note under the table, a row
+    numbered in advance and left empty), or "" for a row to check."""
+    n = len(cells)
+    name = cells[i_name] if i_name < n else None
+    raw_id = cells[i_id] if i_id < n else None
+    if not _blank(raw_id) and not (isinstance(raw_id, int | float) and raw_id < 10**7):
+        return ""  # something in the ID column: a person's row, right or wrong
+    filled = [c for c in cells if not _blank(c)]
+    if _blank(name) and all(isinstance(c, int | float) and not isinstance(c, bool) for c in filled):
+        return "只有序号的空行，已跳过"
+    first = _text(name if not _blank(name) else filled[0]).replace(" ", "")
+    if first.startswith(_TOTALS):
+        return "合计行，已跳过"
+    if first.startswith(_NOTES) or (_blank(name) and len(first) > 30):
+        return "表格下方的说明文字，已跳过"
+    return ""
 
 
 def _id_key() -> bytes:
@@ -257,14 +298,20 @@ STAGE_COLUMNS = (
 
 
 class _Stage:
-    """On PostgreSQL the valid rows stream into a temporary table while the loop still runs, so
-    the database takes them in on its own core; matching known people and writing are then
-    set operations. Elsewhere the rows stay in Python."""
+    """On PostgreSQL the valid rows go into a temporary table in chunks while the loop still
+    runs, so the database takes them in on its own core; matching known people and writing are
+    then set operations. Elsewhere the rows stay in Python.
+
+    Each chunk is one COPY, finished before the loop goes on: between chunks the connection is
+    free, so whatever the caller does there (writing the job's progress) never meets an open
+    COPY on the same connection, which would block for ever."""
+
+    CHUNK = 5000
 
     def __init__(self):
         self.enabled = connection.vendor == "postgresql"
-        self._copy = None
         self._cursor = None
+        self._rows: list[tuple] = []
 
     def __enter__(self):
         if self.enabled:
@@ -275,19 +322,25 @@ class _Stage:
                 "name varchar(50), sex varchar(1), birth_date date, phone varchar(20), enterprise_id bigint, "
                 "position_id bigint, industry_id bigint)"
             )
-            self._copy_cm = self._cursor.cursor.copy(f"COPY {STAGE} ({', '.join(STAGE_COLUMNS)}) FROM STDIN")
-            self._copy = self._copy_cm.__enter__()
         return self
 
     def write(self, row: tuple) -> None:
-        if self._copy is not None:
-            self._copy.write_row(row)
+        if self.enabled:
+            self._rows.append(row)
+            if len(self._rows) >= self.CHUNK:
+                self.flush()
 
-    def __exit__(self, *exc):
-        if self._copy is not None:
-            self._copy_cm.__exit__(*exc)
-            self._copy = None
+    def flush(self) -> None:
+        if self._rows:
+            with self._cursor.cursor.copy(f"COPY {STAGE} ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
+                for row in self._rows:
+                    copy.write_row(row)
+            self._rows.clear()
+
+    def __exit__(self, exc_type, *exc):
         if self._cursor is not None:
+            if exc_type is None:
+                self.flush()
             self._cursor.close()
         return False
 
@@ -306,8 +359,8 @@ def roster_check(
     times (a test holds the two to the same verdicts)."""
     if isinstance(target, TrainingSession):
         target = session_target(target)
-    rows = iter(read_rows(file, filename))
-    table = find_table(rows, COLUMNS, REQUIRED)
+    table = open_table(file, filename, COLUMNS, REQUIRED)
+    rows = table.raw
     own_enterprise = target.own_enterprise_id
     lookups = _Lookups(target.city_id, target.enterprise_required and own_enterprise is None)
     col = table.columns
@@ -323,12 +376,12 @@ def roster_check(
     key = _id_key()
     digest = hmac.digest
     calc_check = ric.calc_check_digit
-    normalize = unicodedata.normalize
+    normalize, category = unicodedata.normalize, unicodedata.category
     name_ok, phone_ok, scientific = _NAME.match, _PHONE.match, _SCIENTIFIC.match
     date = datetime.date
     enterprise_of, position_of, industry_of = lookups.enterprise, lookups.position, lookups.industry
     result = Checked(header_row=table.header_row)
-    seen: dict[str, int] = {}  # id_hash -> first row
+    seen: dict[str, tuple[int, str]] = {}  # id_hash -> (first row, its name)
     pending: list[tuple] = []
     total = 0
 
@@ -344,9 +397,16 @@ def roster_check(
         for number, cells in enumerate(rows, start=table.header_row + 1):
             if not any(c is not None and (c.strip() if isinstance(c, str) else True) for c in cells):
                 continue
+            note = _not_data(cells, i_name, i_id)
+            if note:
+                result.not_data += 1
+                if len(result.notes) < ERROR_KEEP:
+                    result.notes.append({"row": number, "note": note})
+                continue
             total += 1
-            if progress is not None and not total % 5000:
-                progress(total, 0)
+            if progress is not None and not total % PROGRESS_EVERY:
+                stage.flush()
+                progress(total, max(table.height, total))
             n = len(cells)
             problems: list[str] = []
             warnings: list[str] = []
@@ -357,6 +417,8 @@ def roster_check(
             elif not name.isascii():
                 name = normalize("NFKC", name)
             name = "".join(name.split())
+            if not name.isascii():
+                name = name.translate(_DOTS)
             if not name:
                 problems.append("姓名为空")
             elif not name_ok(name):
@@ -366,19 +428,25 @@ def roster_check(
             number_text = ""
             sex, birth = "", None
             if isinstance(raw, float | int) and not isinstance(raw, bool):
-                problems.append(NUMERIC_ID)
+                # A 15-digit number is exactly what the cell holds: the old-format ID number.
+                old = raw == int(raw) and len(str(int(raw))) == 15
+                reason = OLD_ID if old else NUMERIC_ID
+                problems.append(reason)
                 shown = "（数字）"
-                result.invalid_ids.append({"row": number, "id": shown, "reason": NUMERIC_ID})
+                result.invalid_ids.append({"row": number, "id": shown, "reason": reason})
             else:
                 text = raw if isinstance(raw, str) else ("" if raw is None else str(raw))
                 if not text.isascii():
-                    text = normalize("NFKC", text)
+                    # Zero-width spaces, BOMs and other format characters go like spaces.
+                    text = "".join(c for c in normalize("NFKC", text) if category(c) != "Cf")
                 text = "".join(text.split()).upper()
                 reason = ""
                 if not text:
                     reason = "身份证号为空"
                 elif scientific(text) or text.endswith(".0"):
                     reason = NUMERIC_ID
+                elif len(text) == 15 and text.isdigit():
+                    reason = OLD_ID
                 elif len(text) != 18:
                     reason = f"身份证号应为 18 位，实际 {len(text)} 位"
                 elif not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
@@ -408,9 +476,14 @@ def roster_check(
                 value = cells[i_phone]
                 if value not in (None, ""):
                     phone = value if isinstance(value, str) and value.isascii() else clean_text(value)
-                    phone = "".join(phone.split()).replace("-", "")
+                    phone = _COUNTRY.sub("", _PHONE_NOISE.sub("", phone))
                     if not phone_ok(phone):
-                        problems.append("手机号应为 11 位数字")
+                        if _LANDLINE.match(phone):
+                            problems.append(NOT_MOBILE)
+                        elif phone.isdigit() and len(phone) == 11:
+                            problems.append("手机号不正确：应以 13–19 开头")
+                        else:
+                            problems.append("手机号应为 11 位数字")
             # Enterprise and position, resolved once per distinct text.
             enterprise_id = position_id = industry_id = None
             if own_enterprise is not None:
@@ -437,10 +510,17 @@ def roster_check(
                 id_hash = digest(key, number_text.encode(), "sha256").hex()
                 first = seen.get(id_hash)
                 if first is not None:
-                    problems.append(f"与第 {first} 行为同一人（身份证号相同）")
-                    result.duplicates.append({"row": number, "first_row": first, "id": shown})
+                    first_row, first_name = first
+                    if first_name and name and first_name != name:
+                        problems.append(
+                            f"与第 {first_row} 行身份证号相同而姓名不同（「{first_name[:20]}」与「{name[:20]}」）："
+                            "请核对是否录错姓名或冒用他人身份证号"
+                        )
+                    else:
+                        problems.append(f"与第 {first_row} 行为同一人（身份证号相同）")
+                    result.duplicates.append({"row": number, "first_row": first_row, "id": shown})
                 else:
-                    seen[id_hash] = number
+                    seen[id_hash] = (number, name)
             if problems:
                 error(number, name, shown, problems)
                 continue
@@ -455,7 +535,7 @@ def roster_check(
     result.total = total
     result.staged = stage.enabled
     if progress is not None:
-        progress(total, 0)
+        progress(total, total)
     known = _known(pending, stage.enabled)
     on_roster = target.on_list(pk for pk, _ in known.values()) if known else set()
     for row in pending:
@@ -465,7 +545,12 @@ def roster_check(
             continue
         person_id, known_name = match
         if known_name.replace(" ", "") != row[3]:
-            error(row[0], row[3], mask_id_number(row[1]), ["姓名与平台已登记的该身份证号人员不一致，请核对"])
+            error(
+                row[0],
+                row[3],
+                mask_id_number(row[1]),
+                ["姓名与平台已登记的该身份证号人员的姓名不同：请核对是否录错姓名或冒用他人身份证号"],
+            )
             result.mismatched.append(row[0])
             continue
         if person_id in on_roster:
@@ -525,18 +610,14 @@ def write_people(checked: Checked, target: RosterTarget) -> None:
             cursor.execute(
                 f"INSERT INTO {Person._meta.db_table} ({', '.join(PERSON_COLUMNS)}) "
                 f"SELECT %s, %s, s.id_number, s.id_hash, s.name, s.sex, s.birth_date, s.phone, s.enterprise_id, "
-                f"COALESCE(s.industry_id, %s, ep.industry_id), o.region_id, s.position_id FROM {STAGE} s "
+                f"s.industry_id, o.region_id, s.position_id FROM {STAGE} s "
                 f"LEFT JOIN {Organisation._meta.db_table} o ON o.id = s.enterprise_id "
-                f"LEFT JOIN {EnterpriseProfile._meta.db_table} ep ON ep.organisation_id = s.enterprise_id "
                 "ON CONFLICT (id_hash) DO NOTHING",
-                [now, now, target.industry_id],
+                [now, now],
             )
         return
     enterprises = {r[7] for r in checked.new if r[7]}
     regions = dict(Organisation.objects.filter(pk__in=enterprises).values_list("pk", "region_id"))
-    industries = dict(
-        EnterpriseProfile.objects.filter(organisation__in=enterprises).values_list("organisation_id", "industry_id")
-    )
     Person.objects.bulk_create(
         [
             Person(
@@ -549,7 +630,7 @@ def write_people(checked: Checked, target: RosterTarget) -> None:
                 birth_date=r[5],
                 phone=r[6],
                 enterprise_id=r[7],
-                industry_id=r[9] or target.industry_id or industries.get(r[7]),
+                industry_id=r[9],  # the row's own: never the session's or the enterprise's
                 region_id=regions.get(r[7]),
                 position_id=r[8],
             )
@@ -604,12 +685,10 @@ def drop_stage(checked: Checked) -> None:
 
 def error_file_rows(file: BinaryIO, filename: str, error_rows: dict[int, str]):
     """The uploaded file's header and its rows with errors, every column as uploaded, each
-    followed by its row number and what is wrong: corrected in place and uploaded again."""
-    data = file.read()
-    table = find_table(read_rows(io.BytesIO(data), filename), COLUMNS, REQUIRED)
-    for number, cells in enumerate(read_rows(io.BytesIO(data), filename), start=1):
-        values = ["" if v is None else v for v in cells]
-        if number == table.header_row:
-            yield [*values, "原行号", "错误说明"]
-        elif number in error_rows:
-            yield [*values, number, error_rows[number]]
+    followed by its row number and what is wrong: corrected in place and uploaded again. The
+    file is read again as a stream."""
+    table = open_table(file, filename, COLUMNS, REQUIRED)
+    yield [*table.header_cells, "原行号", "错误说明"]
+    for number, cells in enumerate(table.raw, start=table.header_row + 1):
+        if number in error_rows:
+            yield [*("" if v is None else v for v in cells), number, error_rows[number]]

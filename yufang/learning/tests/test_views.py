@@ -48,7 +48,7 @@ def test_enterprise_imports_a_roster_with_a_per_row_report(setup, world, client,
     report = client.get(reverse("learning:import_review", args=[job.pk])).content.decode()
     assert "有效 <strong>2</strong> 行" in report and "错误 <strong>3</strong> 行" in report
     assert "校验位不正确" in report and "保存成了数字" in report and "与第 3 行为同一人" in report
-    assert "岗位「厨师」不是平台的岗位名称" in report and good not in report
+    assert "岗位「厨师」不在平台的岗位名录" in report and good not in report
     errors = client.get(reverse("learning:import_errors", args=[job.pk]))
     assert errors.status_code == 200 and errors["Content-Type"].startswith("application/vnd.openxmlformats")
     done = client.post(reverse("learning:import_confirm", args=[job.pk])).content.decode()

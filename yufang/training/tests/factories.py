@@ -59,7 +59,8 @@ def make_session(
 def people_rows(n: int, *, start: int = 0, region: str = "370303", enterprise: str = "测试企业a", year: int = 1980):
     rows = []
     for i in range(start, start + n):
-        birth = datetime.date(year, 1, 1) + datetime.timedelta(days=i * 13 % 5000)
+        # Unique for any n: past 5,000 rows the birth dates move by a week.
+        birth = datetime.date(year, 1, 1) + datetime.timedelta(days=i * 13 % 5000 + i // 5000 * 7)
         rows.append(
             [
                 i + 1,

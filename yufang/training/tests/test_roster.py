@@ -109,7 +109,9 @@ def test_name_mismatch_with_known_person_is_an_error(world):
     row = people_rows(1)[0]
     row[1] = "李四"
     result = _check(other, xlsx([row]))
-    assert result.errors[0]["errors"] == ["姓名与平台已登记的该身份证号人员不一致，请核对"]
+    assert result.errors[0]["errors"] == [
+        "姓名与平台已登记的该身份证号人员的姓名不同：请核对是否录错姓名或冒用他人身份证号"
+    ]
 
 
 def test_only_the_sessions_provider_imports(world):

@@ -1,0 +1,145 @@
+"""Rosters as people really write them: one test per behaviour, each on a small generated file."""
+
+import io
+
+import pytest
+
+from yufang.people.services import person_upsert
+from yufang.training.roster import NOT_MOBILE, OLD_ID, roster_check
+
+from .factories import HEADER, make_session, people_rows, xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def _check(world, rows, session=None):
+    header = HEADER + ["行业"] if rows and len(rows[0]) > len(HEADER) else HEADER
+    return roster_check(io.BytesIO(xlsx(rows, header=header)), "花名册.xlsx", session or make_session(world))
+
+
+def _errors(checked) -> dict[int, list[str]]:
+    return {e["row"]: e["errors"] for e in checked.errors}
+
+
+def test_names_beyond_the_basic_plane_and_with_any_middle_dot_are_valid(world):
+    rows = people_rows(6)
+    names = ["𠮷野家", "阿依古丽·买买提", "阿依古丽•买买提", "阿依古丽・买买提", "阿依古丽‧买买提", "张𪚥"]
+    for row, name in zip(rows, names, strict=True):
+        row[1] = name
+    checked = _check(world, rows)
+    assert checked.errors == [] and checked.valid == 6
+    assert {r[3] for r in checked.new} == {"𠮷野家", "阿依古丽·买买提", "张𪚥"}
+
+
+def test_mobiles_with_country_code_and_punctuation_are_normalised(world):
+    rows = people_rows(5)
+    for row, phone in zip(
+        rows,
+        ["+86 139-1234-5678", "86 13912345678", "(+86)139 1234 5678", "0086-13912345678", "139.1234.5678"],
+        strict=True,
+    ):
+        row[3] = phone
+    checked = _check(world, rows)
+    assert checked.errors == [] and {r[6] for r in checked.new} == {"13912345678"}
+
+
+def test_a_landline_is_refused_as_not_a_mobile(world):
+    rows = people_rows(3)
+    rows[0][3], rows[1][3], rows[2][3] = "0533-2181234", "05332181234", "(0533)2181234转8001"
+    errors = _errors(_check(world, rows))
+    assert errors == {4: [NOT_MOBILE], 5: [NOT_MOBILE], 6: [NOT_MOBILE]}
+    assert "11 位数字" not in NOT_MOBILE
+
+
+def test_invisible_characters_in_an_id_number_are_stripped(world):
+    rows = people_rows(3)
+    rows[0][2] = "\ufeff" + rows[0][2]
+    rows[1][2] = rows[1][2][:6] + "\u200b" + rows[1][2][6:]
+    rows[2][2] = rows[2][2][:9] + "\u2060\u200d" + rows[2][2][9:]
+    checked = _check(world, rows)
+    assert checked.errors == [] and checked.valid == 3
+
+
+def test_a_15_digit_id_number_asks_for_the_18_digit_one(world):
+    rows = people_rows(2)
+    rows[0][2] = "370303800101001"
+    rows[1][2] = 370303800101002  # as a number: exactly what the cell holds
+    errors = _errors(_check(world, rows))
+    assert errors == {4: [OLD_ID], 5: [OLD_ID]}
+
+
+def test_the_same_id_with_two_names_says_the_names_differ(world):
+    rows = people_rows(2)
+    twin = list(rows[0])
+    twin[1] = "王小明"
+    checked = _check(world, [*rows, twin])
+    assert "姓名不同" in _errors(checked)[6][0] and "冒用" in _errors(checked)[6][0]
+
+
+def test_the_same_id_with_another_name_in_the_archive_says_the_names_differ(world):
+    rows = people_rows(1)
+    person_upsert(actor=world.owner, id_number=rows[0][2], name="王小明")
+    errors = _errors(_check(world, rows))
+    assert "姓名不同" in errors[4][0]
+
+
+def test_totals_notes_and_numbered_empty_rows_are_skipped_with_a_note(world):
+    rows = [
+        *people_rows(2),
+        [3, None, None, None, None, None],
+        [4],
+        ["合计", None, None, None, None, None],
+        [None, "合计：2 人", None, None, None, None],
+        ["注：身份证号须为 18 位，本表由单位负责人核对后盖章报送。"],
+        [None, "填表人：李四", None],
+        [12, "李四", None],
+    ]
+    checked = _check(world, rows)
+    assert checked.valid == 2 and checked.total == 3
+    notes = {n["row"]: n["note"] for n in checked.notes}
+    assert notes == {
+        6: "只有序号的空行，已跳过",
+        7: "只有序号的空行，已跳过",
+        8: "合计行，已跳过",
+        9: "合计行，已跳过",
+        10: "表格下方的说明文字，已跳过",
+        11: "表格下方的说明文字，已跳过",
+    }
+    # A row with a name but no ID number is still a person with a missing ID.
+    assert _errors(checked) == {12: ["身份证号为空"]}
+
+
+def test_positions_and_industries_map_through_the_synonym_table_and_unknown_ones_get_closest_matches(world):
+    from yufang.reference.models import Industry, Position, Synonym
+
+    rows = [
+        r + [industry] for r, industry in zip(people_rows(5), ["危化", "建筑", "制造业", "危化", "危化"], strict=True)
+    ]
+    for row, position in zip(rows, ["班长", "骑手", "组长", "安全员", "车间主任"], strict=True):
+        row[5] = position
+    session = make_session(world)
+    checked = _check(world, rows, session)
+    by_row = {r[0]: r for r in checked.new}
+    positions = dict(Position.objects.values_list("pk", "code"))
+    industries = dict(Industry.objects.values_list("pk", "code"))
+    assert positions[by_row[4][8]] == "team_leader" and industries[by_row[4][9]] == "hazchem"
+    assert positions[by_row[5][8]] == "worker" and industries[by_row[5][9]] == "construction"
+    assert positions[by_row[7][8]] == "worker"  # a 安全员 is not the head of the safety department
+    warnings = {w["row"]: w["warnings"] for w in checked.warnings}
+    assert (
+        by_row[6][9] is None and "行业「制造业」不在平台的行业名录" in warnings[6][0] and "最接近的是" in warnings[6][0]
+    )
+    assert by_row[8][8] is None and "岗位「车间主任」" in warnings[8][0]
+    # The owner adds a same-meaning word; the next check maps it.
+    Synonym.objects.create(text="车间主任", position=Position.objects.get(code="team_leader"))
+    assert _check(world, rows, session).new[-1][8] == Position.objects.get(code="team_leader").pk
+
+
+def test_a_new_person_never_takes_the_sessions_industry(world):
+    from yufang.people.models import Person
+
+    from .factories import import_roster
+
+    session = make_session(world, industry="hazchem")
+    import_roster(world, session, people_rows(1))
+    assert Person.objects.get().industry_id is None
