@@ -4,7 +4,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,13 +13,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
 from yufang.core.export import XLSX, attachment
+from yufang.core.forms import form_errors_from
 from yufang.core.jobs import job_start, succeeded_job_of
 from yufang.core.listing import Column, list_response
 from yufang.core.masking import mask_id_number
 from yufang.core.models import Job
+from yufang.core.permissions import require as _require
 from yufang.core.scoping import get_scoped_or_404, scoped
 from yufang.plans.models import Plan
 from yufang.plans.permissions import can_edit_plan
@@ -49,13 +50,6 @@ from .permissions import (
     is_learner,
 )
 from .selectors import curriculum_for, enrolment_list, platform_figures, progress_of, suspicious_patterns
-
-
-def _require(check):
-    allowed, reason = check
-    if not allowed:
-        raise PermissionDenied(reason)
-
 
 # --- The learner --------------------------------------------------------------------------
 

@@ -6,9 +6,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
 from yufang.core.export import XLSX, attachment
+from yufang.core.forms import form_errors_from
 from yufang.core.listing import Column, list_response
 from yufang.core.scoping import get_scoped_or_404
 

@@ -9,10 +9,11 @@ class TargetsConfig(AppConfig):
     def ready(self) -> None:
         from yufang.core.registry import NavItem, Panel, add_nav, add_panel
 
-        from . import jobs, scoping  # noqa: F401 - registers scoping rules and job handlers
+        from . import contributions, jobs, scoping  # noqa: F401 - registers scoping rules and job handlers
         from .permissions import can_view_progress
         from .selectors import home_panel
 
         add_nav(NavItem("目标进度", "targets:current", lambda u: can_view_progress(u)[0], order=20))
         add_panel(Panel("targets/_home_panel.html", home_panel, order=10))
         add_nav(NavItem("培训记录", "targets:completions", lambda u: u.scope.kind not in ("self", "none"), order=30))
+        contributions.register()

@@ -16,14 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yufang.accounts.views import form_errors_from
 from yufang.core import audit
 from yufang.core.audit import history
 from yufang.core.context import client_ip
 from yufang.core.export import XLSX, attachment, xlsx_bytes
+from yufang.core.forms import form_errors_from
 from yufang.core.jobs import job_start, succeeded_job_of
 from yufang.core.listing import Column, list_response
 from yufang.core.models import AuditAction, Job
+from yufang.core.permissions import require as _require
 from yufang.core.scoping import get_scoped_or_404, scoped
 from yufang.projects.models import Project
 
@@ -35,12 +36,6 @@ from .models import Attendance, Flag, TrainingSession
 from .selectors import attendance_board, flag_list, roster_list, session_list, sessions_in_month
 
 DEVICE_COOKIE = "yf_device"
-
-
-def _require(check: tuple[bool, str]) -> None:
-    ok, reason = check
-    if not ok:
-        raise PermissionDenied(reason)
 
 
 def _messages_of(e: ValidationError) -> str:

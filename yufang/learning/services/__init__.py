@@ -4,7 +4,8 @@ The heartbeat itself lives in heartbeat.py (the hot path); everything it implies
 
 The package keeps every name the former single module had importable from here."""
 
-from .base import _require
+from yufang.core.permissions import require as _require
+
 from .catalogue import (
     COURSE_FIELDS,
     EVALUATE_JOB,

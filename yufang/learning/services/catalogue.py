@@ -9,13 +9,13 @@ from django.db import IntegrityError, transaction
 from yufang.accounts.models import Role
 from yufang.core.jobs import job_start
 from yufang.core.models import Job
+from yufang.core.permissions import require as _require
 from yufang.core.services import model_create, model_update
 from yufang.plans.models import Plan
 from yufang.plans.services import plan_update
 
 from ..models import Course, CurriculumEntry, Enrolment, Exam, Lesson, Question, StudyRule
 from ..permissions import can_edit_course, can_edit_study_rule, can_manage_catalogue, can_set_curriculum
-from .base import _require
 
 COURSE_FIELDS = ["code", "title", "summary", "provider"]
 

@@ -11,6 +11,7 @@ from yufang.accounts.services import new_user_save
 from yufang.core import audit
 from yufang.core.masking import mask_id_number
 from yufang.core.models import AuditAction
+from yufang.core.permissions import require as _require
 from yufang.people import idnumbers
 from yufang.people.models import Person
 from yufang.people.services import person_upsert
@@ -18,7 +19,6 @@ from yufang.plans.models import Plan
 
 from ..models import Channel, Enrolment
 from ..permissions import can_enrol
-from .base import _require
 from .catalogue import study_rule_for
 
 

@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from yufang.core import audit
 from yufang.core.models import AuditAction
+from yufang.core.permissions import require as _require
 from yufang.plans.models import Plan
 
 from ..models import Course, Enrolment, Exam, ExamAttempt, Question, QuestionKind
 from ..permissions import can_manage_catalogue
 from ..selectors import progress_of
-from .base import _require
 from .certification import enrolment_evaluate
 from .enrolment import enrolment_of
 

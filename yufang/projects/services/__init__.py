@@ -6,6 +6,8 @@ budget ledger.
 
 The package keeps every name the former single module had importable from here."""
 
+from yufang.core.permissions import require as _require
+
 from .acceptance import (
     DEFAULT_ACCEPTANCE_INDICATORS,
     _decided_acceptance,
@@ -15,7 +17,7 @@ from .acceptance import (
     acceptance_convene,
     acceptance_score,
 )
-from .base import S, _lock_project, _require, today
+from .base import S, _lock_project, today
 from .completion import _submit_completion, completion_defaults, completion_report_save, payments_summary
 from .extension import _confirm_extension, _decide_extension, _pending_extension, _refuse_extension, _request_extension
 from .money import (

@@ -10,13 +10,14 @@ from django.db import IntegrityError, transaction
 
 from yufang.core import audit
 from yufang.core.models import AuditAction
+from yufang.core.permissions import require as _require
 from yufang.core.services import model_create
 from yufang.providers.models import DebarmentGround
 from yufang.providers.services import debarment_create
 
 from .. import permissions as may
 from ..models import Acceptance, AcceptanceIndicator, AcceptanceResult, Project, Score, ScoreSheet
-from .base import S, _lock_project, _require, today
+from .base import S, _lock_project, today
 
 DEFAULT_ACCEPTANCE_INDICATORS = [
     ("服务数量完成情况（对照实施方案）", Decimal("30")),

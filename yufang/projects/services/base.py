@@ -3,7 +3,6 @@ guard and the project row lock."""
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from ..models import Project, ProjectStatus
@@ -13,12 +12,6 @@ S = ProjectStatus
 
 def today() -> datetime.date:
     return timezone.localdate()
-
-
-def _require(check: tuple[bool, str]) -> None:
-    allowed, reason = check
-    if not allowed:
-        raise PermissionDenied(reason)
 
 
 def _lock_project(project: Project) -> Project:

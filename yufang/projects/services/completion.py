@@ -6,12 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from yufang.core.permissions import require as _require
 from yufang.core.services import model_create, model_update
 from yufang.plans.models import yuan
 
 from .. import permissions as may
 from ..models import CompletionReport, ExtensionStatus, Figure, PaymentStatus, Project
-from .base import S, _lock_project, _require
+from .base import S, _lock_project
 from .money import deductions_total
 from .reports import _figure_rows, _save_figures, platform_count
 

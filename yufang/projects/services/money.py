@@ -11,6 +11,7 @@ from django.db.models import Sum
 
 from yufang.core import audit
 from yufang.core.models import AuditAction
+from yufang.core.permissions import require as _require
 from yufang.core.services import model_create
 from yufang.core.workflow import Transition, Workflow
 from yufang.plans.models import yuan
@@ -30,7 +31,7 @@ from ..models import (
     PaymentStatus,
     Project,
 )
-from .base import S, _lock_project, _require, today
+from .base import S, _lock_project, today
 
 
 def deductions_total(project: Project) -> Decimal:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from yufang.core import audit
 from yufang.core.models import AuditAction
+from yufang.core.permissions import require as _require
 from yufang.core.services import model_create, model_update
 from yufang.core.workflow import Transition, Workflow
 from yufang.plans.models import yuan
@@ -25,7 +26,7 @@ from ..models import (
     PlanVersionState,
     Project,
 )
-from .base import S, _lock_project, _require
+from .base import S, _lock_project
 from .reports import _schedule_reports
 
 PLAN_FIELDS = [

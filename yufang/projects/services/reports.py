@@ -11,13 +11,14 @@ from django.utils import timezone
 
 from yufang.core import audit
 from yufang.core.models import AuditAction
+from yufang.core.permissions import require as _require
 from yufang.core.workflow import Transition, Workflow
 from yufang.providers.models import IndicatorKind
 from yufang.targets.models import Completion
 
 from .. import permissions as may
 from ..models import Figure, PlanVersion, ProgressReport, Project, ReportStatus
-from .base import _require, today
+from .base import today
 
 REPORT_DUE_DAYS = 5  # a period's report is due five days after it ends
 

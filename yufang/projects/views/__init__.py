@@ -3,8 +3,12 @@ organisation's record is a 404), parses input, calls one service and renders.
 
 The package keeps every name the former single module had importable from here."""
 
+from yufang.core.permissions import require as _require
+from yufang.core.transitions import error_text as _error_text
+from yufang.core.transitions import transition_response as _perform
+
 from .acceptance import _acceptance, acceptance_convene, acceptance_detail, acceptance_download, acceptance_score
-from .base import _error_text, _form_page, _perform, _project, _require
+from .base import _form_page, _project
 from .completion import completion_detail, completion_edit
 from .extension import extension_detail, extension_request
 from .money import (

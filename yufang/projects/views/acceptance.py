@@ -8,17 +8,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
 from yufang.core.export import attachment
+from yufang.core.forms import form_errors_from
+from yufang.core.permissions import require as _require
 from yufang.core.scoping import get_scoped_or_404
+from yufang.core.transitions import error_text as _error_text
 
 from .. import permissions as may
 from .. import services
 from ..forms import ConveneForm, ScoreForm, panel_candidates
 from ..models import Acceptance, ProjectStatus
 from ..pdf import acceptance_pdf
-from .base import _error_text, _form_page, _project, _require
+from .base import _form_page, _project
 
 
 @login_required

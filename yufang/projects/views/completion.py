@@ -6,15 +6,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
-from yufang.core.scoping import ScopeKind, get_scoped_or_404, scope_of
+from yufang.core.forms import form_errors_from
+from yufang.core.permissions import require as _require
+from yufang.core.registry import COMPLETION_PANELS, contributions
+from yufang.core.scoping import get_scoped_or_404
 
 from .. import permissions as may
 from .. import services
 from ..forms import CompletionForm
 from ..models import CompletionReport, ProjectStatus
-from .base import _form_page, _project, _require
+from .base import _form_page, _project
 
 
 @login_required
@@ -60,11 +62,10 @@ def completion_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def completion_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    # Imported here: the training app builds on projects, not the other way round.
-    from yufang.training.selectors import flag_summary, session_list
-
     report = get_scoped_or_404(request.user, CompletionReport.objects.select_related("project"), pk=pk)
-    flag_groups = flag_summary(user=request.user, project=report.project)
+    # The apps built on projects add their own sections (the training app: flags of the offline
+    # sessions); each source returns rendered HTML for this request and project.
+    panels = [source(request, report.project) for source in contributions(COMPLETION_PANELS)]
     return render(
         request,
         "projects/completion_detail.html",
@@ -72,9 +73,7 @@ def completion_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "c": report,
             "p": report.project,
             "can_edit": may.provider_of(request.user, report)[0] and report.project.status == ProjectStatus.IN_PROGRESS,
-            "flag_groups": flag_groups,
-            "has_sessions": bool(flag_groups) or session_list(user=request.user, project=report.project).exists(),
-            "district_only": scope_of(request.user).kind == ScopeKind.REGION,
+            "panels": panels,
             "history": history(report),
         },
     )

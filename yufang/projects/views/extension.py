@@ -6,15 +6,16 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
+from yufang.core.forms import form_errors_from
+from yufang.core.permissions import require as _require
 from yufang.core.scoping import get_scoped_or_404
 
 from .. import permissions as may
 from .. import services
 from ..forms import ExtensionForm
 from ..models import Extension
-from .base import _form_page, _project, _require
+from .base import _form_page, _project
 
 
 @login_required

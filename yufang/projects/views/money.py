@@ -8,18 +8,21 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
 from yufang.core.export import attachment
+from yufang.core.forms import form_errors_from
 from yufang.core.listing import Column, list_response
+from yufang.core.permissions import require as _require
 from yufang.core.scoping import get_scoped_or_404
+from yufang.core.transitions import error_text as _error_text
+from yufang.core.transitions import transition_response as _perform
 
 from .. import permissions as may
 from .. import selectors, services
 from ..forms import DeductionFilterForm, DeductionForm, PayForm, PaymentFilterForm
 from ..models import Deduction, Payment
 from ..pdf import voucher_pdf
-from .base import _error_text, _form_page, _perform, _project, _require
+from .base import _form_page, _project
 from .project import _links
 
 PAYMENT_COLUMNS = [
@@ -41,7 +44,7 @@ def payment_index(request: HttpRequest) -> HttpResponse:
         request,
         queryset=selectors.payment_list(user=request.user, **form.values()),
         filter_form=form,
-        template="projects/list.html",
+        template="core/list.html",
         export_columns=PAYMENT_COLUMNS,
         export_name="项目付款",
         context={"title": "项目付款", "columns": PAYMENT_COLUMNS, "links": _links()},
@@ -127,7 +130,7 @@ def deduction_index(request: HttpRequest) -> HttpResponse:
         request,
         queryset=selectors.deduction_list(user=request.user, **form.values()),
         filter_form=form,
-        template="projects/list.html",
+        template="core/list.html",
         export_columns=DEDUCTION_COLUMNS,
         export_name="扣减项目费用",
         context={"title": "扣减项目费用", "columns": DEDUCTION_COLUMNS, "links": _links()},

@@ -8,15 +8,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
+from yufang.core.forms import form_errors_from
+from yufang.core.permissions import require as _require
 from yufang.core.scoping import get_scoped_or_404
+from yufang.core.transitions import transition_response as _perform
 
 from .. import permissions as may
 from .. import services
 from ..forms import CostItemFormSet, PlanIndicatorFormSet, PlanVersionForm
 from ..models import PlanVersion, Project
-from .base import _perform, _project, _require
+from .base import _project
 
 
 def _rows(formset, keys) -> list[dict]:

@@ -8,12 +8,13 @@ from django.views.decorators.http import require_POST
 
 from yufang.core.audit import history
 from yufang.core.listing import Column, list_response
+from yufang.core.transitions import transition_response as _perform
 
 from .. import permissions as may
 from .. import selectors, services
 from ..forms import ProjectFilterForm
 from ..models import Acceptance, CompletionReport, PaymentKind, PaymentStatus, PlanVersionState, ProjectStatus
-from .base import _perform, _project
+from .base import _project
 
 PROJECT_COLUMNS = [
     Column("项目名称", lambda p: p.name, 32),
@@ -34,7 +35,7 @@ def project_index(request: HttpRequest) -> HttpResponse:
         request,
         queryset=selectors.project_list(user=request.user, **form.values()),
         filter_form=form,
-        template="projects/list.html",
+        template="core/list.html",
         export_columns=PROJECT_COLUMNS,
         export_name="工伤预防项目",
         context={"title": "工伤预防项目", "columns": PROJECT_COLUMNS, "links": _links()},

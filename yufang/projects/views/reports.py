@@ -8,16 +8,18 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
+from yufang.core.forms import form_errors_from
 from yufang.core.listing import Column, list_response
+from yufang.core.permissions import require as _require
 from yufang.core.scoping import get_scoped_or_404
+from yufang.core.transitions import transition_response as _perform
 
 from .. import permissions as may
 from .. import selectors, services
 from ..forms import ReportFilterForm, ReportForm
 from ..models import ProgressReport, ReportStatus
-from .base import _form_page, _perform, _require
+from .base import _form_page
 from .project import _links
 
 REPORT_COLUMNS = [
@@ -38,7 +40,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
         request,
         queryset=selectors.report_list(user=request.user, on_date=timezone.localdate(), **form.values()),
         filter_form=form,
-        template="projects/list.html",
+        template="core/list.html",
         export_columns=REPORT_COLUMNS,
         export_name="进度报告",
         context={"title": "进度报告", "columns": REPORT_COLUMNS, "links": _links()},

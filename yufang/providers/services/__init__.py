@@ -5,6 +5,8 @@ step that hands a provider work calls.
 
 The package keeps every name the former single module had importable from here."""
 
+from yufang.core.permissions import require as _require
+
 from .agreements import (
     AGREEMENT_FIELDS,
     AGREEMENT_WORKFLOW,
@@ -24,7 +26,7 @@ from .agreements import (
     team_member_add,
     team_member_remove,
 )
-from .base import _ensure_provider, _require, today
+from .base import _ensure_provider, today
 from .debarment import (
     DEBARMENT_WORKFLOW,
     _lift,

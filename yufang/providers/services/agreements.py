@@ -11,6 +11,7 @@ from django.db.models import Max
 from yufang.accounts.models import Organisation
 from yufang.core import audit
 from yufang.core.models import AuditAction
+from yufang.core.permissions import require as _require
 from yufang.core.services import model_create, model_update
 from yufang.core.workflow import Transition, Workflow
 from yufang.plans.models import BudgetItem, yuan
@@ -27,7 +28,7 @@ from ..models import (
     VerificationStatus,
 )
 from ..permissions import agency_only, can_amend_agreement, can_edit_agreement, can_edit_team, provider_of
-from .base import _ensure_provider, _require, today
+from .base import _ensure_provider, today
 from .debarment import ensure_not_debarred
 from .qualifications import ensure_qualified
 

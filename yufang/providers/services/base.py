@@ -2,16 +2,10 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from yufang.accounts.models import Organisation, OrganisationKind
-
-
-def _require(check: tuple[bool, str]) -> None:
-    allowed, reason = check
-    if not allowed:
-        raise PermissionDenied(reason)
 
 
 def today() -> datetime.date:

@@ -7,12 +7,13 @@ from django.db import transaction
 from django.db.models import Q
 
 from yufang.accounts.models import Organisation
+from yufang.core.permissions import require as _require
 from yufang.core.services import model_create
 from yufang.core.workflow import Transition, Workflow
 
 from ..models import DEBARMENT_YEARS, Debarment, DebarmentStatus, add_years
 from ..permissions import can_debar
-from .base import _ensure_provider, _require, today
+from .base import _ensure_provider, today
 
 
 def provider_is_debarred(provider: Organisation, on_date: datetime.date) -> Debarment | None:

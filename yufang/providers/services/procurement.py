@@ -9,13 +9,14 @@ from django.db import transaction
 from yufang.accounts.models import Organisation
 from yufang.core import audit
 from yufang.core.models import AuditAction
+from yufang.core.permissions import require as _require
 from yufang.core.services import model_create, model_update
 from yufang.plans.models import BudgetItem, yuan
 from yufang.plans.services import check_two_places
 
 from ..models import AgreementStatus, Procurement, ProcurementMethod, ProcurementRule
 from ..permissions import can_manage_procurement, can_manage_rules
-from .base import _ensure_provider, _require
+from .base import _ensure_provider
 from .debarment import ensure_not_debarred
 
 PROCUREMENT_FIELDS = [

@@ -6,12 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from yufang.accounts.models import Organisation
+from yufang.core.permissions import require as _require
 from yufang.core.services import model_create, model_update
 from yufang.core.workflow import Transition, Workflow
 
 from ..models import ProviderProfile, VerificationStatus
 from ..permissions import can_edit_profile, can_manage_providers, can_resubmit_profile, can_verify_profile
-from .base import _ensure_provider, _require
+from .base import _ensure_provider
 
 PROFILE_FIELDS = [
     "kind",

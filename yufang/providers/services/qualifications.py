@@ -7,12 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from yufang.accounts.models import Organisation
+from yufang.core.permissions import require as _require
 from yufang.core.services import model_create, model_update
 from yufang.plans.models import BudgetItem
 
 from ..models import Qualification, QualificationKind, ServiceAgreement
 from ..permissions import can_manage_qualifications
-from .base import _ensure_provider, _require
+from .base import _ensure_provider
 
 QUALIFICATION_FIELDS = ["kind", "number", "issuer", "valid_from", "valid_to", "document", "remarks"]
 

@@ -3,12 +3,13 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from yufang.core.permissions import require as _require
 from yufang.core.services import model_create
 from yufang.core.workflow import Transition, Workflow
 
 from ..models import ServiceAgreement, TeamChangeRequest, TeamChangeStatus, TeamMember
 from ..permissions import agency_only, can_request_team_change
-from .base import _require, today
+from .base import today
 
 
 @transaction.atomic

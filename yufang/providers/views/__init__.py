@@ -3,6 +3,8 @@ parses input, checks permission (through the service), calls one service and ren
 
 The package keeps every name the former single module had importable from here."""
 
+from yufang.core.permissions import require as _require
+
 from .agreements import (
     AGREEMENT_COLUMNS,
     _agreement_for_edit,
@@ -19,7 +21,7 @@ from .agreements import (
     agreement_transition,
     team_change_transition,
 )
-from .base import _form_page, _officials_only, _require, _transition
+from .base import _form_page, _officials_only
 from .debarment import DEBARMENT_COLUMNS, debarment_create, debarment_detail, debarment_index, debarment_transition
 from .procurement import (
     PROCUREMENT_COLUMNS,
@@ -52,7 +54,6 @@ __all__ = [
     "_require",
     "_officials_only",
     "_form_page",
-    "_transition",
     "provider_columns",
     "provider_index",
     "my_profile",

@@ -8,11 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
 from yufang.core.export import attachment
+from yufang.core.forms import form_errors_from
 from yufang.core.listing import Column, list_response
+from yufang.core.permissions import require as _require
 from yufang.core.scoping import get_scoped_or_404
+from yufang.core.transitions import transition_response
 
 from .. import services
 from ..forms import AgreementFilterForm, AgreementForm, AmendmentForm, IndicatorFormSet, TeamChangeForm, TeamMemberForm
@@ -20,7 +22,7 @@ from ..models import ServiceAgreement
 from ..pdf import agreement_pdf
 from ..permissions import can_amend_agreement, can_edit_agreement, can_edit_team, can_request_team_change, is_manager
 from ..selectors import agreement_list, item_budget
-from .base import _form_page, _require, _transition
+from .base import _form_page
 
 AGREEMENT_COLUMNS = [
     Column("协议编号", lambda a: a.number, 18),
@@ -40,7 +42,7 @@ def agreement_index(request: HttpRequest) -> HttpResponse:
         request,
         queryset=agreement_list(user=request.user, **form.values()),
         filter_form=form,
-        template="providers/list.html",
+        template="core/list.html",
         export_columns=AGREEMENT_COLUMNS,
         export_name="服务协议",
         context={
@@ -180,10 +182,9 @@ def agreement_team_remove(request: HttpRequest, pk: int, member_pk: int) -> Http
 @require_POST
 def agreement_transition(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement_for_edit(request, pk)
-    return _transition(
+    return transition_response(
         request,
         lambda **kw: services.agreement_transition(agreement=agreement, actor=request.user, **kw),
-        agreement,
         agreement,
     )
 
@@ -229,10 +230,9 @@ def agreement_team_change(request: HttpRequest, pk: int) -> HttpResponse:
 def team_change_transition(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     agreement = _agreement_for_edit(request, pk)
     change = agreement.team_changes.get(pk=request_pk)
-    return _transition(
+    return transition_response(
         request,
         lambda **kw: services.team_change_transition(request=change, actor=request.user, **kw),
-        change,
         agreement,
     )
 

@@ -6,17 +6,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
+from yufang.core.forms import form_errors_from
 from yufang.core.listing import Column, list_response
+from yufang.core.permissions import require as _require
 from yufang.core.scoping import get_scoped_or_404
+from yufang.core.transitions import transition_response
 
 from .. import services
 from ..forms import DebarmentFilterForm, DebarmentForm
 from ..models import Debarment
 from ..permissions import can_debar
 from ..selectors import debarment_list
-from .base import _form_page, _require, _transition
+from .base import _form_page
 
 DEBARMENT_COLUMNS = [
     Column("服务机构", lambda d: d.provider.name, 32),
@@ -36,7 +38,7 @@ def debarment_index(request: HttpRequest) -> HttpResponse:
         request,
         queryset=debarment_list(user=request.user, **form.values()),
         filter_form=form,
-        template="providers/list.html",
+        template="core/list.html",
         export_columns=DEBARMENT_COLUMNS,
         export_name="禁入名单",
         context={
@@ -76,4 +78,6 @@ def debarment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def debarment_transition(request: HttpRequest, pk: int) -> HttpResponse:
     d = get_scoped_or_404(request.user, Debarment, pk=pk)
-    return _transition(request, lambda **kw: services.debarment_transition(debarment=d, actor=request.user, **kw), d, d)
+    return transition_response(
+        request, lambda **kw: services.debarment_transition(debarment=d, actor=request.user, **kw), d
+    )

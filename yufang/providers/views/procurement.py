@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
+from yufang.core.forms import form_errors_from
 from yufang.core.listing import Column, list_response
+from yufang.core.permissions import require as _require
 from yufang.core.scoping import get_scoped_or_404, scoped
 
 from .. import services
@@ -16,7 +17,7 @@ from ..forms import ProcurementFilterForm, ProcurementForm, RuleForm
 from ..models import Procurement, ProcurementRule, ServiceAgreement
 from ..permissions import can_manage_procurement, can_manage_rules
 from ..selectors import procurement_list
-from .base import _form_page, _officials_only, _require
+from .base import _form_page, _officials_only
 
 PROCUREMENT_COLUMNS = [
     Column("预算项目", lambda p: p.item.name, 30),
@@ -34,7 +35,7 @@ def procurement_index(request: HttpRequest) -> HttpResponse:
         request,
         queryset=procurement_list(user=request.user, **form.values()),
         filter_form=form,
-        template="providers/list.html",
+        template="core/list.html",
         export_columns=PROCUREMENT_COLUMNS,
         export_name="采购记录",
         context={

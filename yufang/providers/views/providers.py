@@ -8,18 +8,20 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
+from yufang.core.forms import form_errors_from
 from yufang.core.listing import Column, list_response
 from yufang.core.masking import mask_account
+from yufang.core.permissions import require as _require
 from yufang.core.scoping import get_scoped_or_404, scoped
+from yufang.core.transitions import transition_response
 
 from .. import services
 from ..forms import ProfileCreateForm, ProfileForm, ProviderFilterForm
 from ..models import Debarment, ProviderProfile, Qualification, ServiceAgreement
 from ..permissions import can_edit_profile, can_manage_providers, can_manage_qualifications, is_manager
 from ..selectors import provider_list
-from .base import _form_page, _require, _transition
+from .base import _form_page
 
 
 def provider_columns(user) -> list[Column]:
@@ -43,7 +45,7 @@ def provider_index(request: HttpRequest) -> HttpResponse:
         request,
         queryset=provider_list(user=request.user, **form.values()),
         filter_form=form,
-        template="providers/list.html",
+        template="core/list.html",
         export_columns=provider_columns(request.user),
         export_name="服务机构",
         context={
@@ -144,9 +146,8 @@ def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def provider_transition(request: HttpRequest, pk: int) -> HttpResponse:
     profile = get_scoped_or_404(request.user, ProviderProfile, pk=pk)
-    return _transition(
+    return transition_response(
         request,
         lambda **kw: services.provider_profile_transition(profile=profile, actor=request.user, **kw),
-        profile,
         profile,
     )

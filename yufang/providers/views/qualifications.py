@@ -7,9 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
+from yufang.core.forms import form_errors_from
 from yufang.core.listing import Column, list_response
+from yufang.core.permissions import require as _require
 from yufang.core.scoping import get_scoped_or_404
 
 from .. import services
@@ -17,7 +18,7 @@ from ..forms import QualificationFilterForm, QualificationForm
 from ..models import ProviderProfile, Qualification
 from ..permissions import can_manage_qualifications
 from ..selectors import qualification_list
-from .base import _form_page, _require
+from .base import _form_page
 
 QUALIFICATION_COLUMNS = [
     Column("服务机构", lambda q: q.provider.name, 32),
@@ -36,7 +37,7 @@ def qualification_index(request: HttpRequest) -> HttpResponse:
         request,
         queryset=qualification_list(user=request.user, on_date=timezone.localdate(), **form.values()),
         filter_form=form,
-        template="providers/list.html",
+        template="core/list.html",
         export_columns=QUALIFICATION_COLUMNS,
         export_name="服务机构资质",
         context={"title": "服务机构资质", "columns": QUALIFICATION_COLUMNS},
