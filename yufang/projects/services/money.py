@@ -15,9 +15,9 @@ from yufang.core.permissions import require as _require
 from yufang.core.services import model_create
 from yufang.core.workflow import Transition, Workflow
 from yufang.plans.models import yuan
-from yufang.plans.services import budget_pay, budget_release, check_two_places
+from yufang.plans.services import budget_pay, check_two_places
 from yufang.providers.models import AgreementStatus, ServiceAgreement
-from yufang.providers.services import agreement_transition
+from yufang.providers.services import agreement_release_unpaid, agreement_transition
 
 from .. import permissions as may
 from ..models import (
@@ -263,11 +263,8 @@ def payment_transition(
 def _release_unpaid(project: Project, actor) -> None:
     """What was committed and not paid goes back to the budget item (deductions, a failed project)."""
     agreement = ServiceAgreement.objects.select_for_update().select_related("item").get(pk=project.agreement_id)
-    unpaid = agreement.committed - agreement.paid
-    if unpaid > 0:
-        budget_release(item=agreement.item, amount=unpaid, actor=actor, source=project)
-        before = agreement.committed
-        agreement.committed = agreement.paid
+    before = agreement.committed
+    if agreement_release_unpaid(agreement=agreement, actor=actor, source=project) > 0:
         agreement.save(update_fields=["committed", "updated_at"])
         audit.record(
             actor=actor,

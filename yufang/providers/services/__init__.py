@@ -20,10 +20,13 @@ from .agreements import (
     _terminate,
     agreement_amend,
     agreement_create,
+    agreement_release_unpaid,
     agreement_set_indicators,
     agreement_transition,
     agreement_update,
     team_member_add,
+    team_member_join,
+    team_member_leave,
     team_member_remove,
 )
 from .base import _ensure_provider, today
@@ -72,6 +75,9 @@ from .team import (
 )
 
 __all__ = [
+    "team_member_join",
+    "team_member_leave",
+    "agreement_release_unpaid",
     "PROFILE_FIELDS",
     "provider_profile_create",
     "provider_profile_update",

@@ -157,12 +157,26 @@ def agreement_set_indicators(*, agreement: ServiceAgreement, indicators: list[di
     )
 
 
+def team_member_join(*, agreement_id: int, name: str, role: str, phone: str, day: datetime.date) -> TeamMember:
+    """A member joins an agreement's team only here (drafting the team, or an approved change);
+    the caller checks the actor and audits."""
+    member = TeamMember(agreement_id=agreement_id, name=name, role=role, phone=phone, joined_on=day)
+    member.full_clean()
+    member.save()
+    return member
+
+
+def team_member_leave(*, member: TeamMember, day: datetime.date) -> None:
+    """A member leaves the team only here (an approved change); the row stays for the record."""
+    member.is_active = False
+    member.left_on = day
+    member.save(update_fields=["is_active", "left_on"])
+
+
 @transaction.atomic
 def team_member_add(*, agreement: ServiceAgreement, name: str, role: str, phone: str = "", actor) -> TeamMember:
     _require(can_edit_team(actor, agreement))
-    member = TeamMember(agreement=agreement, name=name, role=role, phone=phone, joined_on=today())
-    member.full_clean()
-    member.save()
+    member = team_member_join(agreement_id=agreement.pk, name=name, role=role, phone=phone, day=today())
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -209,11 +223,20 @@ def _sign(*, obj: ServiceAgreement, actor, signed_on: datetime.date | None = Non
     obj.signed_on = day
 
 
-def _terminate(*, obj: ServiceAgreement, actor, note: str, **_) -> None:
-    unpaid = obj.committed - obj.paid
+def agreement_release_unpaid(*, agreement: ServiceAgreement, actor, source) -> Decimal:
+    """The one place committed-but-unpaid money goes back to the budget item: a terminated
+    agreement, a settled or failed project. The agreement's commitment becomes what was paid; the
+    caller holds the agreement's row lock and saves it (a transition's effect, or its own audit).
+    Returns the amount released (zero where nothing was left)."""
+    unpaid = agreement.committed - agreement.paid
     if unpaid > 0:
-        budget_release(item=obj.item, amount=unpaid, actor=actor, source=obj)
-    obj.committed = obj.paid
+        budget_release(item=agreement.item, amount=unpaid, actor=actor, source=source)
+    agreement.committed = agreement.paid
+    return max(unpaid, Decimal("0"))
+
+
+def _terminate(*, obj: ServiceAgreement, actor, note: str, **_) -> None:
+    agreement_release_unpaid(agreement=obj, actor=actor, source=obj)
     obj.termination_reason = note
 
 

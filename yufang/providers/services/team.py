@@ -9,6 +9,7 @@ from yufang.core.workflow import Transition, Workflow
 
 from ..models import ServiceAgreement, TeamChangeRequest, TeamChangeStatus, TeamMember
 from ..permissions import agency_only, can_request_team_change
+from .agreements import team_member_join, team_member_leave
 from .base import today
 
 
@@ -47,16 +48,9 @@ def team_change_request_create(
 def _approve_team_change(*, obj: TeamChangeRequest, actor, note: str, **_) -> None:
     day = today()
     if obj.remove_id:
-        member = TeamMember.objects.select_for_update().get(pk=obj.remove_id)
-        member.is_active = False
-        member.left_on = day
-        member.save(update_fields=["is_active", "left_on"])
+        team_member_leave(member=TeamMember.objects.select_for_update().get(pk=obj.remove_id), day=day)
     if obj.add_name:
-        member = TeamMember(
-            agreement_id=obj.agreement_id, name=obj.add_name, role=obj.add_role, phone=obj.phone, joined_on=day
-        )
-        member.full_clean()
-        member.save()
+        team_member_join(agreement_id=obj.agreement_id, name=obj.add_name, role=obj.add_role, phone=obj.phone, day=day)
     obj.decision_note = note
 
 
