@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -27,8 +26,5 @@ urlpatterns = [
     path("people/", include("yufang.people.urls")),
     path("", include("yufang.core.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, not even under DEBUG: every upload goes through a view that checks
+# the user's right to its record (yufang/core/files.py).

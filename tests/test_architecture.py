@@ -88,6 +88,31 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+def module_graph() -> dict[str, set[str]]:
+    """Module → modules under yufang/ it imports (a package's own submodules importing the package
+    they sit in do not count: that is how an `__init__` re-exports)."""
+    modules: dict[str, tuple[Path, str]] = {}
+    for app in (p.name for p in ROOT.iterdir() if (p / "apps.py").exists()):
+        for path in _modules(ROOT / app):
+            parts = ("yufang", app, *path.relative_to(ROOT / app).with_suffix("").parts)
+            modules[".".join(parts).removesuffix(".__init__")] = (path, app)
+    graph: dict[str, set[str]] = {}
+    for name, (path, app) in modules.items():
+        deps = set()
+        for imported in _imported(path, app):
+            while imported and imported not in modules:
+                imported = imported.rpartition(".")[0]
+            if imported and imported != name and not name.startswith(imported + "."):
+                deps.add(imported)
+        graph[name] = deps
+    return graph
+
+
+def test_no_two_modules_import_each_other_even_lazily():
+    """E.g. the heartbeat and the learning services: both use `learning.certification` instead."""
+    assert cycles(module_graph()) == []
+
+
 def test_the_import_graph_between_apps_has_no_cycles():
     graph, _ = import_graph()
     assert cycles(graph) == []

@@ -74,6 +74,7 @@ TEMPLATES = [
     },
 ]
 
+SQLITE_ENGINE = "yufang.core.db.sqlite3"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'yufang.sqlite3'}",
@@ -82,6 +83,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend plus what the append-only tables' triggers ask (yufang/core/db/sqlite3).
+    DATABASES["default"]["ENGINE"] = SQLITE_ENGINE
     # WAL lets the web process read while the task worker writes.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -140,7 +143,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password", "id_number", "phone"]
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The client's address for the lockout, the audit trail and the sign-in flags
+# (yufang/core/client_ip.py): REMOTE_ADDR, or behind this many trusted reverse proxies the
+# entry they appended to this header.
+AXES_CLIENT_IP_CALLABLE = "yufang.core.client_ip.client_ip_address"
+YUFANG_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+YUFANG_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -151,6 +159,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
+# Uploads are served only by views that check the record (yufang/core/files.py). Set to nginx's
+# internal location (docs/deploy.md) to let nginx send them; empty: Django streams them.
+YUFANG_MEDIA_ACCEL_REDIRECT = os.environ.get("YUFANG_MEDIA_ACCEL_REDIRECT", "")
 MEDIA_ROOT = Path(os.environ.get("YUFANG_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -190,7 +201,10 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_pii"]},
     },
     "root": {"handlers": ["console"], "level": "INFO"},
+    # Django's own "django" logger writes through a console handler of its default configuration,
+    # which would bypass the mask (tracebacks of 500s under DEBUG): it writes through this one.
     "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

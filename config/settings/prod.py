@@ -33,6 +33,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     "private": STORAGES["private"],  # noqa: F405 - from base: job outputs, outside MEDIA_ROOT
 }
-# Behind the reverse proxy the client address is the first X-Forwarded-For entry.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind the reverse proxy (docs/deploy.md) the client's address is the X-Forwarded-For entry the
+# proxy appended: yufang/core/client_ip.py.
+YUFANG_MEDIA_ACCEL_REDIRECT = os.environ.get("YUFANG_MEDIA_ACCEL_REDIRECT", "/media/")
+YUFANG_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))

@@ -3,10 +3,12 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import DATABASES, SQLITE_ENGINE
 
 if not os.environ.get("DATABASE_URL"):
-    DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+    # TEST NAME spelled out: pytest-xdist gives each worker its own in-memory database only when
+    # it recognises the engine, and it does not know the platform's SQLite backend by name.
+    DATABASES["default"] = {"ENGINE": SQLITE_ENGINE, "NAME": ":memory:", "TEST": {"NAME": ":memory:"}}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "yufang.accounts.hashers.OneTimePasswordHasher"]
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

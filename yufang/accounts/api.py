@@ -4,7 +4,7 @@ from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.security import HttpBearer
 
-from yufang.core.api import PageNumberPagination, scoped_object
+from yufang.core.api import PageNumberPagination, api_user, scoped_object
 from yufang.core.masking import mask_phone
 
 from . import services
@@ -21,7 +21,7 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         user = services.token_authenticate(token)
         if user is not None:
-            request.user = user
+            request.user = api_user(user)
         return user
 
 

@@ -142,7 +142,17 @@ def user_reset_password(*, actor, user: User) -> str:
     set_issued_password(user, password)
     user.save(update_fields=["password", "must_change_password"])
     audit.record(actor=actor, action=AuditAction.PASSWORD_RESET, instance=user)
+    _tokens_revoke_all(user=user, actor=actor)
     return password
+
+
+def _tokens_revoke_all(*, user: User, actor) -> None:
+    """A reset means the account may be in the wrong hands: its API tokens stop working too."""
+    now = timezone.now()
+    for token in ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True):
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action=AuditAction.TOKEN_REVOKE, instance=token)
 
 
 @transaction.atomic

@@ -11,6 +11,16 @@ from ninja.security import APIKeyCookie
 
 from .scoping import get_scoped_or_404
 
+PASSWORD_CHANGE_FIRST = "请先在网页上修改临时密码，再使用 API。"
+
+
+def api_user(user):
+    """The user an API request acts as, once authenticated (by token or session). An account
+    with a temporary password must set its own first, in the API as on the pages."""
+    if getattr(user, "must_change_password", False):
+        raise PermissionDenied(PASSWORD_CHANGE_FIRST)
+    return user
+
 
 class SessionAuth(APIKeyCookie):
     """The browser's signed-in session; unsafe methods need the CSRF token, as on pages."""
@@ -23,7 +33,7 @@ class SessionAuth(APIKeyCookie):
     def authenticate(self, request, key):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:
-            return user
+            return api_user(user)
         return None
 
 

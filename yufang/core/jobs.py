@@ -143,9 +143,26 @@ def jobs_fail_stalled(queryset=None) -> int:
     return qs.update(status=JobStatus.FAILED, result={"error": message}, message=message, finished_at=timezone.now())
 
 
+def job_output_delete(job: Job) -> None:
+    """Deletes what the job made (its output file) and its expiry."""
+    job.output.delete(save=False)
+    job.output_expires_at = None
+    job.save(update_fields=["output", "output_expires_at"])
+
+
+def job_outputs_expire() -> int:
+    """Deletes every job output past its expiry (a credential sheet not fetched in time). Run by
+    the worker before each job and by the pages that offer such a file. Returns how many."""
+    expired = list(Job.objects.filter(output_expires_at__lte=timezone.now()).exclude(output=""))
+    for job in expired:
+        job_output_delete(job)
+    return len(expired)
+
+
 @task
 def run_job(job_id: int) -> None:
     jobs_fail_stalled()
+    job_outputs_expire()
     job = Job.objects.get(pk=job_id)
     if job.finished:
         return

@@ -56,14 +56,26 @@ def scrub_text(text: str) -> str:
 
 
 class MaskingLogFilter(logging.Filter):
-    """Keeps ID and phone numbers out of every log line, whatever logged them."""
+    """Keeps ID and phone numbers out of every log line, whatever logged them: the message with
+    its arguments, the exception's traceback (its text names the values that failed) and the
+    stack. The traceback is rendered and masked here once; the raw exception is dropped from the
+    record, so no handler downstream renders it again unmasked."""
+
+    _formatter = logging.Formatter()
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a broken log call must not break the request
-            return True
+            message = str(record.msg)
         scrubbed = scrub_text(message)
-        if scrubbed != message:
+        if scrubbed != message or record.args:
             record.msg, record.args = scrubbed, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._formatter.formatException(record.exc_info)
+        record.exc_info = None
+        if record.exc_text:
+            record.exc_text = scrub_text(record.exc_text)
+        if record.stack_info:
+            record.stack_info = scrub_text(record.stack_info)
         return True

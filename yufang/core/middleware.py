@@ -1,5 +1,4 @@
-from axes.helpers import get_client_ip_address
-
+from .client_ip import client_ip_address
 from .context import client_ip
 
 
@@ -10,7 +9,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = client_ip.set(get_client_ip_address(request))
+        token = client_ip.set(client_ip_address(request))
         try:
             return self.get_response(request)
         finally:

@@ -3,6 +3,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from .files import RandomName
+
 
 class BaseModel(models.Model):
     """Every domain record carries when it was made and last changed."""
@@ -125,10 +127,10 @@ class Job(models.Model):
     message = models.CharField("进度说明", max_length=300, blank=True)
     params = models.JSONField("参数", default=dict, blank=True)
     result = models.JSONField("结果", default=dict, blank=True)
-    file = models.FileField("文件", upload_to="jobs/%Y/%m/", blank=True)
+    file = models.FileField("文件", upload_to=RandomName("jobs"), blank=True)
     # What the job made for its starter alone (an error file, a credential sheet): kept in the
     # private storage, never under MEDIA_URL, and deleted once it has served its purpose.
-    output = models.FileField("结果文件", storage=private_storage, upload_to="jobs/%Y/%m/", blank=True)
+    output = models.FileField("结果文件", storage=private_storage, upload_to=RandomName("jobs"), blank=True)
     output_expires_at = models.DateTimeField("结果文件失效时间", null=True, blank=True)
     # When the running job last reported; a job silent for JOB_STALL_SECONDS is marked failed.
     reported_at = models.DateTimeField("最近进展时间", null=True, blank=True)

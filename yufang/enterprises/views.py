@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from yufang.core.audit import history
 from yufang.core.forms import form_errors_from
+from yufang.core.http import redirect_back
 from yufang.core.jobs import job_start, succeeded_job_of
 from yufang.core.listing import Column, list_response
 from yufang.core.masking import mask_phone
@@ -177,7 +178,7 @@ def enterprise_mark(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "年度无效。")
     except ValidationError as e:
         messages.error(request, "；".join(e.messages))
-    return redirect(request.POST.get("next") or profile.get_absolute_url())
+    return redirect_back(request, profile.get_absolute_url())
 
 
 @login_required

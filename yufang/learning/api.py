@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 from ninja.security import APIKeyHeader
 
 from yufang.core.api import PageNumberPagination, scoped_object
+from yufang.core.client_ip import client_ip_address
 from yufang.core.scoping import get_scoped_or_404, scoped
 
 from . import heartbeat, services
@@ -175,10 +176,6 @@ def _progress_out(enrolment: Enrolment) -> ProgressOut:
     )
 
 
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 @router.post("/learning/sessions", response=SessionOut, summary="开始学习会话（接管本人其他设备上的会话）")
 def session_start(request, payload: SessionIn):
     lesson = Lesson.objects.filter(pk=payload.lesson_id).first()
@@ -189,7 +186,7 @@ def session_start(request, payload: SessionIn):
         lesson=lesson,
         device_id=payload.device_id,
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
-        client_ip=_client_ip(request),
+        client_ip=client_ip_address(request),
     )
     progress = session.enrolment.lesson_progress.get(lesson=lesson)
     enrolment = Enrolment.objects.get(pk=session.enrolment_id)

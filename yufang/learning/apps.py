@@ -9,7 +9,7 @@ class LearningConfig(AppConfig):
     def ready(self) -> None:
         from yufang.core.registry import NavItem, add_nav
 
-        from . import jobs, scoping  # noqa: F401 - registers scoping rules and job handlers
+        from . import enrolment, jobs, scoping  # noqa: F401 - registers scoping rules and job handlers
         from .permissions import can_manage_catalogue, can_view_learners, is_learner
 
         add_nav(NavItem("我的学习", "learning:home", is_learner, order=5))

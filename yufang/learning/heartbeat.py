@@ -22,6 +22,7 @@ from django.utils import timezone
 from yufang.accounts.models import User
 from yufang.plans.models import Plan
 
+from .certification import enrolment_evaluate
 from .crediting import Beat, State, judge
 from .models import Enrolment, LearningSession, Lesson, LessonProgress, StudyInterval, StudyRule, Verdict
 
@@ -63,7 +64,9 @@ class BeatResult:
 
 def parse_token(token: str) -> tuple[int, str]:
     session_id, _, nonce = (token or "").partition(".")
-    if not session_id.isdigit() or len(nonce) != 32:
+    # ASCII digits only (int() refuses "²"), and few enough to fit the bigint key: anything else
+    # is no session, not a database error.
+    if not (session_id.isascii() and session_id.isdigit()) or len(session_id) > 18 or len(nonce) != 32:
         raise BeatRefused
     return int(session_id), nonce
 
@@ -169,8 +172,6 @@ def beat(
     else:
         raise BeatBusy
     if result.just_completed:
-        from .services import enrolment_evaluate
-
         at = datetime.datetime.fromtimestamp(now_s, tz=datetime.UTC)
         enrolment_evaluate(enrolment_id=result.enrolment_id, today=timezone.localdate(at))
     return result

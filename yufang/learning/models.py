@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from yufang.accounts.models import Organisation
+from yufang.core.files import RandomName
 from yufang.core.models import BaseModel
 from yufang.people.models import Person
 from yufang.plans.models import Plan
@@ -72,13 +73,13 @@ class Lesson(BaseModel):
     )
     video = models.FileField(
         "视频（mp4）",
-        upload_to="learning/videos/",
+        upload_to=RandomName("learning/videos"),
         blank=True,
         validators=[FileExtensionValidator(["mp4"], "视频须为 mp4 格式。")],
     )
     document = models.FileField(
         "文档（PDF）",
-        upload_to="learning/documents/",
+        upload_to=RandomName("learning/documents"),
         blank=True,
         validators=[FileExtensionValidator(["pdf"], "文档须为 PDF 格式。")],
     )

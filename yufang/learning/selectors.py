@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour
+from django.utils import timezone
 
 from yufang.core.scoping import scoped
 from yufang.plans.models import Plan
@@ -321,3 +322,27 @@ def platform_figures(*, user, plan) -> dict[str, list[Figure]]:
             for r in rows
         ]
     return result
+
+
+def exam_attempt_open(*, user, course, now=None) -> ExamAttempt | None:
+    """The user's attempt at the course's exam that is still running (within its time limit)."""
+    return (
+        ExamAttempt.objects.filter(
+            enrolment__person__user=user,
+            exam__course=course,
+            submitted_at__isnull=True,
+            deadline__gt=now or timezone.now(),
+        )
+        .select_related("exam")
+        .first()
+    )
+
+
+def exam_attempt_to_submit(*, user, course, attempt_id: str) -> ExamAttempt | None:
+    """The paper a submission names, if it is the user's, of this course and not yet handed in
+    (a late one too: the service scores it as it stood)."""
+    if not attempt_id.isascii() or not attempt_id.isdigit() or len(attempt_id) > 18:
+        return None
+    return ExamAttempt.objects.filter(
+        pk=int(attempt_id), enrolment__person__user=user, exam__course=course, submitted_at__isnull=True
+    ).first()

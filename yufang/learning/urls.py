@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import enrolment_views, views
 
 app_name = "learning"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("imports/<int:job_id>/", views.import_review, name="import_review"),
     path("imports/<int:job_id>/confirm/", views.import_confirm, name="import_confirm"),
     path("imports/<int:job_id>/errors.xlsx", views.import_errors, name="import_errors"),
+    path("enrolments/<int:job_id>/", enrolment_views.enrolment_result, name="enrolment_result"),
+    path("enrolments/<int:job_id>/credentials.xlsx", enrolment_views.credentials_download, name="credentials"),
     path("patterns/", views.patterns, name="patterns"),
     path("statistics/", views.statistics, name="statistics"),
     path("courses/", views.courses, name="courses"),

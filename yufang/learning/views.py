@@ -1,6 +1,7 @@
 import mimetypes
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from yufang.core.audit import history
 from yufang.core.export import XLSX, attachment
+from yufang.core.files import serve_upload
 from yufang.core.forms import form_errors_from
 from yufang.core.jobs import job_start, succeeded_job_of
 from yufang.core.listing import Column, list_response
@@ -49,7 +51,15 @@ from .permissions import (
     can_view_statistics,
     is_learner,
 )
-from .selectors import curriculum_for, enrolment_list, platform_figures, progress_of, suspicious_patterns
+from .selectors import (
+    curriculum_for,
+    enrolment_list,
+    exam_attempt_open,
+    exam_attempt_to_submit,
+    platform_figures,
+    progress_of,
+    suspicious_patterns,
+)
 
 # --- The learner --------------------------------------------------------------------------
 
@@ -123,6 +133,9 @@ def lesson_media(request: HttpRequest, pk: int) -> HttpResponse:
     field = lesson.video if lesson.kind == LessonKind.VIDEO else lesson.document
     if not field:
         raise Http404("未找到该记录。")
+    if settings.YUFANG_MEDIA_ACCEL_REDIRECT:
+        # nginx sends it from its internal location, range requests included.
+        return serve_upload(field, filename=lesson.title, inline=True)
     size = field.size
     content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
     start, end, status = 0, size - 1, 200
@@ -161,16 +174,31 @@ def lesson_media(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _exam_of(course: Course):
+    exam = getattr(course, "exam", None)
+    if exam is None:
+        raise Http404("该课程没有考试。")
+    return exam
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def exam(request: HttpRequest, course_id: int) -> HttpResponse:
+    """GET shows the paper of an attempt in progress, or a start button: only that button's POST
+    starts an attempt (and uses one up), so a reload, a prefetch or a link preview never does."""
     course = get_object_or_404(Course, pk=course_id)
-    try:
-        attempt = services.exam_start(user=request.user, course=course)
-    except ValidationError as e:
-        messages.error(request, "；".join(e.messages))
-        return redirect("learning:home")
-    questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids)}
+    if request.method == "POST" and "start" in request.POST:
+        try:
+            services.exam_start(user=request.user, course=course)
+        except ValidationError as e:
+            messages.error(request, "；".join(e.messages))
+            return redirect("learning:home")
+        return redirect("learning:exam", course_id=course.pk)
     if request.method == "POST":
+        attempt = exam_attempt_to_submit(user=request.user, course=course, attempt_id=request.POST.get("attempt", ""))
+        if attempt is None:
+            messages.error(request, "未找到待交的试卷：该试卷可能已交卷。")
+            return redirect("learning:home")
         answers = {str(qid): "".join(request.POST.getlist(f"q{qid}")) for qid in attempt.question_ids}
         attempt = services.exam_submit(user=request.user, attempt=attempt, answers=answers)
         if attempt.passed:
@@ -178,6 +206,10 @@ def exam(request: HttpRequest, course_id: int) -> HttpResponse:
         else:
             messages.warning(request, f"本次得分 {attempt.score} 分，未达到及格分 {attempt.exam.pass_mark} 分。")
         return redirect("learning:home")
+    attempt = exam_attempt_open(user=request.user, course=course)
+    if attempt is None:
+        return render(request, "learning/exam_start.html", {"course": course, "exam": _exam_of(course)})
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids)}
     return render(
         request,
         "learning/exam.html",
@@ -353,13 +385,13 @@ def import_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
             count = services.questions_apply(actor=request.user, job=job)
             messages.success(request, f"已导入 {count} 道试题。")
             return redirect("learning:courses")
-        plan = get_object_or_404(Plan, pk=job.result["plan_id"])
-        accounts = services.roster_apply(actor=request.user, job=job, plan=plan)
+        from .enrolment import enrolment_apply_start
+
+        apply_job = enrolment_apply_start(actor=request.user, check_job=job)
     except ValidationError as e:
         messages.error(request, "；".join(e.messages))
         return redirect("learning:import_review", job_id=job.pk)
-    # The one-time passwords are shown here once and never stored.
-    return render(request, "learning/roster_done.html", {"accounts": accounts, "plan": plan})
+    return redirect("core:job", pk=apply_job.pk)
 
 
 def _latest_plan(request) -> Plan | None:

@@ -3,6 +3,7 @@ as a PDF laid out like the original. The PDF uses the CJK font every PDF reader 
 (STSong-Light), so no font file ships with the platform."""
 
 import io
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -13,6 +14,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from yufang.core.export import sheet_row
 
 from .models import Plan
 
@@ -54,14 +57,14 @@ def fund_table_xlsx(plan: Plan, budget) -> bytes:
     ws = wb.active
     ws.title = "工伤预防费使用计划"
     title = f"{plan.year} 年度{plan.city.name}工伤预防费使用计划"
-    ws.append([title])
+    ws.append(sheet_row(ws, [title]))
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
     ws.append(HEADERS)
     thin = Side(style="thin")
     for cells, span in fund_table_rows(budget):
-        ws.append(cells)
+        ws.append(sheet_row(ws, cells))
         row = ws.max_row
         if span > 1:
             for col in (1, 2, 3):
@@ -75,10 +78,17 @@ def fund_table_xlsx(plan: Plan, budget) -> bytes:
     for col, width in zip("ABCDEF", (14, 12, 18, 30, 70, 10), strict=True):
         ws.column_dimensions[col].width = width
     ws.append([])
-    ws.append([f"提取总额：{plan.fund_amount:,.2f} 元（{_wan(plan.fund_amount)}）；依据：{plan.doc_number}"])
+    ws.append(
+        sheet_row(ws, [f"提取总额：{plan.fund_amount:,.2f} 元（{_wan(plan.fund_amount)}）；依据：{plan.doc_number}"])
+    )
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _markup(text: str) -> str:
+    """reportlab reads a Paragraph's text as markup: what people typed is escaped, line breaks kept."""
+    return escape(text).replace("\n", "<br/>")
 
 
 def fund_table_pdf(plan: Plan, budget) -> bytes:
@@ -101,7 +111,7 @@ def fund_table_pdf(plan: Plan, budget) -> bytes:
     data = [[Paragraph(h, head) for h in HEADERS]]
     spans = []
     for cells, span in fund_table_rows(budget):
-        data.append([Paragraph(c.replace("\n", "<br/>"), body) for c in cells])
+        data.append([Paragraph(_markup(c), body) for c in cells])
         if span > 1:
             row = len(data) - 1
             spans += [("SPAN", (col, row), (col, row + span - 1)) for col in (0, 1, 2)]
@@ -119,11 +129,11 @@ def fund_table_pdf(plan: Plan, budget) -> bytes:
     story = [
         Paragraph("附件", label),
         Spacer(1, 4 * mm),
-        Paragraph(f"{plan.year} 年度{plan.city.name}工伤预防费使用计划", title),
+        Paragraph(_markup(f"{plan.year} 年度{plan.city.name}工伤预防费使用计划"), title),
         Spacer(1, 6 * mm),
         table,
         Spacer(1, 4 * mm),
-        Paragraph(f"工伤预防费提取总额 {plan.fund_amount:,.2f} 元。{plan.doc_number}", body),
+        Paragraph(_markup(f"工伤预防费提取总额 {plan.fund_amount:,.2f} 元。{plan.doc_number}"), body),
     ]
     doc.build(story)
     return buffer.getvalue()

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
+from yufang.core.files import RandomName
 from yufang.core.models import BaseModel
 from yufang.reference.models import City
 
@@ -43,7 +44,7 @@ class Plan(BaseModel):
     issue_date = models.DateField("印发日期", null=True, blank=True)
     document = models.FileField(
         "正式文件（PDF）",
-        upload_to="plans/%Y/",
+        upload_to=RandomName("plans"),
         blank=True,
         validators=[FileExtensionValidator(["pdf"], "正式文件须为 PDF 格式。")],
     )

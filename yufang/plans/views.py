@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from yufang.core.audit import history
 from yufang.core.export import XLSX, attachment
+from yufang.core.files import serve_upload
 from yufang.core.forms import form_errors_from
 from yufang.core.listing import Column, list_response
 from yufang.core.scoping import get_scoped_or_404
@@ -192,5 +193,4 @@ def plan_document(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_scoped_or_404(request.user, Plan, pk=pk)
     if not plan.document:
         raise Http404("该方案尚未上传正式文件。")
-    with plan.document.open("rb") as f:
-        return attachment(f.read(), f"{plan.doc_number or plan.title}.pdf", "application/pdf")
+    return serve_upload(plan.document, filename=plan.doc_number or plan.title)

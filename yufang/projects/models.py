@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.db import models
 
 from yufang.accounts.models import Organisation
+from yufang.core.files import RandomName
 from yufang.core.models import BaseModel
 from yufang.plans.models import Plan
 from yufang.providers.models import IndicatorKind, ServiceAgreement, document_validator
@@ -262,7 +263,9 @@ class ProgressReport(BaseModel):
     due_date = models.DateField("应报日期")
     status = models.CharField("状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.DUE)
     narrative = models.TextField("进展情况", blank=True)
-    attachment = models.FileField("附件", upload_to="progress_reports/%Y/", blank=True, validators=[document_validator])
+    attachment = models.FileField(
+        "附件", upload_to=RandomName("progress_reports"), blank=True, validators=[document_validator]
+    )
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     decision_note = models.TextField("审核意见", blank=True)
 
@@ -389,10 +392,10 @@ class CompletionReport(BaseModel):
     payments = models.TextField("四、资金支付与使用情况", blank=True)
     effect = models.TextField("五、项目成效", blank=True)
     evidence = models.FileField(
-        "佐证材料", upload_to="completion_reports/%Y/", blank=True, validators=[document_validator]
+        "佐证材料", upload_to=RandomName("completion_reports"), blank=True, validators=[document_validator]
     )
     archives = models.FileField(
-        "培训档案", upload_to="completion_reports/%Y/", blank=True, validators=[document_validator]
+        "培训档案", upload_to=RandomName("completion_reports"), blank=True, validators=[document_validator]
     )
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
 
@@ -544,7 +547,9 @@ class Deduction(BaseModel):
     amount = models.DecimalField("扣减金额（元）", max_digits=14, decimal_places=2)
     source = models.CharField("来源", max_length=16, choices=DeductionSource.choices)
     reason = models.TextField("扣减理由")
-    evidence = models.FileField("证据材料", upload_to="deductions/%Y/", blank=True, validators=[document_validator])
+    evidence = models.FileField(
+        "证据材料", upload_to=RandomName("deductions"), blank=True, validators=[document_validator]
+    )
     status = models.CharField("状态", max_length=16, choices=DeductionStatus.choices, default=DeductionStatus.RECORDED)
     objection = models.TextField("服务机构异议", blank=True)
     decision_note = models.TextField("经办机构决定", blank=True)

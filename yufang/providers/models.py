@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from yufang.accounts.models import Organisation, phone_validator
+from yufang.core.files import RandomName
 from yufang.core.models import BaseModel
 from yufang.plans.models import BudgetItem, yuan
 from yufang.reference.models import Industry, Position
@@ -107,7 +108,7 @@ class Qualification(BaseModel):
     issuer = models.CharField("发证机关", max_length=100, blank=True)
     valid_from = models.DateField("有效期起")
     valid_to = models.DateField("有效期止", null=True, blank=True, help_text="长期有效的留空。")
-    document = models.FileField("证明文件", upload_to="qualifications/%Y/", validators=[document_validator])
+    document = models.FileField("证明文件", upload_to=RandomName("qualifications"), validators=[document_validator])
     remarks = models.CharField("备注", max_length=200, blank=True)
 
     class Meta:
@@ -197,7 +198,9 @@ class Procurement(BaseModel):
         limit_choices_to=provider_choices,
     )
     legal_ground = models.TextField("单一来源采购理由及依据", blank=True)
-    document = models.FileField("采购文件", upload_to="procurements/%Y/", blank=True, validators=[document_validator])
+    document = models.FileField(
+        "采购文件", upload_to=RandomName("procurements"), blank=True, validators=[document_validator]
+    )
     remarks = models.TextField("备注", blank=True)
 
     class Meta:

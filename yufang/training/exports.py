@@ -6,6 +6,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from yufang.core.export import sheet_row, text_cell
 from yufang.core.listing import Column
 from yufang.core.masking import mask_id_number, mask_phone
 
@@ -48,11 +49,13 @@ def attendance_columns(full: bool) -> list[Column]:
 
 def _sheet(wb, title, columns, rows):
     ws = wb.create_sheet(title[:31])
-    ws.append(columns and [c.header for c in columns])
+    ws.append(sheet_row(ws, [c.header for c in columns]))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([str(v) if not isinstance(v, int | float) else v for v in (c.value(row) for c in columns)])
+        ws.append(
+            sheet_row(ws, [str(v) if not isinstance(v, int | float) else v for v in (c.value(row) for c in columns)])
+        )
     return ws
 
 
@@ -129,9 +132,7 @@ def roster_error_file(job, error_rows: dict[int, str]) -> None:
         for i, values in enumerate(error_file_rows(f, job.file.name, error_rows)):
             cells = []
             for value in values:
-                cell = WriteOnlyCell(ws, value=value if isinstance(value, int | float) else str(value))
-                if isinstance(value, str):
-                    cell.data_type = "s"
+                cell = WriteOnlyCell(ws, value=value) if isinstance(value, int | float) else text_cell(ws, str(value))
                 if i == 0:
                     cell.font = Font(bold=True)
                 cells.append(cell)

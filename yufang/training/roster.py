@@ -139,6 +139,7 @@ class Checked:
     ages: list[tuple[int, str]] = field(default_factory=list)  # (row, problem) of valid rows
     mismatched: list[int] = field(default_factory=list)  # rows whose name differs from the person on file
     skipped: list[int] = field(default_factory=list)  # rows already on the list
+    refused: list[int] = field(default_factory=list)  # rows the importer may not write (enrolment scope)
     not_data: int = 0  # totals rows, notes, numbered empty rows: skipped, not counted
     notes: list[dict] = field(default_factory=list)  # (a sample of) those rows and why
     staged: bool = False
@@ -603,7 +604,7 @@ def write_people(checked: Checked, target: RosterTarget) -> None:
     is). Call inside the import's transaction, on the connection that checked the file."""
     now = timezone.now()
     if checked.staged:
-        skip = [*checked.mismatched, *checked.skipped]
+        skip = [*checked.mismatched, *checked.skipped, *checked.refused]
         with connection.cursor() as cursor:
             if skip:
                 cursor.execute(f"DELETE FROM {STAGE} WHERE row = ANY(%s)", [skip])

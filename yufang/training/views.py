@@ -10,7 +10,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -78,15 +78,23 @@ def session_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+CALENDAR_YEARS = (2000, 2100)
+
+
 @login_required
 def session_calendar(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     try:
         year = int(request.GET.get("year", today.year))
         month = int(request.GET.get("month", today.month))
-        datetime.date(year, month, 1)
     except ValueError:
-        raise Http404("日期无效。") from None
+        year = month = 0
+    # The page links to the month before and after, so the first and last years have no calendar.
+    if not (CALENDAR_YEARS[0] <= year <= CALENDAR_YEARS[1] and 1 <= month <= 12):
+        return HttpResponseBadRequest(
+            f"年份须在 {CALENDAR_YEARS[0]}–{CALENDAR_YEARS[1]} 之间，月份须在 1–12 之间。",
+            content_type="text/plain; charset=utf-8",
+        )
     by_day: dict[int, list] = {}
     for s in sessions_in_month(user=request.user, year=year, month=month):
         by_day.setdefault(timezone.localtime(s.starts_at).day, []).append(s)

@@ -6,6 +6,8 @@ from django.urls import reverse
 from yufang.accounts import services
 from yufang.core.models import AuditAction, AuditLog
 
+from .append_only import delete_paths
+
 
 @pytest.fixture
 def entry(world):
@@ -47,10 +49,12 @@ def test_database_refuses_raw_update(entry):
     assert AuditLog.objects.get(pk=entry.pk).object_repr != "篡改"
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's test flush deletes rows")
-def test_database_refuses_raw_delete_on_postgresql(entry):
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM core_auditlog WHERE id = %s", [entry.pk])
+@pytest.mark.parametrize("path", list(delete_paths(AuditLog, 0)))
+def test_the_database_refuses_every_delete_path(entry, path):
+    """Around the model's own refusals: its base manager, a plain queryset, `_raw_delete` and
+    raw SQL reach the database, whose triggers refuse them (SQLite as well as PostgreSQL)."""
+    with pytest.raises(DatabaseError), transaction.atomic():
+        delete_paths(AuditLog, entry.pk)[path]()
     assert AuditLog.objects.filter(pk=entry.pk).exists()
 
 
@@ -97,3 +101,14 @@ def test_record_page_shows_its_history(client, world):
     client.force_login(world.owner)
     response = client.get(reverse("accounts:user_detail", args=[world.users["trainee_a"].pk]))
     assert "变更历史" in response.text and "改名后" in response.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flushing_the_database_still_empties_the_append_only_tables(world):
+    """Django's flush (`manage.py flush`, and the test framework's between transactional tests)
+    is the one thing that may empty them."""
+    from django.core.management import call_command
+
+    assert AuditLog.objects.exists()
+    call_command("flush", interactive=False, verbosity=0)
+    assert not AuditLog.objects.exists()

@@ -172,3 +172,21 @@ def test_ranking_page_marks_the_next_years_key_enterprises(world, client):
     page = client.get(url + "&key_year=2022").content.decode()
     assert "2022 年重点企业</th>" in page and "已标记" not in page
     assert '<input type="hidden" name="year" value="2022">' in page
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/phish", "//evil.example/phish", "/\\evil.example", "javascript:alert(1)"]
+)
+def test_the_mark_form_goes_back_only_to_a_page_of_this_site(world, client, target):
+    agency = world.users["agency"]
+    profile = services.enterprise_save(
+        actor=agency,
+        org_data={"name": "测试跳转有限公司", "credit_code": demo_credit_code("测试跳转有限公司"), "city": world.city},
+        data={"industry": Industry.objects.get(code="construction"), "insured_headcount": 20},
+    )
+    client.force_login(agency)
+    url = reverse("enterprises:mark", args=[profile.pk])
+    response = client.post(url, {"year": 2023, "reason": "理由", "next": target})
+    assert response.status_code == 302 and response["Location"] == profile.get_absolute_url()
+    response = client.post(url, {"year": 2023, "reason": "理由", "next": "/enterprises/ranking/?year=2022"})
+    assert response["Location"] == "/enterprises/ranking/?year=2022"

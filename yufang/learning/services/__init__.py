@@ -6,6 +6,7 @@ The package keeps every name the former single module had importable from here."
 
 from yufang.core.permissions import require as _require
 
+from ..certification import _certificate_code, _issuer, enrolment_evaluate, enrolments_evaluate
 from .catalogue import (
     COURSE_FIELDS,
     EVALUATE_JOB,
@@ -19,7 +20,6 @@ from .catalogue import (
     study_rule_for,
     study_rule_update,
 )
-from .certification import _certificate_code, _issuer, enrolment_evaluate, enrolments_evaluate
 from .enrolment import (
     _trainee_account,
     _trainee_username,
@@ -27,7 +27,6 @@ from .enrolment import (
     enrol,
     enrolment_of,
     enrolment_target,
-    roster_apply,
     self_register,
 )
 from .exams import GRACE_SECONDS, _normalise_answer, exam_start, exam_submit, hours_of, questions_apply
@@ -51,7 +50,6 @@ __all__ = [
     "_trainee_account",
     "enrol",
     "enrolment_target",
-    "roster_apply",
     "self_register",
     "enrolment_of",
     "device_key",

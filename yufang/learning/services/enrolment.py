@@ -9,16 +9,13 @@ from django.utils import timezone
 from yufang.accounts.models import Organisation, OrganisationKind, Role, User, UserRole
 from yufang.accounts.services import new_user_save
 from yufang.core import audit
-from yufang.core.masking import mask_id_number
 from yufang.core.models import AuditAction
-from yufang.core.permissions import require as _require
 from yufang.people import idnumbers
 from yufang.people.models import Person
 from yufang.people.services import person_upsert
 from yufang.plans.models import Plan
 
 from ..models import Channel, Enrolment
-from ..permissions import can_enrol
 from .catalogue import study_rule_for
 
 
@@ -84,58 +81,6 @@ def enrolment_target(plan: Plan, enterprise_id: int | None = None):
         own_enterprise_id=enterprise_id,
         enterprise_required=True,
     )
-
-
-@transaction.atomic
-def roster_apply(*, actor, job, plan: Plan) -> list[dict[str, str]]:
-    """Applies a checked enrolment list: the file is checked again as the data stands now, new
-    people are registered, and each valid row's person gets one account and one enrolment.
-    Returns the new accounts with their one-time passwords, shown once to the person who
-    imported and never stored."""
-    from yufang.training.roster import drop_stage, roster_check, rows_to_people, write_people
-
-    _require(can_enrol(actor))
-    locked = type(job).objects.select_for_update().get(pk=job.pk)
-    if locked.result.get("applied"):
-        raise ValidationError("该名单已导入过。")
-    target = enrolment_target(plan, locked.params.get("enterprise_id"))
-    with locked.file.open("rb") as f:
-        checked = roster_check(f, locked.file.name, target)
-    write_people(checked, target)
-    drop_stage(checked)
-    rows = rows_to_people(checked)
-    enterprise_of = {r[0]: r[7] for r in checked.new} | {r: e for r, _, e in checked.known}
-    people = Person.objects.select_related("user").in_bulk(list(rows.values()))
-    enterprises = Organisation.objects.in_bulk({e for e in enterprise_of.values() if e})
-    provider = actor.organisation if actor.has_role(Role.PROVIDER_STAFF) else None
-    accounts = []
-    for row, person_id in rows.items():
-        person, enterprise = people[person_id], enterprises[enterprise_of[row]]
-        user, password = _trainee_account(actor=actor, person=person, enterprise=enterprise, password=None)
-        _, created = enrol(
-            actor=actor, person=person, plan=plan, enterprise=enterprise, channel=Channel.ROSTER, provider=provider
-        )
-        accounts.append(
-            {
-                "row": row,
-                "name": person.name,
-                "id_masked": mask_id_number(person.id_number),
-                "username": user.username,
-                "password": password,
-                "note": "" if created else "已报名，未重复报名",
-            }
-        )
-    counts = {"rows": checked.total, "enrolled": len(accounts), "errors": checked.error_count}
-    locked.result = {**locked.result, "applied": True, "applied_counts": counts}
-    locked.save(update_fields=["result"])
-    audit.record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        instance=plan,
-        event="enrolment_import",
-        extra={"file": locked.params.get("filename", "")[:200], **counts},
-    )
-    return accounts
 
 
 @transaction.atomic

@@ -14,10 +14,10 @@ from yufang.core.models import AuditAction
 from yufang.core.permissions import require as _require
 from yufang.plans.models import Plan
 
+from ..certification import enrolment_evaluate
 from ..models import Course, Enrolment, Exam, ExamAttempt, Question, QuestionKind
 from ..permissions import can_manage_catalogue
 from ..selectors import progress_of
-from .certification import enrolment_evaluate
 from .enrolment import enrolment_of
 
 GRACE_SECONDS = 60

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ..heartbeat import BeatRefused, parse_token
 from ..models import Enrolment, LearningSession, Lesson, LessonProgress, SessionEnd, StudyInterval, StudyRule, Verdict
 from ..selectors import curriculum_for
 from .catalogue import study_rule_for
@@ -72,8 +73,6 @@ def _check_gap_ms(rule: StudyRule) -> int:
 def check_answer(*, token: str, answer: str, now: float | None = None) -> bool:
     """The learner tapped "continue" on an attention check. The time spent on the check is not
     credited: the session's clock restarts now."""
-    from ..heartbeat import BeatRefused, parse_token
-
     session_id, nonce = parse_token(token)
     session = LearningSession.objects.select_related("enrolment").filter(pk=session_id).first()
     if session is None or not secrets.compare_digest(session.nonce, nonce):

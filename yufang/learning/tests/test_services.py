@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 
+from yufang.core.tests.append_only import delete_paths
 from yufang.learning import heartbeat, services
 from yufang.learning.models import (
     Certificate,
@@ -213,6 +214,17 @@ def test_evidence_cannot_be_rewritten(setup, user):
 
         with connection.cursor() as cur:
             cur.execute("UPDATE learning_studyinterval SET credited_ms = 99")
+
+
+@pytest.mark.parametrize("path", list(delete_paths(StudyInterval, 0)))
+def test_the_database_refuses_to_delete_evidence_by_any_path(setup, user, path):
+    t = time.time()
+    _, token = start(user, lesson_of(setup.required), t)
+    watch(token, start=t, seconds=12)
+    row = StudyInterval.objects.get()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        delete_paths(StudyInterval, row.pk)[path]()
+    assert StudyInterval.objects.filter(pk=row.pk).exists()
 
 
 def test_a_wrong_token_is_refused(setup, user):

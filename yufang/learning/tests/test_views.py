@@ -51,8 +51,11 @@ def test_enterprise_imports_a_roster_with_a_per_row_report(setup, world, client,
     assert "岗位「厨师」不在平台的岗位名录" in report and good not in report
     errors = client.get(reverse("learning:import_errors", args=[job.pk]))
     assert errors.status_code == 200 and errors["Content-Type"].startswith("application/vnd.openxmlformats")
-    done = client.post(reverse("learning:import_confirm", args=[job.pk])).content.decode()
-    assert "张三" in done and "赵六" in done and good not in done
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("learning:import_confirm", args=[job.pk]))
+    applied = Job.objects.get(kind="learning.roster_apply")
+    done = client.get(reverse("learning:enrolment_result", args=[applied.pk])).content.decode()
+    assert "新报名 <strong>2</strong> 人" in done and good not in done
     enrolment = Enrolment.objects.get(person__name="张三")
     assert enrolment.enterprise == world.orgs["enterprise_a"] and enrolment.person.user.has_role("trainee")
     assert enrolment.person.position.code == "team_leader"
@@ -393,3 +396,65 @@ def test_the_player_is_told_where_to_keep_the_login_alive(setup, world, client):
     cfg = json.loads(page.split('id="player-cfg">')[1].split("</script>")[0])
     assert cfg["keepAliveUrl"] == reverse("learning:keepalive")
     assert cfg["loginUrl"].startswith(reverse("accounts:login") + "?next=")
+
+
+@pytest.mark.parametrize("session_id", ["9" * 40, "²", "9223372036854775808"])
+def test_a_beat_with_an_impossible_token_is_refused_not_a_server_error(db, client, session_id):
+    from yufang.learning.fastpath import BEAT_PATH, wrap
+
+    token = f"{session_id}.{'a' * 32}"
+    body = json.dumps({"seq": 1, "position": 1, "rate": 1, "visible": True, "playing": True}).encode()
+    statuses = []
+    wrap(lambda environ, start_response: [b"django"])(
+        {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": BEAT_PATH,
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.input": io.BytesIO(body),
+            "HTTP_X_LEARNING_TOKEN": token,
+        },
+        lambda status, headers: statuses.append(status),
+    )
+    assert statuses == ["404 Not Found"]
+    # The documented endpoint (the fast path's twin) and the attention check answer the same way.
+    for path in ("/api/v1/learning/beat", "/api/v1/learning/check"):
+        response = client.post(path, body, content_type="application/json", HTTP_X_LEARNING_TOKEN=token)
+        assert response.status_code in (401, 404, 422), (path, response.status_code)
+
+
+def test_opening_the_exam_page_does_not_use_up_an_attempt(setup, world, client):
+    """A GET (a prefetching browser, a link preview, a reload) never starts an attempt: only the
+    start button's POST does; the paper is then shown again on reload and submitted once."""
+    from yufang.learning.models import ExamAttempt
+    from yufang.learning.tests.test_services import lesson_of, start, watch
+
+    user = world.users["trainee_a"]
+    t = time.time()
+    _, token = start(user, lesson_of(setup.elective), t)
+    watch(token, start=t, seconds=36)
+    client.force_login(user)
+    url = reverse("learning:exam", args=[setup.elective.pk])
+    for _ in range(4):
+        page = client.get(url)
+        assert page.status_code == 200 and "开始考试" in page.content.decode()
+    assert not ExamAttempt.objects.exists()
+    assert client.post(url, {"start": "1"})["Location"] == url
+    attempt = ExamAttempt.objects.get()
+    # Reloading the paper shows the same attempt.
+    page = client.get(url).content.decode()
+    assert f'name="attempt" value="{attempt.pk}"' in page and "交卷" in page
+    assert ExamAttempt.objects.count() == 1
+    answers = {f"q{q}": "A" for q in attempt.question_ids}
+    assert client.post(url, {"attempt": attempt.pk, **answers}).status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is not None and attempt.score == 100
+    assert ExamAttempt.objects.count() == 1
+
+
+def test_in_production_nginx_streams_the_lesson_video_after_the_check(setup, world, client, settings):
+    settings.YUFANG_MEDIA_ACCEL_REDIRECT = "/media/"
+    lesson = setup.required.lessons.get()
+    client.force_login(world.users["trainee_a"])
+    response = client.get(reverse("learning:media", args=[lesson.pk]))
+    assert response.status_code == 200 and response["X-Accel-Redirect"] == "/media/" + lesson.video.name
+    assert response["Content-Disposition"].startswith("inline;")

@@ -6,10 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from openpyxl import load_workbook
+from reportlab.platypus import Paragraph
 
 from yufang.core.models import AuditLog
-from yufang.plans import services
-from yufang.plans.models import Plan, PlanStatus
+from yufang.plans import documents, services
+from yufang.plans.models import BudgetItem, Plan, PlanStatus
 from yufang.plans.tests.factories import make_plan
 
 D = Decimal
@@ -249,3 +250,40 @@ def test_api_refuses_a_plan_above_the_cap_with_the_ceilings(client, world):
     assert good.status_code == 200 and good.json()["lines"][1]["items"][0]["name"] == "线上培训"
     client.force_login(world.users["agency"])
     assert client.patch(f"/api/v1/plans/{pk}", {"title": "x"}, content_type="application/json").status_code == 403
+
+
+def hostile_plan(world):
+    plan = make_plan(world)
+    BudgetItem.objects.filter(line__plan=plan, name__contains="危险化学品").update(
+        name='=HYPERLINK("http://evil.example","x")',
+        description="<img src=x> <font size=40>大</font>\n第二行",
+        remarks="@SUM(A1)",
+    )
+    return plan
+
+
+def test_fund_table_excel_writes_what_people_typed_as_text(client, world):
+    plan = hostile_plan(world)
+    client.force_login(world.owner)
+    xlsx = client.get(reverse("plans:fund_table", args=[plan.pk, "xlsx"]))
+    ws = load_workbook(io.BytesIO(xlsx.content)).active
+    found = {c.value: c for row in ws.iter_rows() for c in row if c.value is not None}
+    for value in ('=HYPERLINK("http://evil.example","x")', "@SUM(A1)"):
+        assert found[value].data_type == "s"
+
+
+def test_fund_table_pdf_prints_markup_as_typed(client, world, monkeypatch):
+    plan = hostile_plan(world)
+    texts = []
+
+    def recording_paragraph(text, *args, **kwargs):
+        texts.append(text)
+        return Paragraph(text, *args, **kwargs)
+
+    monkeypatch.setattr(documents, "Paragraph", recording_paragraph)
+    client.force_login(world.owner)
+    # <img src=x> made reportlab fail: a 500.
+    pdf = client.get(reverse("plans:fund_table", args=[plan.pk, "pdf"]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    cell = next(t for t in texts if "img" in t)
+    assert cell == "&lt;img src=x&gt; &lt;font size=40&gt;大&lt;/font&gt;<br/>第二行"

@@ -9,7 +9,7 @@ from yufang.core.transitions import transition_response as _perform
 
 from .acceptance import _acceptance, acceptance_convene, acceptance_detail, acceptance_download, acceptance_score
 from .base import _form_page, _project
-from .completion import completion_detail, completion_edit
+from .completion import completion_detail, completion_edit, completion_file
 from .extension import extension_detail, extension_request
 from .money import (
     DEDUCTION_COLUMNS,
@@ -17,6 +17,7 @@ from .money import (
     _payment,
     deduction_create,
     deduction_detail,
+    deduction_evidence,
     deduction_index,
     deduction_transition,
     payment_detail,
@@ -34,9 +35,20 @@ from .plan import (
     plan_version_transition,
 )
 from .project import PROJECT_COLUMNS, _links, project_detail, project_index, project_transition
-from .reports import REPORT_COLUMNS, _report, report_detail, report_edit, report_index, report_transition
+from .reports import (
+    REPORT_COLUMNS,
+    _report,
+    report_attachment,
+    report_detail,
+    report_edit,
+    report_index,
+    report_transition,
+)
 
 __all__ = [
+    "deduction_evidence",
+    "completion_file",
+    "report_attachment",
     "_require",
     "_error_text",
     "_perform",

@@ -3,10 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from yufang.core.audit import history
+from yufang.core.files import serve_upload
 from yufang.core.forms import form_errors_from
 from yufang.core.permissions import require as _require
 from yufang.core.registry import COMPLETION_PANELS, contributions
@@ -58,6 +59,15 @@ def completion_edit(request: HttpRequest, pk: int) -> HttpResponse:
         multipart=True,
         intro="完成数量取自平台实名记录（首次保存后生成），填报数不能高于平台记录。",
     )
+
+
+@login_required
+def completion_file(request: HttpRequest, pk: int, part: str) -> HttpResponse:
+    report = get_scoped_or_404(request.user, CompletionReport.objects.select_related("project"), pk=pk)
+    labels = {"evidence": "佐证材料", "archives": "培训档案"}
+    if part not in labels:
+        raise Http404("未找到该文件。")
+    return serve_upload(getattr(report, part), filename=f"{labels[part]}-{report.project.name}")
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from yufang.core.audit import history
 from yufang.core.export import attachment
+from yufang.core.files import serve_upload
 from yufang.core.forms import form_errors_from
 from yufang.core.listing import Column, list_response
 from yufang.core.permissions import require as _require
@@ -151,6 +152,12 @@ def deduction_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "扣减已记录；服务机构可提出一次异议。")
             return redirect(deduction)
     return _form_page(request, f"扣减项目费用：{project.name}", project.get_absolute_url(), form=form, multipart=True)
+
+
+@login_required
+def deduction_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    deduction = get_scoped_or_404(request.user, Deduction.objects.select_related("project"), pk=pk)
+    return serve_upload(deduction.evidence, filename=f"扣减证据材料-{deduction.project.name}")
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yufang.core.audit import history
+from yufang.core.files import serve_upload
 from yufang.core.forms import form_errors_from
 from yufang.core.listing import Column, list_response
 from yufang.core.permissions import require as _require
@@ -51,6 +52,12 @@ def _report(request, pk) -> ProgressReport:
     return get_scoped_or_404(
         request.user, ProgressReport.objects.select_related("project__agreement", "project__provider"), pk=pk
     )
+
+
+@login_required
+def report_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    return serve_upload(report.attachment, filename=f"进度报告附件-{report}")
 
 
 @login_required

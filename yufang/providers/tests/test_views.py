@@ -265,3 +265,14 @@ def test_every_page_renders(world, client):
     response = client.get(reverse("providers:agreement_list"), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results")
     assert response.status_code == 200 and agreement.number in response.content.decode()
     assert "<html" not in response.content.decode()
+
+
+def test_unknown_ids_in_the_address_are_a_404_not_a_500(world, client):
+    agreement = signed_agreement(world, make_plan(world))
+    client.force_login(world.users["agency"])
+    response = client.post(
+        reverse("providers:team_change_transition", args=[agreement.pk, 999999]), {"action": "approve"}
+    )
+    assert response.status_code == 404
+    client.force_login(world.owner)
+    assert client.get(reverse("providers:rule_edit", args=[999999])).status_code == 404

@@ -28,6 +28,7 @@ from .procurement import (
     _procurement_form,
     procurement_create,
     procurement_detail,
+    procurement_document,
     procurement_edit,
     procurement_index,
     rule_edit,
@@ -46,11 +47,14 @@ from .qualifications import (
     QUALIFICATION_COLUMNS,
     qualification_create,
     qualification_detail,
+    qualification_document,
     qualification_edit,
     qualification_index,
 )
 
 __all__ = [
+    "procurement_document",
+    "qualification_document",
     "_require",
     "_officials_only",
     "_form_page",

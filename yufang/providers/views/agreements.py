@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -229,7 +229,7 @@ def agreement_team_change(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def team_change_transition(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     agreement = _agreement_for_edit(request, pk)
-    change = agreement.team_changes.get(pk=request_pk)
+    change = get_object_or_404(agreement.team_changes, pk=request_pk)
     return transition_response(
         request,
         lambda **kw: services.team_change_transition(request=change, actor=request.user, **kw),

@@ -4,9 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from yufang.core.audit import history
+from yufang.core.files import serve_upload
 from yufang.core.forms import form_errors_from
 from yufang.core.listing import Column, list_response
 from yufang.core.permissions import require as _require
@@ -77,6 +78,12 @@ def procurement_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def procurement_document(request: HttpRequest, pk: int) -> HttpResponse:
+    p = get_scoped_or_404(request.user, Procurement, pk=pk)
+    return serve_upload(p.document, filename=f"采购文件-{p}")
+
+
+@login_required
 def procurement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     p = get_scoped_or_404(request.user, Procurement.objects.select_related("item", "chosen"), pk=pk)
     return render(
@@ -119,7 +126,7 @@ def rule_index(request: HttpRequest) -> HttpResponse:
 @login_required
 def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require(can_manage_rules(request.user))
-    rule = ProcurementRule.objects.get(pk=pk)
+    rule = get_object_or_404(ProcurementRule, pk=pk)
     form = RuleForm(request.POST or None, instance=ProcurementRule.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         services.procurement_rule_update(rule=rule, data=form.cleaned_data, actor=request.user)

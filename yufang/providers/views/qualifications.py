@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from yufang.core.audit import history
+from yufang.core.files import serve_upload
 from yufang.core.forms import form_errors_from
 from yufang.core.listing import Column, list_response
 from yufang.core.permissions import require as _require
@@ -58,6 +59,12 @@ def qualification_create(request: HttpRequest, provider_pk: int) -> HttpResponse
             messages.success(request, "资质已上传。")
             return redirect(q)
     return _form_page(request, form, f"上传资质：{profile}", profile.get_absolute_url(), multipart=True)
+
+
+@login_required
+def qualification_document(request: HttpRequest, pk: int) -> HttpResponse:
+    q = get_scoped_or_404(request.user, Qualification.objects.select_related("provider"), pk=pk)
+    return serve_upload(q.document, filename=f"资质证明-{q}")
 
 
 @login_required

@@ -144,3 +144,13 @@ def test_flag_list_calendar_project_archive(world, client):
     client.force_login(world.users["enterprise_a"])
     page = client.get(reverse("people:detail", args=[person.pk])).content.decode()
     assert person.id_number not in page and person.id_masked in page
+
+
+@pytest.mark.parametrize(
+    "query", ["year=9999&month=12", "year=1&month=1", "year=0&month=5", "year=2023&month=13", "year=99999999999999"]
+)
+def test_calendar_refuses_a_year_or_month_out_of_range_with_a_message(world, client, query):
+    client.force_login(world.users["agency"])
+    response = client.get(reverse("training:calendar") + "?" + query)
+    assert response.status_code == 400
+    assert "年份须在" in response.content.decode()

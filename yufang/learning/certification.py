@@ -1,5 +1,7 @@
 """The rule, the certificate and the completion fact: evaluating an enrolment against the study
-rule, issuing the certificate and recording the completion."""
+rule, issuing the certificate and recording the completion. A domain module of its own, which
+the heartbeat (a lesson just completed) and the services (an exam passed, a rule changed) both
+import, so neither imports the other."""
 
 import datetime
 import secrets
@@ -14,8 +16,8 @@ from yufang.core.models import AuditAction
 from yufang.plans.models import Plan
 from yufang.targets.services import completion_record
 
-from ..models import Certificate, Enrolment
-from ..selectors import progress_of
+from .models import Certificate, Enrolment
+from .selectors import progress_of
 
 
 def _certificate_code() -> str:

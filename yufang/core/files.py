@@ -1,0 +1,55 @@
+"""Uploaded files: stored under names nobody can guess, and served only through views that
+check the user's right to the record that holds them (nothing serves the media folder itself).
+
+In production the view answers with `X-Accel-Redirect` and nginx sends the file from its
+`internal` location (docs/deploy.md), with range requests; elsewhere Django streams it."""
+
+import mimetypes
+import secrets
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.deconstruct import deconstructible
+
+
+@deconstructible
+class RandomName:
+    """`upload_to` that keeps the folder and the extension and replaces the name with 32 random
+    bytes: a name read from a log, a page or a shared link tells nothing and leads nowhere."""
+
+    def __init__(self, folder: str):
+        self.folder = folder.strip("/")
+
+    def __call__(self, instance, filename: str) -> str:
+        suffix = PurePosixPath(filename).suffix.lower()
+        suffix = suffix if suffix[1:].isalnum() and len(suffix) <= 8 else ""
+        return f"{self.folder}/{secrets.token_urlsafe(32)}{suffix}"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, RandomName) and other.folder == self.folder
+
+
+def serve_upload(field: FieldFile, *, filename: str, inline: bool = False) -> HttpResponse:
+    """The file of `field`, already authorised by the caller, named `filename` (+ its extension)."""
+    if not field:
+        raise Http404("未找到该文件。")
+    suffix = PurePosixPath(field.name).suffix.lower()
+    download_name = filename if filename.lower().endswith(suffix) else f"{filename}{suffix}"
+    content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
+    disposition = "inline" if inline else "attachment"
+    prefix = settings.YUFANG_MEDIA_ACCEL_REDIRECT
+    if prefix:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(field.name)
+        response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(download_name)}"
+    else:
+        try:
+            handle = field.open("rb")
+        except FileNotFoundError:
+            raise Http404("未找到该文件。") from None
+        response = FileResponse(handle, as_attachment=not inline, filename=download_name, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
