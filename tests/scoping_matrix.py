@@ -39,6 +39,7 @@ EXEMPT = {
     "reference.Region",
     "reference.Industry",
     "reference.Position",
+    "reference.Synonym",  # the synonym table, reference data read alike (merged from main without a row)
     "accounts.ApiToken",
     "plans.BudgetLine",  # inside the plan page, scoped like the plan
     "plans.BudgetItem",
