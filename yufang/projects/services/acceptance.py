@@ -28,22 +28,8 @@ DEFAULT_ACCEPTANCE_INDICATORS = [
 ]
 
 
-@transaction.atomic
-def acceptance_convene(
-    *,
-    project: Project,
-    convened_on: datetime.date,
-    members: list,
-    actor,
-    pass_mark: Decimal = Decimal("60"),
-    indicators: list[dict[str, Any]] | None = None,
-) -> Acceptance:
-    project = _lock_project(project)
-    _require(may.can_convene(actor, project))
-    if project.status != S.AWAITING_ACCEPTANCE:
-        raise ValidationError(f"项目当前状态为「{project.get_status_display()}」，尚不能组织评估验收。")
-    if Acceptance.objects.filter(project=project).exists():
-        raise ValidationError("本项目已组织评估验收。")
+def _check_panel(members: list) -> None:
+    """Every member may sit on the panel, and the owner, health and emergency each send someone."""
     kinds = {}
     for m in members:
         kind = may.panel_member_kind(m)
@@ -61,6 +47,25 @@ def acceptance_convene(
     ]
     if missing:
         raise ValidationError({"members": f"评估验收小组须有{'、'.join(missing)}的人员。"})
+
+
+@transaction.atomic
+def acceptance_convene(
+    *,
+    project: Project,
+    convened_on: datetime.date,
+    members: list,
+    actor,
+    pass_mark: Decimal = Decimal("60"),
+    indicators: list[dict[str, Any]] | None = None,
+) -> Acceptance:
+    project = _lock_project(project)
+    _require(may.can_convene(actor, project))
+    if project.status != S.AWAITING_ACCEPTANCE:
+        raise ValidationError(f"项目当前状态为「{project.get_status_display()}」，尚不能组织评估验收。")
+    if Acceptance.objects.filter(project=project).exists():
+        raise ValidationError("本项目已组织评估验收。")
+    _check_panel(members)
     rows = indicators or [
         {"name": n, "weight": w, "max_score": Decimal("100")} for n, w in DEFAULT_ACCEPTANCE_INDICATORS
     ]
