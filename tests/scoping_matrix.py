@@ -41,6 +41,7 @@ EXEMPT = {
     "reference.Position",
     "reference.Synonym",  # the synonym table, reference data read alike (merged from main without a row)
     "accounts.ApiToken",
+    "accounts.Notification",  # its addressee's alone (accounts/tests/test_hierarchy.py)
     "plans.BudgetLine",  # inside the plan page, scoped like the plan
     "plans.BudgetItem",
     "plans.BudgetEntry",  # the ledger, on the plan page for officials
@@ -53,6 +54,9 @@ EXEMPT = {
 }
 
 PROGRAMME_WIDE = frozenset({"owner", "agency", "partner"})
+# Partner departments (health, emergency, finance) read the programme, not people: no personal
+# archives, attendance, enrolments, accounts or organisations' contacts (issue 12).
+WITHOUT_PARTNERS = PROGRAMME_WIDE - {"partner"}
 
 RECORD_TYPES = [
     RecordType(
@@ -64,7 +68,7 @@ RECORD_TYPES = [
         export=lambda o: reverse("accounts:organisation_list"),
         api=lambda o: f"/api/v1/organisations/{o.pk}",
         label=lambda o: o.name,
-        sees=PROGRAMME_WIDE | {"district_a", "enterprise_a", "trainee_a"},
+        sees=WITHOUT_PARTNERS | {"district_a", "enterprise_a", "trainee_a"},
         edits=frozenset({"owner", "agency"}),
     ),
     RecordType(
@@ -76,7 +80,7 @@ RECORD_TYPES = [
         export=lambda u: reverse("accounts:user_list"),
         api=lambda u: f"/api/v1/users/{u.pk}",
         label=lambda u: u.username,
-        sees=PROGRAMME_WIDE | {"district_a", "enterprise_a", "trainee_a"},
+        sees=WITHOUT_PARTNERS | {"district_a", "enterprise_a", "trainee_a"},
         edits=frozenset({"owner", "agency", "enterprise_a"}),
     ),
     # --- providers (issue 4) ---
@@ -247,7 +251,7 @@ RECORD_TYPES += [
         export=lambda c: reverse("targets:completions"),
         api=lambda c: f"/api/v1/completions/{c.pk}",
         label=lambda c: c.source_repr,
-        sees=PROGRAMME_WIDE | {"district_a", "enterprise_a", "trainee_a"},
+        sees=WITHOUT_PARTNERS | {"district_a", "enterprise_a", "trainee_a"},
         edits=frozenset(),
     ),
     RecordType(
@@ -259,7 +263,7 @@ RECORD_TYPES += [
         export=lambda p: reverse("people:list"),
         api=lambda p: f"/api/v1/people/{p.pk}",
         label=lambda p: p.name,
-        sees=PROGRAMME_WIDE | {"district_a", "enterprise_a", "trainee_a"},
+        sees=WITHOUT_PARTNERS | {"district_a", "enterprise_a", "trainee_a"},
         edits=frozenset(),
     ),
 ]
@@ -396,7 +400,7 @@ RECORD_TYPES += [
 ]
 
 # --- online training (issue 7) ---
-ENROLMENT_SEES = PROGRAMME_WIDE | {"district_a", "provider_a", "enterprise_a", "trainee_a"}
+ENROLMENT_SEES = WITHOUT_PARTNERS | {"district_a", "provider_a", "enterprise_a", "trainee_a"}
 RECORD_TYPES += [
     RecordType(
         name="enrolment",
@@ -408,6 +412,19 @@ RECORD_TYPES += [
         api=lambda e: f"/api/v1/learning/enrolments/{e.pk}",
         label=lambda e: e.person.name,
         sees=ENROLMENT_SEES,
+        edits=frozenset(),
+    ),
+    RecordType(
+        name="registration",
+        model="learning.Registration",
+        make=learning.registration,
+        page=lambda r: reverse("learning:registration", args=[r.pk]),
+        edit=None,
+        export=lambda r: reverse("learning:registrations"),
+        api=None,
+        label=lambda r: r.user.username,
+        # Waits with the enterprise it names; the registrant (a new account) sees only their own.
+        sees=WITHOUT_PARTNERS | {"district_a", "enterprise_a"},
         edits=frozenset(),
     ),
     RecordType(
@@ -450,7 +467,7 @@ RECORD_TYPES += [
         export=lambda e: reverse("training:roster_export", args=[e.session_id]),
         api=lambda e: f"/api/v1/training/roster-entries/{e.pk}",
         label=lambda e: e.person.name,
-        sees=OFFICIALS_AND_DISTRICT | {"provider_a", "enterprise_a"},
+        sees=WITHOUT_PARTNERS | {"district_a", "provider_a", "enterprise_a"},
         edits=frozenset(),
     ),
     RecordType(
@@ -462,7 +479,7 @@ RECORD_TYPES += [
         export=lambda a: reverse("training:attendance_export", args=[a.session_id]),
         api=lambda a: f"/api/v1/training/attendances/{a.pk}",
         label=lambda a: a.person.name,
-        sees=OFFICIALS_AND_DISTRICT | {"provider_a", "enterprise_a"},
+        sees=WITHOUT_PARTNERS | {"district_a", "provider_a", "enterprise_a"},
         edits=frozenset(),
     ),
     RecordType(
@@ -512,5 +529,59 @@ RECORD_TYPES += [
         label=lambda m: m.reason,
         sees=OFFICIALS_AND_DISTRICT | {"enterprise_a"},
         edits=frozenset(),
+    ),
+]
+
+
+# --- lists inside pages and API answers (issue 12) ---
+# A record a role may see can hold lists of other records (a session's attendees, a project's
+# people): each list is scoped row by row, not only the record that holds it. Each row names a
+# page or API answer, what of the role's own must appear in it (so the test cannot pass on an
+# empty page) and what of another organisation's must not.
+
+
+@dataclass(frozen=True)
+class NestedList:
+    name: str
+    make: Callable  # world -> (url, texts of side a that must appear, texts of side b that must not)
+    # Roles that open the page and must see side a's rows but none of side b's.
+    own_only: frozenset[str]
+    # Roles that open the page and see both sides' rows.
+    sees_all: frozenset[str] = frozenset()
+    # Roles that open the page and see neither side's rows (partners: no personal data).
+    sees_none: frozenset[str] = frozenset()
+
+
+def _shared(url):
+    def make(world):
+        session, mine, theirs = training.shared_session(world)
+        return url(session), mine, theirs
+
+    return make
+
+
+SESSION_WHOLE = WITHOUT_PARTNERS | {"district_a", "provider_a"}
+NESTED_LISTS = [
+    NestedList(
+        name="session_page",
+        make=_shared(lambda s: reverse("training:session_detail", args=[s.pk])),
+        own_only=frozenset({"enterprise_a"}),
+        sees_all=SESSION_WHOLE,
+        sees_none=frozenset({"partner"}),
+    ),
+    NestedList(
+        name="session_board",
+        make=_shared(lambda s: reverse("training:session_board", args=[s.pk])),
+        own_only=frozenset({"enterprise_a"}),
+        sees_all=SESSION_WHOLE,
+        sees_none=frozenset({"partner"}),
+    ),
+    NestedList(
+        name="session_attendance_api",
+        make=_shared(lambda s: f"/api/v1/training/sessions/{s.pk}/attendance"),
+        # The API lists those signed in: one of each side.
+        own_only=frozenset({"enterprise_a"}),
+        sees_all=SESSION_WHOLE,
+        sees_none=frozenset({"partner"}),
     ),
 ]

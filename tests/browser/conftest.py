@@ -52,5 +52,10 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.set_default_timeout(15000)
+    # Anything the Content-Security-Policy refuses shows up in the console: a page that needed
+    # an inline script or a foreign asset fails its test.
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
     context.close()
+    assert not violations, violations

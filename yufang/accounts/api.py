@@ -9,7 +9,7 @@ from yufang.core.masking import mask_phone
 
 from . import services
 from .models import Organisation, OrganisationKind, Role, User
-from .permissions import can_manage_users_of
+from .permissions import can_manage_user
 from .selectors import organisation_list, user_list
 
 router = Router(tags=["机构与账号"])
@@ -182,7 +182,7 @@ def user_create(request, payload: UserIn):
 @router.patch("/users/{int:pk}", response=UserOut, summary="修改账号")
 def user_update(request, pk: int, payload: UserPatch):
     target = scoped_object(request, User.objects.select_related("organisation"), pk=pk)
-    allowed, reason = can_manage_users_of(request.auth, target.organisation)
+    allowed, reason = can_manage_user(request.auth, target)
     if not allowed:
         raise PermissionDenied(reason)
     data = payload.dict(exclude_unset=True)

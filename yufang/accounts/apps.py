@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
-        from yufang.core.registry import NavItem, Todo, add_nav, add_todos
+        from yufang.core.registry import NavItem, Panel, Todo, add_nav, add_panel, add_todos
 
         from . import scoping  # noqa: F401 - registers the scoping rules
         from .models import Role
@@ -19,7 +19,7 @@ class AccountsConfig(AppConfig):
             NavItem(
                 "机构",
                 "accounts:organisation_list",
-                lambda u: u.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.PARTNER, Role.DISTRICT_OFFICER),
+                lambda u: u.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.DISTRICT_OFFICER),
                 order=80,
             )
         )
@@ -27,7 +27,7 @@ class AccountsConfig(AppConfig):
             NavItem(
                 "账号",
                 "accounts:user_list",
-                lambda u: can_manage_any_users(u) or u.has_role(Role.PARTNER, Role.DISTRICT_OFFICER),
+                lambda u: can_manage_any_users(u) or u.has_role(Role.DISTRICT_OFFICER),
                 order=85,
             )
         )
@@ -40,3 +40,11 @@ class AccountsConfig(AppConfig):
             return items
 
         add_todos(account_todos)
+
+        def unread_notifications(user):
+            from .models import Notification
+
+            unread = list(Notification.objects.filter(user=user, read_at__isnull=True)[:20])
+            return {"notifications": unread} if unread else None
+
+        add_panel(Panel("accounts/_notifications.html", unread_notifications, order=10))

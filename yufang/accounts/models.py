@@ -166,7 +166,9 @@ class User(AbstractUser):
         if self.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF):
             return Scope(ScopeKind.ALL, user_id=self.pk, organisation_id=self.organisation_id)
         if self.has_role(Role.PARTNER):
-            return Scope(ScopeKind.ALL, user_id=self.pk, organisation_id=self.organisation_id, read_only=True)
+            return Scope(
+                ScopeKind.ALL, user_id=self.pk, organisation_id=self.organisation_id, read_only=True, partner=True
+            )
         if self.has_role(Role.DISTRICT_OFFICER) and org is not None and org.region_id:
             return Scope(ScopeKind.REGION, user_id=self.pk, organisation_id=org.pk, region_id=org.region_id)
         if self.has_role(Role.PROVIDER_STAFF, Role.ENTERPRISE_CONTACT) and org is not None:
@@ -219,3 +221,23 @@ class ApiToken(models.Model):
     def is_usable(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class Notification(models.Model):
+    """A notice to one user about something done to their account by someone else (a password
+    reset, a deactivation), shown on their home page until they mark it read."""
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField("标题", max_length=100)
+    body = models.CharField("内容", max_length=500)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title

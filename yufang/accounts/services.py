@@ -16,8 +16,8 @@ from yufang.core.permissions import require as _require
 from yufang.core.services import model_create, model_update
 
 from .hashers import OneTimePasswordHasher
-from .models import ApiToken, Organisation, OrganisationKind, Role, User, UserRole, hash_token
-from .permissions import can_grant_roles, can_manage_organisations, can_manage_users_of
+from .models import ApiToken, Notification, Organisation, OrganisationKind, Role, User, UserRole, hash_token
+from .permissions import can_grant_roles, can_manage_organisations, can_manage_user
 
 ORGANISATION_FIELDS = [
     "kind",
@@ -31,7 +31,7 @@ ORGANISATION_FIELDS = [
     "contact_phone",
     "is_active",
 ]
-USER_FIELDS = ["display_name", "phone", "email", "is_active"]
+USER_FIELDS = ["display_name", "phone", "email"]
 
 
 def organisation_create(*, actor, data: dict[str, Any]) -> Organisation:
@@ -121,12 +121,45 @@ def user_create(
     return user, issued
 
 
+def notification_send(*, user: User, title: str, body: str) -> Notification:
+    """Tells a user on their home page about something done to their account."""
+    return Notification.objects.create(user=user, title=title, body=body[:500])
+
+
+def notification_read(*, actor: User, notification: Notification) -> None:
+    if notification.user_id != actor.pk:
+        raise PermissionDenied("只能处理自己的通知。")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+
+
+def _by(actor) -> str:
+    org = getattr(actor.organisation, "name", "")
+    return f"{org} {actor.get_username()}".strip()
+
+
 @transaction.atomic
 def user_update(*, actor, user: User, data: dict[str, Any], roles: set[str] | None = None) -> User:
-    _require(can_manage_users_of(actor, user.organisation))
+    _require(can_manage_user(actor, user))
     if user.pk == actor.pk and data.get("is_active") is False:
         raise ValidationError({"is_active": "不能停用自己的账号。"})
     user, _ = model_update(instance=user, fields=[f for f in USER_FIELDS if f in data], data=data, actor=actor)
+    if "is_active" in data and data["is_active"] != user.is_active:
+        deactivating = not data["is_active"]
+        model_update(
+            instance=user,
+            fields=["is_active"],
+            data=data,
+            actor=actor,
+            event="deactivate" if deactivating else "reactivate",
+        )
+        if deactivating:
+            notification_send(
+                user=user,
+                title="您的账号曾被停用",
+                body=f"{timezone.localtime():%Y-%m-%d %H:%M}，{_by(actor)} 停用了您的账号。如有疑问，请联系该机构。",
+            )
     if roles is not None:
         if not roles:
             raise ValidationError({"roles": "请至少选择一个角色。"})
@@ -137,12 +170,18 @@ def user_update(*, actor, user: User, data: dict[str, Any], roles: set[str] | No
 
 @transaction.atomic
 def user_reset_password(*, actor, user: User) -> str:
-    _require(can_manage_users_of(actor, user.organisation))
+    _require(can_manage_user(actor, user))
     password = generate_password()
     set_issued_password(user, password)
     user.save(update_fields=["password", "must_change_password"])
     audit.record(actor=actor, action=AuditAction.PASSWORD_RESET, instance=user)
     _tokens_revoke_all(user=user, actor=actor)
+    notification_send(
+        user=user,
+        title="您的密码已被重置",
+        body=f"{timezone.localtime():%Y-%m-%d %H:%M}，{_by(actor)} 重置了您的登录密码。"
+        "如果这不是您本人要求的，请立即修改密码并联系该机构。",
+    )
     return password
 
 

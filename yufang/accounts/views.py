@@ -24,8 +24,8 @@ from .forms import (
     UserFilterForm,
     UserForm,
 )
-from .models import ApiToken, Organisation, User
-from .permissions import can_manage_any_users, can_manage_organisations, can_manage_users_of
+from .models import ApiToken, Notification, Organisation, User
+from .permissions import can_manage_any_users, can_manage_organisations, can_manage_user, can_manage_users_of
 from .selectors import organisation_list, organisations_managed_by, user_list
 
 
@@ -203,7 +203,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "member": member,
             "history": history(member),
-            "can_manage": member.organisation is not None and can_manage_users_of(request.user, member.organisation)[0],
+            "can_manage": can_manage_user(request.user, member)[0],
         },
     )
 
@@ -240,7 +240,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_scoped_or_404(request.user, User.objects.select_related("organisation"), pk=pk)
-    allowed, reason = can_manage_users_of(request.user, member.organisation)
+    allowed, reason = can_manage_user(request.user, member)
     if not allowed:
         raise PermissionDenied(reason)
     initial = {
@@ -283,3 +283,11 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_scoped_or_404(request.user, User.objects.select_related("organisation"), pk=pk)
     temporary = services.user_reset_password(actor=request.user, user=member)
     return render(request, "accounts/user_created.html", {"member": member, "temporary": temporary, "reset": True})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_scoped_or_404(request.user, Notification, pk=pk)
+    services.notification_read(actor=request.user, notification=notification)
+    return redirect("core:home")

@@ -128,7 +128,8 @@ def build_api(*, auth: list) -> NinjaAPI:
             errors = {field: [str(m) for e in errs for m in e.messages] for field, errs in exc.error_dict.items()}
             detail = "；".join("，".join(v) if k == "__all__" else f"{k}：{'，'.join(v)}" for k, v in errors.items())
             return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
-        return api.create_response(request, {"detail": "；".join(exc.messages)}, status=422)
+        status = 429 if getattr(exc, "code", None) == "throttled" else 422  # core.throttle.Throttled
+        return api.create_response(request, {"detail": "；".join(exc.messages)}, status=status)
 
     @api.exception_handler(SchemaError)
     def schema_invalid(request, exc):

@@ -27,12 +27,16 @@ class Scope:
     organisation_id: int | None = None
     region_id: int | None = None
     read_only: bool = False
+    # A partner department (health, emergency, finance): programme-wide reading of the
+    # programme's records, but none of the models registered with partners=False.
+    partner: bool = False
 
 
 NOTHING = Scope(ScopeKind.NONE)
 Rule = Callable[[Scope], Q]
 
 _rules: dict[type[models.Model], dict[ScopeKind, Rule]] = {}
+_hidden_from_partners: set[type[models.Model]] = set()
 
 
 def register(
@@ -42,9 +46,11 @@ def register(
     region: Rule | None = None,
     organisation: Rule | None = None,
     self: Rule | None = None,
+    partners: bool = True,
 ) -> None:
     """Declare how a model narrows for each scope kind; ALL sees everything unless told
-    otherwise, an omitted kind sees nothing."""
+    otherwise, an omitted kind sees nothing. partners=False: personal records (people, their
+    attendance and study, accounts) that partner departments do not see."""
     rules: dict[ScopeKind, Rule] = {ScopeKind.ALL: all or (lambda scope: Q())}
     if region is not None:
         rules[ScopeKind.REGION] = region
@@ -53,6 +59,8 @@ def register(
     if self is not None:
         rules[ScopeKind.SELF] = self
     _rules[model] = rules
+    if not partners:
+        _hidden_from_partners.add(model)
 
 
 def registered_models() -> list[type[models.Model]]:
@@ -73,7 +81,7 @@ def scoped(user, queryset: models.QuerySet | type[models.Model]) -> models.Query
         raise LookupError(f"{queryset.model.__name__} has no scoping rules")
     scope = scope_of(user)
     rule = rules.get(scope.kind)
-    if rule is None:
+    if rule is None or (scope.partner and queryset.model in _hidden_from_partners):
         return queryset.none()
     return queryset.filter(rule(scope))
 

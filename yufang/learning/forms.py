@@ -9,7 +9,11 @@ from yufang.core.widgets import StyledFormMixin
 from yufang.plans.models import Plan
 from yufang.reference.models import Industry, Position, Region
 
-from .models import Course, CourseKind, Lesson
+from .models import Course, CourseKind, Lesson, RegistrationStatus
+
+
+class RegistrationFilterForm(FilterForm):
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *RegistrationStatus.choices])
 
 
 class LearnerFilterForm(FilterForm):

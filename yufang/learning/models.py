@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from yufang.accounts.models import Organisation
 from yufang.core.files import RandomName
+from yufang.core.masking import mask_id_number
 from yufang.core.models import BaseModel
 from yufang.people.models import Person
 from yufang.plans.models import Plan
@@ -456,3 +457,44 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年线上培训合格证书 {self.code}"
+
+
+class RegistrationStatus(models.TextChoices):
+    PENDING = "pending", "待单位确认"
+    CONFIRMED = "confirmed", "已确认"
+    REJECTED = "rejected", "已驳回"
+
+
+class Registration(BaseModel):
+    """A worker's self-registration, held until the enterprise it names (or the agency) confirms
+    who registered. Until then the new account is bound to no archive and the archive is not
+    touched; confirming links (or, for someone not on file, creates) the person and enrols them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="注册账号", on_delete=models.PROTECT, related_name="registration"
+    )
+    enterprise = models.ForeignKey(
+        Organisation, verbose_name="所填单位", on_delete=models.PROTECT, related_name="registrations"
+    )
+    plan = models.ForeignKey(Plan, verbose_name="年度方案", on_delete=models.PROTECT, related_name="registrations")
+    name = models.CharField("姓名", max_length=50)
+    id_number = models.CharField("身份证号", max_length=18)
+    id_hash = models.CharField(max_length=64, db_index=True)
+    phone = models.CharField("手机号", max_length=20)
+    industry = models.ForeignKey(Industry, verbose_name="行业", null=True, blank=True, on_delete=models.PROTECT)
+    position = models.ForeignKey(Position, verbose_name="岗位", null=True, blank=True, on_delete=models.PROTECT)
+    status = models.CharField(
+        "状态", max_length=16, choices=RegistrationStatus.choices, default=RegistrationStatus.PENDING
+    )
+
+    class Meta:
+        verbose_name = "个人注册申请"
+        verbose_name_plural = "个人注册申请"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.user.username}）"
+
+    @property
+    def id_masked(self) -> str:
+        return mask_id_number(self.id_number)

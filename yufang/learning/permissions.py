@@ -38,13 +38,12 @@ def can_view_learners(user) -> tuple[bool, str]:
     if user.has_role(
         Role.PROGRAMME_OWNER,
         Role.AGENCY_STAFF,
-        Role.PARTNER,
         Role.DISTRICT_OFFICER,
         Role.PROVIDER_STAFF,
         Role.ENTERPRISE_CONTACT,
     ):
         return True, ""
-    return False, "学员名单仅对主管部门、服务机构和企业开放。"
+    return False, "学员名单仅对市、区县主管部门、服务机构和企业开放。"
 
 
 def can_enrol(user) -> tuple[bool, str]:
@@ -54,12 +53,22 @@ def can_enrol(user) -> tuple[bool, str]:
 
 
 def can_view_patterns(user) -> tuple[bool, str]:
-    if user.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.PARTNER, Role.PROVIDER_STAFF):
+    if user.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.PROVIDER_STAFF):
         return True, ""
-    return False, "异常学习线索仅对主管部门和服务机构开放。"
+    return False, "异常学习线索仅对市人社局、经办机构和服务机构开放。"
 
 
 def can_view_statistics(user) -> tuple[bool, str]:
     if user.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.PARTNER, Role.DISTRICT_OFFICER):
         return True, ""
     return False, "平台统计仅对市、区县主管部门和协同部门开放。"
+
+
+def can_decide_registration(user, registration) -> tuple[bool, str]:
+    """A self-registration is confirmed by the enterprise it names (which knows its staff) or by
+    the agency that keeps the people register."""
+    if user.has_role(Role.AGENCY_STAFF):
+        return True, ""
+    if user.has_role(Role.ENTERPRISE_CONTACT) and user.organisation_id == registration.enterprise_id:
+        return True, ""
+    return False, "个人注册由所填单位的企业联系人或经办机构确认。"

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from yufang.core.audit import history
+from yufang.core.context import client_ip
 from yufang.core.export import XLSX, attachment
 from yufang.core.files import serve_upload
 from yufang.core.forms import form_errors_from
@@ -24,6 +25,8 @@ from yufang.core.masking import mask_id_number
 from yufang.core.models import Job
 from yufang.core.permissions import require as _require
 from yufang.core.scoping import get_scoped_or_404, scoped
+from yufang.core.throttle import TOO_MANY, throttle_hit
+from yufang.people import idnumbers
 from yufang.plans.models import Plan
 from yufang.plans.permissions import can_edit_plan
 
@@ -35,10 +38,21 @@ from .forms import (
     LearnerFilterForm,
     LessonForm,
     RegisterForm,
+    RegistrationFilterForm,
     StudyRuleForm,
     UploadForm,
 )
-from .models import Certificate, Course, Enrolment, Lesson, LessonKind, Question, StudyInterval, StudyRule
+from .models import (
+    Certificate,
+    Course,
+    Enrolment,
+    Lesson,
+    LessonKind,
+    Question,
+    Registration,
+    StudyInterval,
+    StudyRule,
+)
 from .pdf import certificate_pdf
 from .permissions import (
     can_edit_course,
@@ -71,8 +85,11 @@ def home(request: HttpRequest) -> HttpResponse:
     enrolment = services.enrolment_of(request.user)
     progress = progress_of(enrolment) if enrolment else None
     certificates = Certificate.objects.filter(enrolment__person__user=request.user)
+    registration = None if enrolment else scoped(request.user, Registration).filter(user=request.user).first()
     return render(
-        request, "learning/home.html", {"enrolment": enrolment, "progress": progress, "certificates": certificates}
+        request,
+        "learning/home.html",
+        {"enrolment": enrolment, "progress": progress, "certificates": certificates, "registration": registration},
     )
 
 
@@ -236,21 +253,113 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
     return render(request, "learning/verify.html", {"code": code, "certificate": certificate})
 
 
+# Self-registration answers guesses about ID numbers: so many tries per address an hour, and
+# per ID number a day (keyed by its hash).
+REGISTER_PER_ADDRESS = (10, 3600)
+REGISTER_PER_ID = (3, 86400)
+
+
+def _register_throttled(request, id_number: str) -> bool:
+    limit, window = REGISTER_PER_ADDRESS
+    if not throttle_hit(scope="register-ip", key=client_ip.get() or "", limit=limit, window=window):
+        return True
+    try:
+        key = idnumbers.id_hash(idnumbers.check(id_number).number)
+    except ValidationError:
+        return False  # an invalid number is answered as such and registers nothing
+    limit, window = REGISTER_PER_ID
+    return not throttle_hit(scope="register-id", key=key, limit=limit, window=window)
+
+
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("learning:home")
     form = RegisterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "password2"}
-        try:
-            user = services.self_register(**data)
-        except ValidationError as e:
-            form_errors_from(form, e)
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"注册成功。您的登录用户名是 {user.username}，请牢记。")
-            return redirect("learning:home")
-    return render(request, "learning/register.html", {"form": form})
+    status = 200
+    if request.method == "POST":
+        if _register_throttled(request, request.POST.get("id_number", "")):
+            form.add_error(None, TOO_MANY)
+            status = 429
+        elif form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "password2"}
+            try:
+                user = services.self_register(**data)
+            except ValidationError as e:
+                form_errors_from(form, e)
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(
+                    request, f"注册申请已提交，待单位确认后即可开始学习。您的登录用户名是 {user.username}，请牢记。"
+                )
+                return redirect("learning:home")
+    return render(request, "learning/register.html", {"form": form}, status=status)
+
+
+REGISTRATION_COLUMNS = [
+    Column("提交时间", lambda r: timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"), 18),
+    Column("姓名", lambda r: r.name, 10),
+    Column("身份证号", lambda r: r.id_masked, 22),
+    Column("用户名", lambda r: r.user.username, 14),
+    Column("所填单位", lambda r: r.enterprise.name, 28),
+    Column("状态", lambda r: r.get_status_display(), 10),
+]
+
+
+@login_required
+def registrations(request: HttpRequest) -> HttpResponse:
+    """Self-registrations waiting for (or decided by) the enterprise they name, or the agency;
+    each user sees those their scope allows."""
+    form = RegistrationFilterForm(request.GET)
+    return list_response(
+        request,
+        queryset=scoped(request.user, Registration).select_related("user", "enterprise"),
+        filter_form=form,
+        template="learning/registration_list.html",
+        export_columns=REGISTRATION_COLUMNS,
+        export_name="个人注册申请",
+    )
+
+
+def _registration(request, pk: int) -> Registration:
+    return get_scoped_or_404(request.user, Registration.objects.select_related("user", "enterprise", "plan"), pk=pk)
+
+
+@login_required
+def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration(request, pk)
+    transitions = services.REGISTRATION_WORKFLOW.options(registration, request.user)
+    decides = any(allowed for _, allowed, _ in transitions)
+    return render(
+        request,
+        "learning/registration_detail.html",
+        {
+            "registration": registration,
+            "problem": services.registration_problem(registration) if decides else "",
+            "transitions": transitions,
+            "transition_url": reverse("learning:registration_transition", args=[registration.pk]),
+            "history": history(registration),
+        },
+    )
+
+
+@login_required
+@require_POST
+def registration_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration(request, pk)
+    try:
+        services.registration_transition(
+            registration=registration,
+            action=request.POST.get("action", ""),
+            actor=request.user,
+            note=request.POST.get("note", ""),
+        )
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+    except PermissionDenied as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, "已处理。")
+    return redirect("learning:registration", pk=registration.pk)
 
 
 # --- Staff --------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ class PeopleConfig(AppConfig):
                 lambda u: u.has_role(
                     Role.PROGRAMME_OWNER,
                     Role.AGENCY_STAFF,
-                    Role.PARTNER,
                     Role.DISTRICT_OFFICER,
                     Role.PROVIDER_STAFF,
                     Role.ENTERPRISE_CONTACT,

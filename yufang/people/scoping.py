@@ -20,4 +20,5 @@ scoping.register(
     region=lambda s: Q(region_id=s.region_id),
     organisation=_organisation,
     self=lambda s: Q(user_id=s.user_id),
+    partners=False,
 )

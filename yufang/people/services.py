@@ -1,12 +1,15 @@
 """Writes on people. A person is found by the keyed hash of their ID number, never by the number."""
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from yufang.core import audit
+from yufang.core.models import AuditAction
 from yufang.core.services import model_update
 
 from . import idnumbers
 from .models import Person
+from .permissions import can_edit_archive
 
 PROFILE_FIELDS = ["name", "phone", "enterprise", "position", "industry", "region"]
 
@@ -18,8 +21,9 @@ def person_find(*, id_number: str) -> Person | None:
 
 @transaction.atomic
 def person_upsert(*, actor, id_number: str, name: str, **profile) -> tuple[Person, bool]:
-    """Finds the person by ID number or creates them; updates the profile fields given.
-    Returns (person, created). Raises ValidationError for an invalid ID number."""
+    """Finds the person by ID number or creates them; updates the profile fields given, never the
+    name (person_rename). Returns (person, created). Raises ValidationError for an invalid ID
+    number or a name that differs from the archive's."""
     info = idnumbers.check(id_number)
     key = idnumbers.id_hash(info.number)
     person = Person.objects.select_for_update().filter(id_hash=key).first()
@@ -39,9 +43,43 @@ def person_upsert(*, actor, id_number: str, name: str, **profile) -> tuple[Perso
         else:
             audit.record_create(actor=actor, instance=person)
             return person, True
-    data = {"name": name, **{k: v for k, v in profile.items() if k in PROFILE_FIELDS and v not in (None, "")}}
+    if person.name != name:
+        # A name in the archive changes only through person_rename.
+        raise ValidationError({"name": "姓名与人员档案不一致：姓名更正须由经办机构在人员档案中办理。"})
+    data = {k: v for k, v in profile.items() if k in PROFILE_FIELDS and k != "name" and v not in (None, "")}
     person, _ = model_update(instance=person, fields=list(data), data=data, actor=actor)
     return person, False
+
+
+@transaction.atomic
+def person_rename(*, actor, person: Person, name: str, reason: str) -> Person:
+    """Corrects the name in a person's archive: only the register's keepers, with a reason,
+    audited."""
+    allowed, why = can_edit_archive(actor)
+    if not allowed:
+        raise PermissionDenied(why)
+    name = "".join(name.split())
+    reason = reason.strip()
+    if not name:
+        raise ValidationError({"name": "请填写姓名。"})
+    if len(reason) < 4:
+        raise ValidationError({"reason": "请写明更名依据（至少 4 个字）。"})
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.name == name:
+        return person
+    before = audit.snapshot(person, ["name"])
+    person.name = name
+    person.full_clean()
+    person.save(update_fields=["name", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=person,
+        event="rename",
+        changes=audit.diff(before, audit.snapshot(person, ["name"])),
+        extra={"reason": reason[:300]},
+    )
+    return person
 
 
 @transaction.atomic

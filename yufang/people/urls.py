@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.person_index, name="list"),
     path("me/", views.my_archive, name="me"),
     path("<int:pk>/", views.person_detail, name="detail"),
+    path("<int:pk>/rename/", views.person_rename, name="rename"),
 ]

@@ -2,20 +2,34 @@
 phones are masked except for the roles that audit the programme."""
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
+from yufang.core.audit import history
 from yufang.core.listing import Column, FilterForm, list_response
 from yufang.core.masking import mask_id_number, mask_phone
 from yufang.core.scoping import get_scoped_or_404
+from yufang.core.widgets import StyledFormMixin
 
+from . import services
 from .models import Person
+from .permissions import can_edit_archive
 from .selectors import person_archive, person_list
 
 
 def sees_full_ids(user) -> bool:
     return user.has_role("programme_owner", "agency_staff")
+
+
+class RenameForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label="更正后的姓名", max_length=50)
+    reason = forms.CharField(
+        label="更名依据", max_length=300, help_text="如户籍更名证明、录入错误的核实情况；记入变更历史。"
+    )
 
 
 class PersonFilterForm(FilterForm):
@@ -47,9 +61,10 @@ def person_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _render_archive(request, person) -> HttpResponse:
+def _render_archive(request, person, rename_form=None) -> HttpResponse:
     archive = person_archive(user=request.user, person=person)
     full = sees_full_ids(request.user)
+    may_rename = can_edit_archive(request.user)[0] and request.user.pk != person.user_id
     return render(
         request,
         "people/person_detail.html",
@@ -58,6 +73,8 @@ def _render_archive(request, person) -> HttpResponse:
             "person": person,
             "id_shown": person.id_number if full else person.id_masked,
             "phone_shown": person.phone if full else person.phone_masked,
+            "rename_form": (rename_form or RenameForm()) if may_rename else None,
+            "history": history(person) if may_rename else None,
         },
     )
 
@@ -74,3 +91,23 @@ def my_archive(request: HttpRequest) -> HttpResponse:
     if person is None:
         raise Http404("您的账号尚未关联人员档案。")
     return _render_archive(request, person)
+
+
+@login_required
+@require_POST
+def person_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_scoped_or_404(request.user, Person, pk=pk)
+    allowed, reason = can_edit_archive(request.user)
+    if not allowed:
+        raise PermissionDenied(reason)
+    form = RenameForm(request.POST)
+    if form.is_valid():
+        try:
+            services.person_rename(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationError as e:
+            for field, errors in e.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "姓名已更正，并记入变更历史。")
+            return redirect("people:detail", pk=person.pk)
+    return _render_archive(request, person, rename_form=form)

@@ -15,5 +15,12 @@ class TargetsConfig(AppConfig):
 
         add_nav(NavItem("目标进度", "targets:current", lambda u: can_view_progress(u)[0], order=20))
         add_panel(Panel("targets/_home_panel.html", home_panel, order=10))
-        add_nav(NavItem("培训记录", "targets:completions", lambda u: u.scope.kind not in ("self", "none"), order=30))
+        add_nav(
+            NavItem(
+                "培训记录",
+                "targets:completions",
+                lambda u: u.scope.kind not in ("self", "none") and not u.scope.partner,  # person-level records
+                order=30,
+            )
+        )
         contributions.register()

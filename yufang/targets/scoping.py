@@ -14,4 +14,5 @@ scoping.register(
     region=lambda s: Q(region_id=s.region_id),
     organisation=lambda s: Q(enterprise_id=s.organisation_id) | Q(provider_id=s.organisation_id),
     self=lambda s: Q(person__user_id=s.user_id),
+    partners=False,
 )

@@ -18,7 +18,7 @@ from yufang.core.models import Job
 from . import permissions as may
 from . import services
 from .models import Attendance, Flag, RosterEntry, TrainingSession
-from .selectors import flag_list, session_list
+from .selectors import attendance_list, flag_list, session_list
 
 router = Router(tags=["线下培训"])
 
@@ -115,7 +115,7 @@ def session(request, pk: int):
 @router.get("/sessions/{int:pk}/attendance", response=list[AttendanceOut], summary="场次签到记录（身份证号脱敏）")
 def session_attendance(request, pk: int):
     obj = scoped_object(request, TrainingSession, pk=pk)
-    return Attendance.objects.filter(session=obj).select_related("person")
+    return attendance_list(user=request.auth, session=obj)
 
 
 @router.get("/sessions/{int:pk}/flags", response=list[FlagOut], summary="场次异常线索")

@@ -28,6 +28,7 @@ scoping.register(
         Q(session__project__provider_id=s.organisation_id) | Q(person__enterprise_id=s.organisation_id)
     ),
     self=lambda s: Q(person__user_id=s.user_id),
+    partners=False,
 )
 scoping.register(
     Attendance,
@@ -36,6 +37,7 @@ scoping.register(
         Q(session__project__provider_id=s.organisation_id) | Q(person__enterprise_id=s.organisation_id)
     ),
     self=lambda s: Q(person__user_id=s.user_id),
+    partners=False,
 )
 scoping.register(
     Flag,

@@ -45,16 +45,29 @@ def sessions_in_month(*, user, year: int, month: int) -> QuerySet[TrainingSessio
     )
 
 
-def attendance_board(session: TrainingSession) -> tuple[list, list]:
-    """Who has signed in (with sign-out), and who on the roster has not."""
-    signed = list(Attendance.objects.filter(session=session).select_related("person").order_by("signed_in_at"))
+def attendance_list(*, user, session: TrainingSession) -> QuerySet[Attendance]:
+    """A session's attendance as this user may see it: an enterprise its own people only."""
+    return scoped(user, Attendance).filter(session=session).select_related("person")
+
+
+def attendance_board(*, user, session: TrainingSession) -> tuple[list, list]:
+    """Who has signed in (with sign-out), and who on the roster has not, of the people this user
+    may see."""
+    signed = list(attendance_list(user=user, session=session).order_by("signed_in_at"))
     ids = {a.person_id for a in signed}
     missing = [
         e
-        for e in RosterEntry.objects.filter(session=session).select_related("person").order_by("row_number", "pk")
+        for e in scoped(user, RosterEntry).filter(session=session).select_related("person").order_by("row_number", "pk")
         if e.person_id not in ids
     ]
     return signed, missing
+
+
+def session_enterprises(*, user, session: TrainingSession, sees_all: bool) -> QuerySet:
+    """The enterprises expected at a session: all of them for those who see the whole session,
+    an enterprise only itself."""
+    qs = session.enterprises.all()
+    return qs if sees_all else qs.filter(pk=user.organisation_id)
 
 
 def flag_list(*, user, status: str = "", kind: str = "", project=None, session=None) -> QuerySet[Flag]:

@@ -14,10 +14,10 @@ from yufang.core.models import AuditAction
 from yufang.core.permissions import require as _require
 from yufang.core.services import model_create, model_update
 from yufang.core.spreadsheets import clean_text
+from yufang.core.throttle import Throttled, throttle_full, throttle_hit
 from yufang.core.workflow import Transition, Workflow
 from yufang.people import idnumbers
 from yufang.people.models import Person
-from yufang.people.services import person_upsert
 from yufang.projects.models import Project
 from yufang.targets.services import completion_record_many
 
@@ -265,6 +265,24 @@ def attendance_sign(
     return attendance
 
 
+# Wrong six-digit codes allowed before the page stops answering: per address (10 in 10 minutes)
+# and per session and direction from anywhere (100 in 15 minutes, a 1-in-10,000 chance of a
+# lucky guess against codes that change every 15 seconds).
+CODE_FAILURES = (("code-ip", 10, 600), ("code-session", 100, 900))
+
+
+def _check_text_code_throttled(session: TrainingSession, direction: str, text_code: str, ip: str | None) -> None:
+    keys = {"code-ip": ip or "", "code-session": f"{session.pk}:{direction}"}
+    if any(throttle_full(scope=scope, key=keys[scope], limit=limit) for scope, limit, _ in CODE_FAILURES):
+        raise Throttled()
+    try:
+        codes.check_text_code(session, direction, text_code)
+    except codes.CodeError:
+        for scope, limit, window in CODE_FAILURES:
+            throttle_hit(scope=scope, key=keys[scope], limit=limit, window=window)
+        raise
+
+
 def sign_with_code(
     *,
     session: TrainingSession,
@@ -286,7 +304,7 @@ def sign_with_code(
             codes.check_token(session, parsed)
             method = Method.QR
         else:
-            codes.check_text_code(session, direction, text_code)
+            _check_text_code_throttled(session, direction, text_code, ip)
             method = Method.CODE
     except codes.CodeError as e:
         raise ValidationError(str(e)) from None
@@ -295,6 +313,30 @@ def sign_with_code(
     return attendance_sign(
         session=session, person=person, direction=direction, method=method, device=device, ip=ip, actor=actor
     )
+
+
+NOT_ON_ROSTER = "该身份证号不在本场次花名册中：人工补录只能补录花名册上的人员，请先导入花名册。"
+
+
+def _roster_person(*, session: TrainingSession, id_number: str, name: str) -> Person:
+    """The person on this session's roster with this ID number and name. Anyone else, in the
+    archive or not, gets the same answer; the archive is never written from here."""
+    try:
+        info = idnumbers.check(id_number)
+    except ValidationError as e:
+        raise ValidationError({"id_number": e.messages}) from None
+    entry = (
+        RosterEntry.objects.filter(session=session, person__id_hash=idnumbers.id_hash(info.number))
+        .select_related("person")
+        .first()
+    )
+    if entry is None:
+        raise ValidationError({"id_number": NOT_ON_ROSTER})
+    if entry.person.name != clean_text(name).replace(" ", ""):
+        raise ValidationError(
+            {"name": f"姓名与花名册不一致（花名册为「{entry.person.name}」）：姓名更正须由经办机构在人员档案中办理。"}
+        )
+    return entry.person
 
 
 @transaction.atomic
@@ -308,8 +350,9 @@ def attendance_mark(
     signed_out_at: datetime.datetime | None,
     reason: str,
 ) -> Attendance:
-    """The provider records attendance by hand (a phone that failed, a stand-by who came), only
-    with a reason; audited, and visible as 人工补录 everywhere the attendance shows."""
+    """The provider records attendance by hand (a phone that failed), only for someone on the
+    session's roster and only with a reason; audited, and visible as 人工补录 everywhere the
+    attendance shows."""
     session = TrainingSession.objects.select_for_update().select_related("project__plan").get(pk=session.pk)
     _require(may.can_manage_session(actor, session))
     reason = reason.strip()
@@ -317,10 +360,7 @@ def attendance_mark(
         raise ValidationError({"reason": "请写明补录原因（至少 4 个字）。"})
     if signed_out_at is not None and signed_out_at < signed_in_at:
         raise ValidationError({"signed_out_at": "签退时间不能早于签到时间。"})
-    try:
-        person, _ = person_upsert(actor=actor, id_number=id_number, name=clean_text(name).replace(" ", ""))
-    except ValidationError as e:
-        raise ValidationError({"id_number": e.messages}) from None
+    person = _roster_person(session=session, id_number=id_number, name=name)
     existing = Attendance.objects.select_for_update().filter(session=session, person=person).first()
     minutes = attended_minutes(session, signed_in_at, signed_out_at)
     if existing is None:

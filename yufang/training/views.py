@@ -26,6 +26,7 @@ from yufang.core.listing import Column, list_response
 from yufang.core.models import AuditAction, Job
 from yufang.core.permissions import require as _require
 from yufang.core.scoping import get_scoped_or_404, scoped
+from yufang.core.throttle import Throttled
 from yufang.projects.models import Project
 
 from . import codes, services
@@ -33,7 +34,14 @@ from . import permissions as may
 from .exports import attendance_columns, project_archive, roster_columns, roster_error_workbook, roster_rows
 from .forms import CodeForm, FlagFilterForm, MarkForm, RosterUploadForm, SessionFilterForm, SessionForm, SignForm
 from .models import Attendance, Flag, TrainingSession
-from .selectors import attendance_board, flag_list, roster_list, session_list, sessions_in_month
+from .selectors import (
+    attendance_board,
+    flag_list,
+    roster_list,
+    session_enterprises,
+    session_list,
+    sessions_in_month,
+)
 
 DEVICE_COOKIE = "yf_device"
 
@@ -181,8 +189,9 @@ def _session(request, pk):
 @login_required
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    signed, missing = attendance_board(session)
+    signed, missing = attendance_board(user=request.user, session=session)
     manage = may.can_manage_session(request.user, session)[0]
+    is_provider = may.provider_of(request.user, session)[0]
     return render(
         request,
         "training/session_detail.html",
@@ -190,12 +199,15 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "session": session,
             "signed": signed,
             "missing": missing,
-            "roster_count": session.roster.count(),
+            "roster_count": roster_list(user=request.user, session=session).count(),
+            "enterprises": session_enterprises(
+                user=request.user, session=session, sees_all=is_provider or request.user.scope.kind != "organisation"
+            ),
             "flags": flag_list(user=request.user, session=session),
             "transitions": services.SESSION_WORKFLOW.options(session, request.user),
             "transition_url": reverse("training:session_transition", args=[session.pk]),
             "can_manage": manage,
-            "is_provider": may.provider_of(request.user, session)[0],
+            "is_provider": is_provider,
             "upload_form": RosterUploadForm() if manage else None,
             "full_export": may.may_export_full_ids(request.user, session),
             "rule": session.project.plan.offline_attendance_percent,
@@ -208,7 +220,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def session_board(request: HttpRequest, pk: int) -> HttpResponse:
     """The live list, polled by HTMX every few seconds."""
     session = _session(request, pk)
-    signed, missing = attendance_board(session)
+    signed, missing = attendance_board(user=request.user, session=session)
     return render(
         request, "training/session_detail.html#board", {"session": session, "signed": signed, "missing": missing}
     )
@@ -321,7 +333,7 @@ def venue_screen(request: HttpRequest, pk: int) -> HttpResponse:
     context = _screen_context(request, session, direction)
     if request.htmx and request.htmx.target == "code":
         return render(request, "training/screen.html#code", context)
-    signed, missing = attendance_board(session)
+    signed, missing = attendance_board(user=request.user, session=session)
     return render(request, "training/screen.html", {**context, "signed": signed, "missing": missing})
 
 
@@ -391,7 +403,7 @@ def scan(request: HttpRequest, token: str) -> HttpResponse:
 def code_sign(request: HttpRequest) -> HttpResponse:
     """The fallback for a camera that cannot read the screen: session number and the six digits."""
     form = CodeForm(request.POST or None, initial={"direction": request.GET.get("direction", "in")})
-    done, error = None, ""
+    done, error, status = None, "", 200
     if request.method == "POST" and form.is_valid():
         session = (
             TrainingSession.objects.select_related("project__plan").filter(pk=form.cleaned_data["session"]).first()
@@ -415,7 +427,11 @@ def code_sign(request: HttpRequest) -> HttpResponse:
                     form_errors_from(form, e)
                 else:
                     error = _messages_of(e)
-    return _with_device(request, render(request, "training/code.html", {"form": form, "done": done, "error": error}))
+                    status = 429 if isinstance(e, Throttled) else 200
+    return _with_device(
+        request,
+        render(request, "training/code.html", {"form": form, "done": done, "error": error}, status=status),
+    )
 
 
 @login_required

@@ -21,18 +21,32 @@ from .catalogue import (
     study_rule_update,
 )
 from .enrolment import (
+    REGISTRATION_WORKFLOW,
+    _bind_account,
+    _new_trainee_user,
+    _registration_confirm,
+    _registration_reject,
     _trainee_account,
     _trainee_username,
     current_plan_for,
     enrol,
     enrolment_of,
     enrolment_target,
+    registration_problem,
+    registration_transition,
     self_register,
 )
 from .exams import GRACE_SECONDS, _normalise_answer, exam_start, exam_submit, hours_of, questions_apply
 from .session import _check_gap_ms, check_answer, device_key, session_start
 
 __all__ = [
+    "REGISTRATION_WORKFLOW",
+    "_bind_account",
+    "_new_trainee_user",
+    "_registration_confirm",
+    "_registration_reject",
+    "registration_problem",
+    "registration_transition",
     "_require",
     "COURSE_FIELDS",
     "LESSON_FIELDS",

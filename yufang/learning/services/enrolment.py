@@ -10,12 +10,14 @@ from yufang.accounts.models import Organisation, OrganisationKind, Role, User, U
 from yufang.accounts.services import new_user_save
 from yufang.core import audit
 from yufang.core.models import AuditAction
+from yufang.core.workflow import Transition, Workflow
 from yufang.people import idnumbers
 from yufang.people.models import Person
 from yufang.people.services import person_upsert
 from yufang.plans.models import Plan
 
-from ..models import Channel, Enrolment
+from ..models import Channel, Enrolment, Registration, RegistrationStatus
+from ..permissions import can_decide_registration
 from .catalogue import study_rule_for
 
 
@@ -35,10 +37,25 @@ def _trainee_account(*, actor, person: Person, enterprise: Organisation, passwor
     Returns (user, the one-time password or "" for an existing account)."""
     if person.user_id:
         return person.user, ""
-    user = User(username=_trainee_username(), organisation=enterprise, display_name=person.name, phone=person.phone)
+    user, issued = _new_trainee_user(
+        actor=actor, enterprise=enterprise, display_name=person.name, phone=person.phone, password=password
+    )
+    _bind_account(actor=actor, person=person, user=user)
+    return user, issued or ""
+
+
+def _new_trainee_user(
+    *, actor, enterprise: Organisation, display_name: str, phone: str, password: str | None
+) -> tuple[User, str | None]:
+    user = User(username=_trainee_username(), organisation=enterprise, display_name=display_name, phone=phone)
     issued = new_user_save(user, password)
     UserRole.objects.create(user=user, role=Role.TRAINEE)
     audit.record_create(actor=actor, instance=user, event="trainee_account")
+    return user, issued
+
+
+def _bind_account(*, actor, person: Person, user: User) -> None:
+    """Links an account to a person who has none (one account per person), audited."""
     Person.objects.filter(pk=person.pk, user__isnull=True).update(user=user)
     person.refresh_from_db(fields=["user"])
     if person.user_id != user.pk:
@@ -50,7 +67,6 @@ def _trainee_account(*, actor, person: Person, enterprise: Organisation, passwor
         event="account_bound",
         changes={"user": [None, user.pk]},
     )
-    return user, issued or ""
 
 
 @transaction.atomic
@@ -94,8 +110,11 @@ def self_register(
     position,
     password: str,
 ) -> User:
-    """A worker registers themselves with real name and ID, bound to an enterprise the agency
-    has on file (by its unified social credit code). One account per person."""
+    """A worker registers themselves with real name and ID number, naming their employer by its
+    unified social credit code. They get an account at once, but it is bound to no archive and
+    enrols in nothing until the employer (or the agency) confirms who registered
+    (registration_transition). Nothing here reads or writes the people archive, so the answer is
+    the same whether the ID number is on file, has an account, or neither."""
     enterprise = Organisation.objects.filter(
         kind=OrganisationKind.ENTERPRISE, credit_code=credit_code.strip().upper(), is_active=True
     ).first()
@@ -110,26 +129,95 @@ def self_register(
         info = idnumbers.check(id_number)
     except ValidationError as e:
         raise ValidationError({"id_number": e.messages}) from None
-    existing = Person.objects.filter(id_hash=idnumbers.id_hash(info.number)).first()
-    if existing is not None and existing.user_id:
-        raise ValidationError(
-            {"id_number": "该身份证号已注册过账号（每人只能有一个账号）：请直接登录，或请企业联系人重置密码。"}
-        )
-    if existing is not None and existing.name != name.strip():
-        raise ValidationError({"name": "姓名与该身份证号登记的姓名不一致。"})
-    person, _ = person_upsert(
-        actor=None,
-        id_number=info.number,
-        name=name.strip(),
-        phone=phone,
+    name = "".join(name.split())
+    user, _ = _new_trainee_user(actor=None, enterprise=enterprise, display_name=name, phone=phone, password=password)
+    registration = Registration.objects.create(
+        user=user,
         enterprise=enterprise,
-        region=enterprise.region,
+        plan=plan,
+        name=name,
+        id_number=info.number,
+        id_hash=idnumbers.id_hash(info.number),
+        phone=phone,
         industry=industry,
         position=position,
     )
-    user, _ = _trainee_account(actor=None, person=person, enterprise=enterprise, password=password)
-    enrol(actor=user, person=person, plan=plan, enterprise=enterprise, channel=Channel.SELF)
+    audit.record_create(actor=user, instance=registration)
     return user
+
+
+def registration_problem(registration: Registration) -> str:
+    """What stops a confirmation, for the confirmer's eyes only (they may know the archive)."""
+    person = Person.objects.filter(id_hash=registration.id_hash).select_related("user").first()
+    if person is None:
+        return ""
+    if person.user_id:
+        return f"该人员已有平台账号（{person.user.username}）：请驳回本申请，由其使用原账号（可为其重置密码）。"
+    if person.name != registration.name:
+        return f"姓名与人员档案不一致（档案为「{person.name}」）：请核实身份后驳回，姓名更正由经办机构办理。"
+    return ""
+
+
+def _registration_confirm(*, obj: Registration, actor, note: str = "", **params) -> None:
+    problem = registration_problem(obj)
+    if problem:
+        raise ValidationError(problem)
+    person = Person.objects.select_for_update().filter(id_hash=obj.id_hash).first()
+    if person is None:
+        person, _ = person_upsert(
+            actor=actor,
+            id_number=obj.id_number,
+            name=obj.name,
+            phone=obj.phone,
+            enterprise=obj.enterprise,
+            region=obj.enterprise.region,
+            industry=obj.industry,
+            position=obj.position,
+        )
+    # A known person's archive stays as it is: the confirmation links the account and enrols.
+    _bind_account(actor=actor, person=person, user=obj.user)
+    enrol(actor=actor, person=person, plan=obj.plan, enterprise=obj.enterprise, channel=Channel.SELF)
+
+
+def _registration_reject(*, obj: Registration, actor, note: str = "", **params) -> None:
+    User.objects.filter(pk=obj.user_id).update(is_active=False)
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=obj.user,
+        event="deactivate",
+        changes={"is_active": [True, False]},
+        extra={"reason": "registration_rejected"},
+    )
+
+
+REGISTRATION_WORKFLOW = Workflow(
+    model=Registration,
+    transitions=[
+        Transition(
+            RegistrationStatus.PENDING,
+            "confirm",
+            RegistrationStatus.CONFIRMED,
+            "确认是本单位职工",
+            can_decide_registration,
+            effect=_registration_confirm,
+        ),
+        Transition(
+            RegistrationStatus.PENDING,
+            "reject",
+            RegistrationStatus.REJECTED,
+            "驳回",
+            can_decide_registration,
+            effect=_registration_reject,
+            style="outline-danger",
+            needs_note=True,
+        ),
+    ],
+)
+
+
+def registration_transition(*, registration: Registration, action: str, actor, note: str = "") -> Registration:
+    return REGISTRATION_WORKFLOW.perform(obj=registration, action=action, actor=actor, note=note)
 
 
 def enrolment_of(user, plan: Plan | None = None) -> Enrolment | None:

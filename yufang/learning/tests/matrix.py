@@ -41,3 +41,27 @@ def certificate(world, side):
         },
     )
     return cert
+
+
+def registration(world, side):
+    """A worker's self-registration naming side a's (or b's) enterprise, waiting for it."""
+    from yufang.learning.models import Registration
+    from yufang.learning.services import self_register
+    from yufang.providers.tests.matrix import plan_of
+    from yufang.reference.models import Position
+    from yufang.targets.tests.factories import id_number
+
+    cache = world.__dict__.setdefault("_registrations", {})
+    if side not in cache:
+        plan_of(world)  # registration needs the year's issued plan
+        user = self_register(
+            name=f"自注册{side}",
+            id_number=id_number("370303", datetime.date(1990, 7, 1), 880 if side == "a" else 881),
+            phone="13900008888",
+            credit_code=world.orgs[f"enterprise_{side}"].credit_code,
+            industry=None,
+            position=Position.objects.get(code="worker"),
+            password="Study-hard-2023",
+        )
+        cache[side] = Registration.objects.get(user=user)
+    return cache[side]

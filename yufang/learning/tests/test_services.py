@@ -258,9 +258,17 @@ def test_self_registration_one_account_per_person(setup, world):
         "password": "Study-hard-2023",
     }
     user = services.self_register(**data)
-    assert user.has_role("trainee") and user.person.enrolments.count() == 1
-    with pytest.raises(ValidationError, match="已注册"):
-        services.self_register(**data)
+    assert user.has_role("trainee") and not hasattr(user, "person")  # bound only once confirmed
+    registration = user.registration
+    services.registration_transition(registration=registration, action="confirm", actor=world.users["enterprise_a"])
+    user.refresh_from_db()
+    assert user.person.enrolments.count() == 1
+    # Registering again is answered alike; the enterprise then sees why it cannot confirm.
+    again = services.self_register(**data)
+    with pytest.raises(ValidationError, match="已有平台账号"):
+        services.registration_transition(
+            registration=again.registration, action="confirm", actor=world.users["enterprise_a"]
+        )
     with pytest.raises(ValidationError, match="统一社会信用代码"):
         services.self_register(
             **{**data, "id_number": id_number("370303", datetime.date(1991, 5, 6), 1), "credit_code": "X"}

@@ -30,8 +30,10 @@ def _person(world, side: str = "a", serial: int = 500) -> Person:
 
 def test_the_same_id_number_is_the_same_person(world):
     person = _person(world)
-    again, created = person_upsert(actor=world.owner, id_number=person.id_number, name="另一个名字")
+    again, created = person_upsert(actor=world.owner, id_number=person.id_number, name=person.name)
     assert again.pk == person.pk and not created
+    with pytest.raises(ValidationError, match="姓名与人员档案不一致"):
+        person_upsert(actor=world.owner, id_number=person.id_number, name="另一个名字")
     assert Person.objects.count() == 1
 
 

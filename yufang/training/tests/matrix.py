@@ -93,3 +93,28 @@ def key_mark(world, side):
         year=2023,
         reason=f"工伤发生率行业第一（{side}）",
     )
+
+
+def shared_session(world):
+    """A session of side a's provider with people of both enterprises on its roster, one of
+    each signed in and one of each not: the lists inside its page are scoped row by row.
+    Returns (session, names of enterprise a's people, names of enterprise b's people)."""
+    cache = world.__dict__.setdefault("_shared", {})
+    if not cache:
+        project = session(world, "a").project
+        s = make_session(world, project, side="a", topic="两企业合训", day=datetime.date(2023, 9, 14))
+        rows_a = people_rows(2, start=700, region=REGION_CODES["a"], enterprise="测试企业a")
+        rows_b = people_rows(2, start=710, region=REGION_CODES["b"], enterprise="测试企业b")
+        checked = roster_check(io.BytesIO(xlsx(rows_a + rows_b)), "花名册.xlsx", s)
+        services.roster_apply(session=s, checked=checked, actor=world.users["provider_a"])
+        for side in ("a", "b"):
+            entry = RosterEntry.objects.filter(session=s, person__enterprise=world.orgs[f"enterprise_{side}"]).first()
+            services.attendance_sign(
+                session=s,
+                person=entry.person,
+                direction="in",
+                method=Method.QR,
+                at=at(datetime.date(2023, 9, 14), 9),
+            )
+        cache["value"] = (s, [r[1] for r in rows_a], [r[1] for r in rows_b])
+    return cache["value"]
