@@ -58,6 +58,10 @@ COMPLETION_PANELS = "projects.completion_panels"
 PERSON_ARCHIVE = "people.archive"
 PERSON_ORGANISATION_SCOPE = "people.organisation_scope"
 KEY_ENTERPRISES_CHANGED = "enterprises.key_enterprises_changed"
+# () -> differences between stored platform figures and the raw records (targets.figures_recount).
+FIGURE_CHECKS = "targets.figure_checks"
+# (project, until=, industry_id=) -> (sessions held, their class hours), from the app keeping sessions.
+SESSIONS_HELD = "projects.sessions_held"
 
 
 def add_nav(item: NavItem) -> None:

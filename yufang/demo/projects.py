@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 
 from yufang.accounts import services as accounts_services
-from yufang.accounts.models import Organisation, OrganisationKind, Role, User
+from yufang.accounts.models import OrganisationKind, Role, User
 from yufang.plans.models import BudgetItem, Plan
 from yufang.projects import services
 from yufang.projects.models import Payment, Project
@@ -25,6 +25,7 @@ from yufang.providers import services as provider_services
 from yufang.providers.models import ProviderProfile, ServiceAgreement
 from yufang.reference.models import City, Region
 
+from .clock import demo_clock
 from .orgs import CITY_CODE, _org
 from .providers import PUBLICITY, QIAN, ZHONGCHENG
 
@@ -73,27 +74,44 @@ def _start(project, provider, agency, **plan_kwargs) -> None:
 
 
 def _pay(payment: Payment, users, voucher: str, day: datetime.date) -> None:
-    services.payment_transition(payment=payment, action="review", actor=users["agency"])
-    services.payment_transition(payment=payment, action="approve", actor=users["owner"])
-    services.payment_transition(
-        payment=payment, action="pay", actor=users["agency"], voucher_number=voucher, paid_on=day
-    )
+    with demo_clock(day - datetime.timedelta(days=3)):
+        services.payment_transition(payment=payment, action="review", actor=users["agency"])
+    with demo_clock(day - datetime.timedelta(days=1)):
+        services.payment_transition(payment=payment, action="approve", actor=users["owner"])
+    with demo_clock(day):
+        services.payment_transition(
+            payment=payment, action="pay", actor=users["agency"], voucher_number=voucher, paid_on=day
+        )
 
 
 def _report(project, sequence: int, provider, agency, narrative: str, *, accept: bool, achieved=None) -> None:
+    """A period's report, written and submitted after the period ends, accepted two days later."""
     report = project.reports.get(sequence=sequence)
     prefill = services.report_prefill(report)
     values = {
         f.pk: (prefill[f.pk] if prefill[f.pk] is not None else (achieved or {}).get(f.kind, 0))
         for f in report.figures.all()
     }
-    services.progress_report_save(report=report, narrative=narrative, achieved=values, actor=provider)
-    services.report_transition(report=report, action="submit", actor=provider)
+    with demo_clock(report.period_end + datetime.timedelta(days=2)):
+        services.progress_report_save(report=report, narrative=narrative, achieved=values, actor=provider)
+        services.report_transition(report=report, action="submit", actor=provider)
     if accept:
-        services.report_transition(report=report, action="accept", actor=agency, note="已接收。")
+        with demo_clock(report.period_end + datetime.timedelta(days=4)):
+            services.report_transition(report=report, action="accept", actor=agency, note="已接收。")
+
+
+# The demo's two finished projects: completion report, acceptance and decision within 2023.
+COMPLETED_ON = datetime.date(2023, 12, 20)
+CONVENED_ON = datetime.date(2023, 12, 26)
+DECIDED_ON = datetime.date(2023, 12, 27)
 
 
 def _complete_and_judge(project, provider, users, *, scores, note: str, achieved=None):
+    with demo_clock(COMPLETED_ON):
+        return _complete_and_judge_now(project, provider, users, scores=scores, note=note, achieved=achieved)
+
+
+def _complete_and_judge_now(project, provider, users, *, scores, note: str, achieved=None):
     report = services.completion_report_save(
         project=project,
         data={
@@ -109,19 +127,21 @@ def _complete_and_judge(project, provider, users, *, scores, note: str, achieved
         figures = {f.pk: achieved.get(f.kind, f.achieved) for f in report.figures.all() if f.platform_count is None}
         services.completion_report_save(project=project, data={}, achieved=figures, actor=provider)
     services.project_transition(project=project, action="submit_completion", actor=provider)
-    acceptance = services.acceptance_convene(
-        project=project,
-        convened_on=datetime.date(2024, 1, 18),
-        members=[users["owner"], users["health"], users["emergency"]],
-        actor=users["owner"],
-    )
-    for member, value in zip([users["owner"], users["health"], users["emergency"]], scores, strict=True):
-        services.acceptance_score(
-            acceptance=acceptance,
-            scores={i.pk: D(value) for i in acceptance.indicators.all()},
-            remarks="查阅档案并现场抽查。",
-            actor=member,
+    with demo_clock(CONVENED_ON - datetime.timedelta(days=3)):
+        acceptance = services.acceptance_convene(
+            project=project,
+            convened_on=CONVENED_ON,
+            members=[users["owner"], users["health"], users["emergency"]],
+            actor=users["owner"],
         )
+    with demo_clock(CONVENED_ON):
+        for member, value in zip([users["owner"], users["health"], users["emergency"]], scores, strict=True):
+            services.acceptance_score(
+                acceptance=acceptance,
+                scores={i.pk: D(value) for i in acceptance.indicators.all()},
+                remarks="查阅档案并现场抽查。",
+                actor=member,
+            )
     return acceptance
 
 
@@ -200,20 +220,23 @@ def _zhixue(owner: User, agency: User, plan: Plan) -> tuple[ServiceAgreement, Us
     return agreement, staff
 
 
-def load(users: dict[str, User], plan: Plan) -> None:
-    agency, owner = users["agency"], users["owner"]
-    orgs = {o.name: o for o in Organisation.objects.filter(name__in=[PUBLICITY, QIAN, ZHONGCHENG])}
-    staff = {
+def _staff(users) -> dict[str, User]:
+    return {
         QIAN: users["provider"],
         ZHONGCHENG: User.objects.get(username="provider_zc"),
         PUBLICITY: User.objects.get(username="provider_rm"),
     }
 
-    def agreement_of(name):
-        return ServiceAgreement.objects.filter(provider=orgs[name], item__line__plan=plan).first()
 
-    # In progress with reports: the hazardous-chemicals training.
-    a = agreement_of(QIAN)
+def _agreement_of(plan: Plan, name: str) -> ServiceAgreement | None:
+    return ServiceAgreement.objects.filter(provider__name=name, item__line__plan=plan).first()
+
+
+def open_training(users: dict[str, User], plan: Plan) -> tuple[Project | None, Project | None]:
+    """The two training projects opened, their plans approved and work started (the hazardous-
+    chemicals one with its advance paid), so that their sessions can be held before any report."""
+    agency, staff = users["agency"], _staff(users)
+    a = _agreement_of(plan, QIAN)
     if a is not None and not Project.objects.filter(agreement=a).exists():
         provider = staff[QIAN]
         p = services.project_open(agreement=a, actor=agency, regions=_regions("临淄区", "桓台县", "张店区"))
@@ -237,28 +260,7 @@ def load(users: dict[str, User], plan: Plan) -> None:
             "ZF-2023-0917",
             datetime.date(2023, 10, 9),
         )
-        _report(
-            p,
-            1,
-            provider,
-            agency,
-            "完成培训筹备，确定首批 12 家企业的培训安排。",
-            accept=True,
-            achieved={"sessions": 2},
-        )
-        _report(p, 2, provider, agency, "10 月完成 14 场线下培训，实名签到。", accept=True, achieved={"sessions": 16})
-        _report(
-            p,
-            3,
-            provider,
-            agency,
-            "11 月完成 15 场培训，一线班组长实操培训同步开展。",
-            accept=False,
-            achieved={"sessions": 31},
-        )
-
-    # In progress with a confirmed extension: the key-industries training.
-    a = agreement_of(ZHONGCHENG)
+    a = _agreement_of(plan, ZHONGCHENG)
     if a is not None and not Project.objects.filter(agreement=a).exists():
         provider = staff[ZHONGCHENG]
         p = services.project_open(agreement=a, actor=agency, regions=_regions("张店区", "周村区", "淄川区"))
@@ -275,29 +277,70 @@ def load(users: dict[str, User], plan: Plan) -> None:
                 ("training_materials", "行业事故案例读本", D("60000.00")),
             ],
         )
+    return (
+        Project.objects.filter(agreement__provider__name=QIAN, plan=plan).first(),
+        Project.objects.filter(agreement__provider__name=ZHONGCHENG, plan=plan).first(),
+    )
+
+
+def load(users: dict[str, User], plan: Plan) -> None:
+    agency, owner = users["agency"], users["owner"]
+    staff = _staff(users)
+
+    def agreement_of(name):
+        return _agreement_of(plan, name)
+
+    qian, zhong = open_training(users, plan)
+    # In progress with reports: the hazardous-chemicals training (its sessions were held before).
+    if qian is not None and qian.reports.filter(sequence=1, status="due").exists():
+        provider = staff[QIAN]
         _report(
-            p, 1, provider, agency, "确定 80 家重点企业名单。", accept=True, achieved={"sessions": 1, "enterprises": 20}
+            qian,
+            1,
+            provider,
+            agency,
+            "完成培训筹备，确定首批 12 家企业的培训安排。",
+            accept=True,
         )
+        _report(qian, 2, provider, agency, "10 月分批开展线下集中培训，实名签到。", accept=True)
         _report(
-            p,
+            qian,
+            3,
+            provider,
+            agency,
+            "11 月继续集中培训，一线班组长实操培训同步开展。",
+            accept=False,
+        )
+
+    # In progress with a confirmed extension: the key-industries training.
+    if zhong is not None and zhong.reports.filter(sequence=1, status="due").exists():
+        provider = staff[ZHONGCHENG]
+        _report(zhong, 1, provider, agency, "确定 80 家重点企业名单。", accept=True, achieved={"enterprises": 20})
+        _report(
+            zhong,
             2,
             provider,
             agency,
-            "10 月深入企业培训 9 场。",
+            "10 月集中培训与深入企业培训同步开展。",
             accept=True,
-            achieved={"sessions": 10, "enterprises": 35},
+            achieved={"enterprises": 35},
         )
-        services.project_transition(
-            project=p,
-            action="request_extension",
-            actor=provider,
-            reason="部分建筑工地 12 月起冬季停工，剩余 12 场深入企业培训须待 2024 年 3 月复工后开展。",
-            new_deadline=datetime.date(2024, 3, 31),
-        )
-        services.project_transition(
-            project=p, action="confirm_extension", actor=agency, note="情况属实，同意延期至 2024 年 3 月 31 日。"
-        )
-        services.payment_request(project=p, kind="advance", actor=provider)
+        with demo_clock(datetime.date(2023, 11, 20)):
+            services.project_transition(
+                project=zhong,
+                action="request_extension",
+                actor=provider,
+                reason="部分建筑工地 12 月起冬季停工，剩余深入企业培训须待 2024 年 3 月复工后开展。",
+                new_deadline=datetime.date(2024, 3, 31),
+            )
+        with demo_clock(datetime.date(2023, 11, 23)):
+            services.project_transition(
+                project=zhong,
+                action="confirm_extension",
+                actor=agency,
+                note="情况属实，同意延期至 2024 年 3 月 31 日。",
+            )
+            services.payment_request(project=zhong, kind="advance", actor=provider)
 
     # Accepted and settled, with a deduction: the new-media publicity.
     a = agreement_of(PUBLICITY)
@@ -325,7 +368,7 @@ def load(users: dict[str, User], plan: Plan) -> None:
             datetime.date(2023, 10, 12),
         )
         achieved = {"videos": 12, "broadcasts": 60, "events": 1, "enterprises": 96}
-        for n in range(1, p.reports.count() + 1):
+        for n in p.reports.filter(period_end__lt=COMPLETED_ON).values_list("sequence", flat=True):
             _report(p, n, provider, agency, f"第{n}期宣传推送按计划完成。", accept=True, achieved=achieved)
         deduction = services.deduction_create(
             project=p,
@@ -343,16 +386,19 @@ def load(users: dict[str, User], plan: Plan) -> None:
             deduction=deduction, action="uphold", actor=agency, note="补交签到表无企业盖章，不能证明参与，维持扣减。"
         )
         _complete_and_judge(p, provider, users, scores=[88, 85, 90], note="", achieved=achieved)
-        services.project_transition(
-            project=p, action="pass", actor=owner, note="宣传任务完成，台账问题已扣减处理，验收合格。"
-        )
-        _pay(
-            services.payment_request(project=p, kind="balance", actor=provider),
-            users,
-            "ZF-2024-0126",
-            datetime.date(2024, 1, 26),
-        )
-        services.project_transition(project=p, action="settle", actor=agency)
+        with demo_clock(DECIDED_ON):
+            services.project_transition(
+                project=p,
+                action="pass",
+                actor=owner,
+                note="宣传任务完成，台账问题已扣减处理，验收合格。",
+                decided_on=DECIDED_ON,
+            )
+            balance = services.payment_request(project=p, kind="balance", actor=provider)
+        # The balance is paid after the acceptance decision, still within 2023.
+        _pay(balance, users, "ZF-2023-1229", datetime.date(2023, 12, 29))
+        with demo_clock(datetime.date(2023, 12, 29)):
+            services.project_transition(project=p, action="settle", actor=agency)
 
     # Failed acceptance and the provider's new debarment: the online training.
     agreement, provider = _zhixue(owner, agency, plan)
@@ -374,13 +420,16 @@ def load(users: dict[str, User], plan: Plan) -> None:
             "ZF-2023-0930",
             datetime.date(2023, 10, 16),
         )
-        for n in range(1, p.reports.count() + 1):
+        for n in p.reports.filter(period_end__lt=COMPLETED_ON).values_list("sequence", flat=True):
             _report(p, n, provider, agency, f"第{n}期线上培训推进中。", accept=True)
         _complete_and_judge(p, provider, users, scores=[45, 52, 40], note="")
-        services.project_transition(
-            project=p,
-            action="fail",
-            actor=owner,
-            note="平台无本机构的实名学时记录，抽查发现挂机、代学，培训档案不完整。",
-            decision_number="淄人社字〔2024〕9号",
-        )
+        # The failure debars the provider from the decision date, not from the day the demo loads.
+        with demo_clock(DECIDED_ON):
+            services.project_transition(
+                project=p,
+                action="fail",
+                actor=owner,
+                note="平台无本机构的实名学时记录，抽查发现挂机、代学，培训档案不完整。",
+                decision_number="淄人社字〔2023〕98号",
+                decided_on=DECIDED_ON,
+            )

@@ -16,3 +16,36 @@ def test_demo_loads_every_role_and_is_idempotent(db):
     assert Organisation.objects.filter(kind="enterprise").count() >= 12
     for username in ("owner", "agency", "health", "district", "provider", "enterprise", "trainee"):
         assert User.objects.get(username=username).check_password("yufang-demo")
+
+
+def test_demo_figures_come_from_the_platforms_flows_on_a_2023_timeline(db):
+    """Issue 11: the demo's completions come from sessions (and certificates), with only the
+    labelled historic imports beside them; its decisions, payments, exclusion and audit rows
+    are dated in its own year; and figures_recount finds no difference."""
+    import datetime
+
+    from django.db.models import Count
+
+    from yufang.projects.models import Acceptance, Payment
+    from yufang.providers.models import Debarment
+    from yufang.targets.figures import figures_recount
+    from yufang.targets.models import Completion, LegacyBatch
+
+    call_command("load_demo", scale=0.02, stdout=open("/dev/null", "w"))
+    by_source = dict(Completion.objects.values_list("source_type__model").annotate(n=Count("pk")))
+    assert by_source["trainingsession"] > by_source["legacybatch"] > 0
+    assert by_source.get("certificate", 0) > 0
+    assert set(by_source) == {"trainingsession", "legacybatch", "certificate"}
+    assert not Completion.objects.filter(historic=True, project__isnull=False).exists()
+    assert not Completion.objects.filter(historic=False, source_type__model="legacybatch").exists()
+    assert all(b.source_document and b.rows and b.file for b in LegacyBatch.objects.all())
+    assert Completion.objects.filter(source_type__model="trainingsession", project__isnull=True).count() == 0
+    for acceptance in Acceptance.objects.exclude(decided_on=None):
+        assert acceptance.convened_on <= acceptance.decided_on <= datetime.date(2023, 12, 31)
+        balance = Payment.objects.filter(project=acceptance.project, kind="balance").first()
+        if balance is not None:
+            assert acceptance.decided_on <= balance.paid_on <= datetime.date(2023, 12, 31)
+    failed = Acceptance.objects.get(result="fail")
+    assert Debarment.objects.get(provider=failed.project.provider).start_date == failed.decided_on
+    assert not AuditLog.objects.filter(occurred_at__year__gt=2023).exists()
+    assert figures_recount() == []

@@ -14,6 +14,7 @@ from yufang.core import audit
 from yufang.core.masking import mask_id_number
 from yufang.core.models import AuditAction
 from yufang.plans.models import Plan
+from yufang.projects.selectors import online_project_of
 from yufang.targets.services import completion_record
 
 from .models import Certificate, Enrolment
@@ -75,6 +76,8 @@ def enrolment_evaluate(*, enrolment_id: int, today: datetime.date | None = None)
         completed_on=day,
         source=certificate,
         provider=enrolment.provider,
+        project=online_project_of(enrolment),
+        hours=certificate.total_hours,
         actor=None,
     )
     return certificate

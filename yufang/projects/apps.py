@@ -10,7 +10,7 @@ class ProjectsConfig(AppConfig):
         from yufang.accounts.models import Role
         from yufang.core.registry import NavItem, add_nav, add_todos
 
-        from . import scoping  # noqa: F401 - registers the scoping rules
+        from . import contributions, scoping  # noqa: F401 - registers the scoping rules
         from .todos import project_todos
 
         officials = (Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.PARTNER, Role.DISTRICT_OFFICER)
@@ -19,3 +19,4 @@ class ProjectsConfig(AppConfig):
         )
 
         add_todos(project_todos)
+        contributions.register()

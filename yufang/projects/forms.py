@@ -87,12 +87,16 @@ class ReportForm(StyledFormMixin, forms.Form):
             help_text = f"计划 {f.planned}" + (
                 f"；平台记录 {count}，不能超过" if count is not None else "；平台无此类记录"
             )
+            from_platform = f.kind == IndicatorKind.SESSIONS and count is not None
+            if from_platform:
+                help_text = f"计划 {f.planned}；取自平台已举办（已结束并认定）的场次，不需填写"
             self.fields[name] = forms.IntegerField(
                 label=f.label,
                 min_value=0,
                 max_value=count if count is not None else None,
-                initial=f.achieved or (count if count is not None else 0),
+                initial=count if from_platform else f.achieved or (count if count is not None else 0),
                 help_text=help_text,
+                disabled=from_platform,
             )
             self.figure_fields.append((name, f))
         for name, _ in self.figure_fields:

@@ -1,9 +1,11 @@
 """Reads for the project pages, the API and the 待办 lists. Everything goes through `scoped`."""
 
 import datetime
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
+from yufang.core.registry import SESSIONS_HELD, contributions
 from yufang.core.scoping import scoped
 
 from .models import (
@@ -13,6 +15,7 @@ from .models import (
     DeductionStatus,
     Extension,
     ExtensionStatus,
+    OrganisationMode,
     Payment,
     PaymentStatus,
     PlanVersion,
@@ -133,3 +136,45 @@ def projects_to_settle(*, user) -> QuerySet[Project]:
 
 def payable_statuses() -> tuple[str, ...]:
     return (PaymentStatus.REQUESTED, PaymentStatus.REVIEWED, PaymentStatus.APPROVED)
+
+
+# --- What a project's own records show --------------------------------------------------------
+
+# The completion modes each organisation mode of an implementation plan reports.
+PROJECT_MODES = {
+    OrganisationMode.ONLINE: ("online",),
+    OrganisationMode.OFFLINE: ("offline", "practical"),
+    OrganisationMode.BOTH: ("offline", "practical", "online"),
+}
+
+
+def project_modes(project: Project) -> tuple[str, ...]:
+    """The training modes the project reports: those of its approved plan (all before approval)."""
+    version = project.approved_plan
+    return PROJECT_MODES[version.mode] if version is not None else PROJECT_MODES[OrganisationMode.BOTH]
+
+
+def online_project_of(enrolment) -> Project | None:
+    """The project an online learner's certificate belongs to: the one project of the enrolling
+    provider, in the enrolment's year, whose approved plan includes online training. None for a
+    learner no provider enrolled (an enterprise's or their own registration), or when the
+    provider has no such project, or several, so that no project is credited with another's
+    learners."""
+    if enrolment.provider_id is None:
+        return None
+    candidates = list(
+        Project.objects.filter(
+            provider_id=enrolment.provider_id,
+            plan_id=enrolment.plan_id,
+            approved_plan__mode__in=[OrganisationMode.ONLINE, OrganisationMode.BOTH],
+        )[:2]
+    )
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def sessions_held(project: Project, *, until: datetime.date | None = None, industry_id=None) -> tuple[int, Decimal]:
+    """The project's sessions held (closed with attendance decided) up to a day, and their class
+    hours. The training app, which keeps the sessions, contributes the count (core.registry)."""
+    for count in contributions(SESSIONS_HELD):
+        return count(project, until=until, industry_id=industry_id)
+    return 0, Decimal(0)

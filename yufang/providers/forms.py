@@ -6,10 +6,10 @@ from yufang.core.widgets import StyledFormMixin
 from yufang.reference.models import Industry, Position
 
 from .models import (
+    DEBARMENT_STATE_LABELS,
     AgreementStatus,
     Debarment,
     DebarmentGround,
-    DebarmentStatus,
     IndicatorKind,
     Procurement,
     ProcurementMethod,
@@ -222,7 +222,7 @@ class ProcurementFilterForm(FilterForm):
 class DebarmentFilterForm(FilterForm):
     q = forms.CharField(label="机构/文号", required=False)
     ground = forms.ChoiceField(label="事由", required=False, choices=all_choice(DebarmentGround.choices))
-    status = forms.ChoiceField(label="状态", required=False, choices=all_choice(DebarmentStatus.choices))
+    status = forms.ChoiceField(label="状态", required=False, choices=all_choice(list(DEBARMENT_STATE_LABELS.items())))
 
 
 class AgreementFilterForm(FilterForm):

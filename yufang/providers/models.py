@@ -9,6 +9,7 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from yufang.accounts.models import Organisation, phone_validator
 from yufang.core.files import RandomName
@@ -237,6 +238,9 @@ class DebarmentStatus(models.TextChoices):
 
 
 DEBARMENT_YEARS = 3
+# Shown (and filtered) beside the stored statuses: an entry in force whose end date has passed.
+DEBARMENT_ENDED = "ended"
+DEBARMENT_STATE_LABELS = {**dict(DebarmentStatus.choices), DEBARMENT_ENDED: "已期满"}
 
 
 class Debarment(BaseModel):
@@ -279,10 +283,26 @@ class Debarment(BaseModel):
         return reverse("providers:debarment_detail", args=[self.pk])
 
     def quote(self) -> str:
-        return (
+        text = (
             f"{self.provider.name}因「{self.get_ground_display()}」被列入禁入名单（{self.decided_by} {self.decision_number}，"
             f"{self.start_date:%Y-%m-%d} 至 {self.end_date:%Y-%m-%d}），期间不得承担本市工伤预防项目。"
         )
+        if self.is_ended:
+            text += f"禁入期已于 {self.end_date:%Y-%m-%d} 届满，不再限制。"
+        return text
+
+    @property
+    def is_ended(self) -> bool:
+        """In force by its decision but past its end date: no longer blocks, kept in the history."""
+        return self.status == DebarmentStatus.IN_FORCE and self.end_date <= timezone.localdate()
+
+    @property
+    def state(self) -> str:
+        return DEBARMENT_ENDED if self.is_ended else self.status
+
+    @property
+    def state_label(self) -> str:
+        return DEBARMENT_STATE_LABELS[self.state]
 
 
 # --- Service agreement -----------------------------------------------------------------------

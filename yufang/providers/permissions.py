@@ -51,9 +51,11 @@ def can_manage_rules(user) -> tuple[bool, str]:
 
 
 def can_debar(user, debarment=None) -> tuple[bool, str]:
-    if user.is_programme_owner:
-        return True, ""
-    return False, "禁入决定只能由市人社局作出或解除。"
+    if not user.is_programme_owner:
+        return False, "禁入决定只能由市人社局作出或解除。"
+    if debarment is not None and debarment.is_ended:
+        return False, f"禁入期已于 {debarment.end_date:%Y-%m-%d} 届满，无需解除。"
+    return True, ""
 
 
 def agency_only(user, agreement=None) -> tuple[bool, str]:

@@ -4,13 +4,16 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from yufang.core.scoping import scoped
 from yufang.plans.models import BudgetItem
 
 from .models import (
+    DEBARMENT_ENDED,
     AgreementStatus,
     Debarment,
+    DebarmentStatus,
     Procurement,
     ProviderProfile,
     Qualification,
@@ -69,7 +72,11 @@ def debarment_list(*, user, q: str = "", ground: str = "", status: str = "") -> 
         qs = qs.filter(Q(provider__name__icontains=q) | Q(decision_number__icontains=q))
     if ground:
         qs = qs.filter(ground=ground)
-    if status:
+    if status == DEBARMENT_ENDED:
+        qs = qs.filter(status=DebarmentStatus.IN_FORCE, end_date__lte=timezone.localdate())
+    elif status == DebarmentStatus.IN_FORCE:
+        qs = qs.filter(status=status, end_date__gt=timezone.localdate())
+    elif status:
         qs = qs.filter(status=status)
     return qs
 

@@ -7,6 +7,7 @@ from ninja.pagination import paginate
 
 from yufang.core.api import PageNumberPagination, scoped_object
 from yufang.core.masking import mask_id_number, mask_phone
+from yufang.core.scoping import scoped
 from yufang.people.models import Person
 from yufang.plans.models import Plan
 from yufang.reference.models import Industry, Position
@@ -69,6 +70,7 @@ class ProgressOut(Schema):
     projection: Decimal | None
     met: bool
     district_only: bool
+    partway: int | None  # share targets: people with hours who have not yet met the programme's rule
 
 
 class NamedCount(Schema):
@@ -103,6 +105,9 @@ class CompletionOut(Schema):
     industry_id: int | None
     position_id: int | None
     provider_id: int | None
+    project_id: int | None
+    hours: Decimal
+    historic: bool  # 原系统记录: from the historic import, in no project
     source: str
 
     @staticmethod
@@ -144,6 +149,7 @@ def _progress_row(r) -> dict:
         "projection": r.projection,
         "met": r.met,
         "district_only": r.district_only,
+        "partway": r.partway,
     }
 
 
@@ -232,3 +238,145 @@ def completion(request, pk: int):
 @router.get("/people/{int:pk}", response=PersonOut, summary="人员档案（身份证号、手机号脱敏）")
 def person(request, pk: int):
     return scoped_object(request, Person, pk=pk)
+
+
+# --- Multi-year programmes ----------------------------------------------------------------------
+
+
+class ProgrammeOut(Schema):
+    id: int
+    city_id: int
+    name: str
+    doc_number: str
+    start_year: int
+    end_year: int
+    industry_id: int
+    position_ids: list[int]
+    required_hours: Decimal
+    offline_share_percent: Decimal
+    rule: str
+    baseline_total: int
+
+    @staticmethod
+    def resolve_position_ids(obj) -> list[int]:
+        return sorted(p.pk for p in obj.positions.all())
+
+    @staticmethod
+    def resolve_rule(obj) -> str:
+        return obj.rule_text
+
+    @staticmethod
+    def resolve_baseline_total(obj) -> int:
+        return sum(obj.baseline.values_list("headcount", flat=True))
+
+
+class ProgrammeIn(Schema):
+    city_id: int
+    name: str
+    doc_number: str = ""
+    start_year: int
+    end_year: int
+    industry_id: int
+    position_ids: list[int]
+    required_hours: Decimal = Decimal("24")
+    offline_share_percent: Decimal = Decimal("60")
+
+
+class ProgrammePatch(Schema):
+    name: str | None = None
+    doc_number: str | None = None
+    start_year: int | None = None
+    end_year: int | None = None
+    industry_id: int | None = None
+    position_ids: list[int] | None = None
+    required_hours: Decimal | None = None
+    offline_share_percent: Decimal | None = None
+
+
+class BaselineRowIn(Schema):
+    enterprise_id: int
+    position_id: int
+    headcount: int
+
+
+def _programme_data(payload: dict) -> tuple[dict, list | None]:
+    from yufang.reference.models import Industry, Position
+
+    positions = None
+    if payload.get("position_ids") is not None:
+        ids = payload.pop("position_ids")
+        positions = list(Position.objects.filter(pk__in=ids))
+        if len(positions) != len(set(ids)):
+            raise ValidationError({"position_ids": "有岗位编号不存在。"})
+    else:
+        payload.pop("position_ids", None)
+    if payload.get("industry_id") is not None:
+        payload["industry"] = Industry.objects.filter(pk=payload.pop("industry_id")).first()
+        if payload["industry"] is None:
+            raise ValidationError({"industry_id": "行业不存在。"})
+    return payload, positions
+
+
+@router.get("/programmes", response=list[ProgrammeOut], summary="多年度培训工程")
+def programmes(request):
+    allowed, reason = can_view_progress(request.auth)
+    if not allowed:
+        raise PermissionDenied(reason)
+    return scoped(request.auth, TrainingProgramme).prefetch_related("positions")
+
+
+@router.get("/programmes/{int:pk}", response=ProgrammeOut, summary="多年度培训工程详情（含每人达标规则）")
+def programme(request, pk: int):
+    return scoped_object(request, TrainingProgramme, pk=pk)
+
+
+@router.post(
+    "/programmes", response={201: ProgrammeOut}, summary="新建多年度培训工程（年度、岗位、每人学时与线下占比规则）"
+)
+def programme_create(request, payload: ProgrammeIn):
+    from yufang.reference.models import City
+
+    data, positions = _programme_data(payload.dict())
+    data["city"] = scoped_object(request, City, pk=data.pop("city_id"))
+    obj = services.programme_save(actor=request.auth, data=data, positions=positions or [])
+    return 201, obj
+
+
+@router.patch("/programmes/{int:pk}", response=ProgrammeOut, summary="修改多年度培训工程（相关目标随即重新统计）")
+def programme_update(request, pk: int, payload: ProgrammePatch):
+    obj = scoped_object(request, TrainingProgramme, pk=pk)
+    data, positions = _programme_data(payload.dict(exclude_unset=True))
+    if positions is None:
+        positions = list(obj.positions.all())
+    return services.programme_save(actor=request.auth, data=data, positions=positions, programme=obj)
+
+
+@router.put(
+    "/programmes/{int:pk}/baseline",
+    response=ProgrammeOut,
+    summary="设定应受训摸底（企业、岗位、人数；同一企业同一岗位以本次为准），相关目标随即重新统计",
+)
+def programme_baseline(request, pk: int, payload: list[BaselineRowIn]):
+    from yufang.accounts.models import Organisation, OrganisationKind
+
+    obj = scoped_object(request, TrainingProgramme, pk=pk)
+    enterprises = set(
+        Organisation.objects.filter(
+            kind=OrganisationKind.ENTERPRISE, city_id=obj.city_id, pk__in={r.enterprise_id for r in payload}
+        ).values_list("pk", flat=True)
+    )
+    allowed_positions = set(obj.positions.values_list("pk", flat=True))
+    errors = []
+    for index, r in enumerate(payload, start=1):
+        if r.enterprise_id not in enterprises:
+            errors.append(f"第 {index} 行：企业 {r.enterprise_id} 不在本市企业名录中")
+        if r.position_id not in allowed_positions:
+            errors.append(f"第 {index} 行：岗位 {r.position_id} 不在本工程的培训岗位中")
+        if r.headcount < 0:
+            errors.append(f"第 {index} 行：应受训人数须为非负整数")
+    if errors:
+        raise ValidationError({"baseline": errors})
+    services.baseline_apply(
+        actor=request.auth, programme=obj, rows=[(r.enterprise_id, r.position_id, r.headcount) for r in payload]
+    )
+    return obj

@@ -1,5 +1,8 @@
+from decimal import Decimal
+
 from django import forms
 
+from yufang.accounts.models import Organisation, OrganisationKind
 from yufang.core.listing import FilterForm
 from yufang.core.upload_limits import upload_size_validator
 from yufang.core.widgets import StyledFormMixin
@@ -46,6 +49,12 @@ class TargetForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="留空则按所选条件自动生成。",
     )
+    include_historic = forms.BooleanField(
+        label="计入原系统记录",
+        required=False,
+        initial=True,
+        help_text="不勾选时，本目标只统计平台上产生的培训记录（场次签到、线上证书）。",
+    )
     sort_order = forms.IntegerField(label="排序", min_value=0, initial=0)
 
     def __init__(self, *args, **kwargs):
@@ -66,7 +75,44 @@ class TargetForm(StyledFormMixin, forms.Form):
             "threshold": target.threshold,
             "deadline": target.deadline,
             "counting_rule": target.counting_rule,
+            "include_historic": target.include_historic,
             "sort_order": target.sort_order,
+        }
+
+
+class ProgrammeForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label="名称", max_length=200)
+    doc_number = forms.CharField(label="文号", max_length=100, required=False)
+    start_year = forms.IntegerField(label="起始年度", min_value=2000, max_value=2100)
+    end_year = forms.IntegerField(label="结束年度", min_value=2000, max_value=2100)
+    industry = forms.ModelChoiceField(label="行业", queryset=Industry.objects.filter(is_active=True))
+    positions = forms.ModelMultipleChoiceField(
+        label="培训岗位", queryset=Position.objects.filter(is_active=True), widget=forms.CheckboxSelectMultiple
+    )
+    required_hours = forms.DecimalField(
+        label="每人应完成学时", max_digits=5, decimal_places=1, min_value=Decimal("0.5"), help_text="如 24。"
+    )
+    offline_share_percent = forms.DecimalField(
+        label="线下学时占比下限（%）", max_digits=5, decimal_places=2, min_value=0, max_value=100, help_text="如 60。"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["positions"].widget.attrs["class"] = ""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_year") and data.get("end_year") and data["end_year"] < data["start_year"]:
+            self.add_error("end_year", "结束年度不能早于起始年度。")
+        return data
+
+    @staticmethod
+    def initial_from(programme: TrainingProgramme) -> dict:
+        return {
+            **{f: getattr(programme, f) for f in ("name", "doc_number", "start_year", "end_year", "industry")},
+            "positions": list(programme.positions.all()),
+            "required_hours": programme.required_hours,
+            "offline_share_percent": programme.offline_share_percent,
         }
 
 
@@ -78,8 +124,33 @@ class BaselineUploadForm(StyledFormMixin, forms.Form):
     )
 
 
+class HistoricUploadForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label="批次名称", max_length=200, help_text="如“2022 年危险化学品企业线下培训”。")
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, help_text="每行的完成日期须在该年度内。")
+    provider = forms.ModelChoiceField(
+        label="服务机构",
+        queryset=Organisation.objects.filter(kind=OrganisationKind.PROVIDER),
+        required=False,
+        help_text="原记录所属的培训机构（可不填）。",
+    )
+    source_document = forms.CharField(
+        label="来源文件",
+        max_length=300,
+        help_text="原系统名称与导出日期，或纸质名单的文号，如“原云享培训平台 2023-12-31 导出名单”。",
+    )
+    description = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    file = forms.FileField(
+        label="记录表",
+        help_text="支持 .xlsx、.xls、.csv（UTF-8 或 GBK）。列：姓名、身份证号、培训方式（线下/线上/实操）、完成日期、学时；"
+        "平台上尚无的人员须填工作单位（或统一社会信用代码），可填岗位。",
+    )
+
+
 class CompletionFilterForm(FilterForm):
     q = forms.CharField(label="姓名/企业", required=False)
     year = forms.IntegerField(label="年度", required=False)
     mode = forms.ChoiceField(label="方式", required=False, choices=[("", "全部")] + Mode.choices)
     region = forms.ModelChoiceField(label="区县", required=False, queryset=Region.objects.all(), empty_label="全部")
+    origin = forms.ChoiceField(
+        label="来源", required=False, choices=[("", "全部"), ("platform", "平台记录"), ("historic", "原系统记录")]
+    )

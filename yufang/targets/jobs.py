@@ -29,6 +29,35 @@ def recount(job, progress):
     return {"achieved": achieved}
 
 
+@register("targets.figures_recount")
+def figures_recount_job(job, progress):
+    """Every target figure and report platform figure recounted from the raw records; writes nothing."""
+    from .figures import figures_recount
+
+    differences = figures_recount(progress)
+    job.result_url = reverse("targets:figures_report", args=[job.pk])
+    job.save(update_fields=["result_url"])
+    if differences:
+        progress.step(job.total, f"发现 {len(differences)} 处差异", force=True)
+    return {"differences": [[d.where, d.what] for d in differences[:2000]], "count": len(differences)}
+
+
+@register("targets.historic_check")
+def historic_check_job(job, progress):
+    """Checks an import of historic records row by row; writes nothing. The report is what the
+    importer reads before confirming (ID numbers masked)."""
+    from .historic import historic_check
+
+    with job.file.open("rb") as f:
+        checked = historic_check(
+            f, job.file.name, city_id=job.params["city_id"], year=job.params["batch"]["year"], progress=progress
+        )
+    job.result_url = reverse("targets:historic_review", args=[job.pk])
+    job.save(update_fields=["result_url"])
+    progress.step(checked.total, f"有效 {len(checked.good)} 行，错误 {len(checked.errors)} 行", force=True)
+    return checked.report()
+
+
 @register("targets.baseline_check")
 def baseline_check(job, progress):
     """Checks every row; writes nothing. The owner sees the report and confirms."""

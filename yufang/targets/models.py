@@ -19,6 +19,10 @@ class Mode(models.TextChoices):
     PRACTICAL = "practical", "实操培训"
 
 
+# Modes whose class hours are offline hours for a programme's offline share.
+OFFLINE_MODES = frozenset({Mode.OFFLINE, Mode.PRACTICAL})
+
+
 class Completion(models.Model):
     """The one fact every target counts: a person completed training, with the record that
     proves it. Only `targets.services.completion_record` writes it (offline sessions and the
@@ -38,6 +42,18 @@ class Completion(models.Model):
     provider = models.ForeignKey(
         Organisation, verbose_name="服务机构", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The project whose work produced it (a session's project, the online enrolment's project);
+    # empty for a historic record. A project's reports count only its own completions.
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name="项目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="completions",
+    )
+    hours = models.DecimalField("学时", max_digits=5, decimal_places=1, default=Decimal(0))
+    historic = models.BooleanField("原系统记录", default=False, help_text="平台启用前的培训记录，经导入进入平台。")
     source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     source_id = models.CharField(max_length=64)
     source_repr = models.CharField("依据", max_length=300)
@@ -50,11 +66,23 @@ class Completion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source_type", "source_id", "person"], name="completion_once_per_source"),
             models.CheckConstraint(condition=Q(year__gte=2000), name="completion_year_plausible"),
+            models.CheckConstraint(condition=Q(hours__gte=0), name="completion_hours_not_negative"),
+            models.CheckConstraint(
+                condition=Q(historic=False) | Q(project__isnull=True), name="completion_historic_has_no_project"
+            ),
         ]
-        indexes = [models.Index(fields=["year", "mode"]), models.Index(fields=["person", "year"])]
+        indexes = [
+            models.Index(fields=["year", "mode"]),
+            models.Index(fields=["person", "year"]),
+            models.Index(fields=["project", "completed_on"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person.name} {self.year}年{self.get_mode_display()}"
+
+    @property
+    def is_offline(self) -> bool:
+        return self.mode in OFFLINE_MODES
 
 
 class TrainingProgramme(BaseModel):
@@ -84,11 +112,32 @@ class TrainingProgramme(BaseModel):
         verbose_name_plural = "多年度培训工程"
         ordering = ["-start_year", "name"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_year__gte=models.F("start_year")), name="programme_years_ordered")
+            models.CheckConstraint(condition=Q(end_year__gte=models.F("start_year")), name="programme_years_ordered"),
+            models.CheckConstraint(condition=Q(required_hours__gt=0), name="programme_hours_positive"),
+            models.CheckConstraint(
+                condition=Q(offline_share_percent__gte=0) & Q(offline_share_percent__lte=100),
+                name="programme_offline_share_percent",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.start_year}—{self.end_year}）"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("targets:programme", args=[self.pk])
+
+    def meets_rule(self, hours: Decimal, offline_hours: Decimal) -> bool:
+        """The programme's rule for one person: enough class hours in all, enough of them offline."""
+        return hours > 0 and hours >= self.required_hours and offline_hours * 100 >= self.offline_share_percent * hours
+
+    @property
+    def rule_text(self) -> str:
+        return (
+            f"{self.start_year}—{self.end_year} 年间累计不少于 {self.required_hours.normalize():f} 学时，"
+            f"其中线下（含实操）学时不低于 {self.offline_share_percent.normalize():f}%（跨年度、跨机构、跨方式累计）"
+        )
 
 
 class BaselineEntry(models.Model):
@@ -150,6 +199,11 @@ class Target(BaseModel):
     )
     deadline = models.DateField("截止日期")
     counting_rule = models.TextField("计数规则", help_text="显示在每个数字旁边。")
+    include_historic = models.BooleanField(
+        "计入原系统记录",
+        default=True,
+        help_text="不勾选时，本目标只统计平台上产生的培训记录（场次签到、线上证书），不计原系统记录。",
+    )
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
     # Kept exactly in step with TargetMember by the counting service.
     achieved = models.PositiveIntegerField("已完成", default=0, editable=False)
@@ -191,6 +245,32 @@ class TargetMember(models.Model):
         return f"{self.target_id}:{self.person_id}"
 
 
+class ProgrammeHours(models.Model):
+    """A person's class hours so far towards a multi-year programme's rule (share targets):
+    every matching completion's hours added, across sessions, modes, years and providers. The
+    person is a TargetMember from the completion that made the rule hold; until then they are
+    partway. Kept exactly as completions are written; `target_recount` rebuilds it."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="programme_hours")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    hours = models.DecimalField(max_digits=7, decimal_places=1, default=Decimal(0))
+    offline_hours = models.DecimalField(max_digits=7, decimal_places=1, default=Decimal(0))
+    met = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["target", "person"], name="programmehours_once"),
+            models.CheckConstraint(
+                condition=Q(offline_hours__gte=0) & Q(offline_hours__lte=models.F("hours")),
+                name="programmehours_offline_within_total",
+            ),
+        ]
+        indexes = [models.Index(fields=["target", "met"])]
+
+    def __str__(self) -> str:
+        return f"{self.target_id}:{self.person_id} {self.hours}"
+
+
 class Dimension(models.TextChoices):
     INDUSTRY = "industry", "行业"
     POSITION = "position", "岗位"
@@ -229,11 +309,18 @@ class LegacyBatch(BaseModel):
         Organisation, verbose_name="服务机构", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     description = models.TextField("说明", blank=True)
+    source_document = models.CharField(
+        "来源文件",
+        max_length=300,
+        help_text="原系统或纸质名单的名称、文号或导出日期，如“原云享平台 2023-12-31 导出名单”。",
+    )
+    file = models.FileField("导入文件", upload_to="historic/%Y/", blank=True)
+    rows = models.PositiveIntegerField("导入记录数", default=0)
 
     class Meta:
-        verbose_name = "历史培训记录批次"
-        verbose_name_plural = "历史培训记录批次"
+        verbose_name = "原系统记录批次"
+        verbose_name_plural = "原系统记录批次"
         ordering = ["-year", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return f"原系统记录：{self.name}"

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from yufang.core.scoping import ScopeKind, scope_of, scoped
 from yufang.reference.models import Industry, Position, Region
 
-from .models import BaselineEntry, Completion, Dimension, Metric, Target, TargetTally
+from .models import BaselineEntry, Completion, Dimension, Metric, ProgrammeHours, Target, TargetTally
 
 HUNDRED = Decimal(100)
 
@@ -30,6 +30,7 @@ class Progress:
     value: int  # distinct persons counted
     baseline: int | None = None  # programme-share targets: the survey's total
     district_only: bool = False
+    partway: int | None = None  # share targets: people with hours who have not met the programme's rule
     today: datetime.date = field(default_factory=timezone.localdate)
 
     @property
@@ -96,15 +97,65 @@ def plan_progress(*, user, plan) -> list[Progress]:
         if district:
             qs = qs.filter(enterprise__region_id=scope.region_id)
         baselines = dict(qs.values_list("programme_id").annotate(n=Sum("headcount")))
+    partway: dict[int, int] = {}
+    shares = [t for t in targets if t.metric == Metric.PROGRAMME_SHARE]
+    if shares:
+        qs = ProgrammeHours.objects.filter(target__in=shares, met=False)
+        if district:
+            qs = qs.filter(person__region_id=scope.region_id)
+        partway = dict(qs.values_list("target_id").annotate(n=Count("pk")))
     return [
         Progress(
             target=t,
             value=values.get(t.pk, 0) or 0,
             baseline=baselines.get(t.programme_id, 0) if t.metric == Metric.PROGRAMME_SHARE else None,
             district_only=district,
+            partway=partway.get(t.pk, 0) if t.metric == Metric.PROGRAMME_SHARE else None,
         )
         for t in targets
     ]
+
+
+@dataclass
+class Partway:
+    """People working towards a programme's rule, by how far they have come."""
+
+    rule: str
+    bands: list[tuple[str, int]]  # hours band, people
+    short_offline: int  # enough hours in all, too few of them offline
+    met: int
+
+
+def programme_partway(*, user, target: Target) -> Partway | None:
+    """For a share target: the programme's people by hours so far (one query, grouped)."""
+    if target.metric != Metric.PROGRAMME_SHARE:
+        return None
+    programme = target.programme
+    required = programme.required_hours
+    scope = scope_of(user)
+    qs = ProgrammeHours.objects.filter(target=target)
+    if scope.kind == ScopeKind.REGION:
+        qs = qs.filter(person__region_id=scope.region_id)
+    third = required / 3
+    edges = [Decimal(0), third, third * 2, required]
+    labels = [
+        f"不足 {third.normalize():f} 学时",
+        f"{third.normalize():f}—{(third * 2).normalize():f} 学时",
+        f"{(third * 2).normalize():f}—{required.normalize():f} 学时",
+    ]
+    counts = [0, 0, 0]
+    short_offline = met = 0
+    for hours, is_met, n in qs.values_list("hours", "met").annotate(n=Count("pk")):
+        if is_met:
+            met += n
+        elif hours >= required:
+            short_offline += n
+        else:
+            index = next(i for i in range(3) if edges[i] <= hours < edges[i + 1])
+            counts[index] += n
+    return Partway(
+        rule=programme.rule_text, bands=list(zip(labels, counts, strict=True)), short_offline=short_offline, met=met
+    )
 
 
 @dataclass
@@ -167,8 +218,12 @@ def reference_names() -> dict:
     return names
 
 
-def completion_list(*, user, year=None, mode: str = "", region=None, q: str = "") -> QuerySet[Completion]:
+def completion_list(
+    *, user, year=None, mode: str = "", region=None, q: str = "", origin: str = ""
+) -> QuerySet[Completion]:
     qs = scoped(user, Completion).select_related("person", "industry", "position", "enterprise", "region", "provider")
+    if origin:
+        qs = qs.filter(historic=origin == "historic")
     if year:
         qs = qs.filter(year=year)
     if mode:

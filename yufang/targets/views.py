@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,17 +14,17 @@ from yufang.core.listing import Column, list_response
 from yufang.core.masking import mask_id_number
 from yufang.core.models import Job
 from yufang.core.permissions import require as _require
-from yufang.core.scoping import get_scoped_or_404
+from yufang.core.scoping import get_scoped_or_404, scoped
 from yufang.enterprises.selectors import key_enterprise_marks
 from yufang.plans.models import Plan
 from yufang.plans.selectors import plan_list
 
 from . import services
 from .exports import progress_xlsx
-from .forms import BaselineUploadForm, CompletionFilterForm, TargetForm
-from .models import EnterpriseSet, Target, TrainingProgramme
+from .forms import BaselineUploadForm, CompletionFilterForm, HistoricUploadForm, ProgrammeForm, TargetForm
+from .models import EnterpriseSet, LegacyBatch, Target, TrainingProgramme
 from .permissions import can_manage_targets, can_view_progress
-from .selectors import completion_list, plan_progress, programme_summary, target_breakdown
+from .selectors import completion_list, plan_progress, programme_partway, programme_summary, target_breakdown
 
 
 @login_required
@@ -72,6 +72,7 @@ def progress(request: HttpRequest, plan_id: int) -> HttpResponse:
         if breakdown
         else None,
         "key_marks": key_marks,
+        "partway": programme_partway(user=request.user, target=selected.target) if selected else None,
         "can_manage": can_manage_targets(request.user)[0],
         "district": rows[0].district_only if rows else False,
     }
@@ -146,6 +147,78 @@ def target_recount(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def figures_recount(request: HttpRequest) -> HttpResponse:
+    """The owner's button: every figure recounted from the raw records in a background job."""
+    _require(can_manage_targets(request.user))
+    job = job_start(kind="targets.figures_recount", title="全部数字从原始记录重新核对", actor=request.user)
+    return redirect("core:job", pk=job.pk)
+
+
+@login_required
+def figures_report(request: HttpRequest, job_id: int) -> HttpResponse:
+    _require(can_manage_targets(request.user))
+    job = succeeded_job_of(request.user, job_id, kind="targets.figures_recount")
+    return render(request, "targets/figures_report.html", {"job": job, "result": job.result})
+
+
+@login_required
+def programme_index(request: HttpRequest) -> HttpResponse:
+    _require(can_view_progress(request.user))
+    programmes = scoped(request.user, TrainingProgramme).select_related("industry").prefetch_related("positions")
+    return render(
+        request,
+        "targets/programme_list.html",
+        {"programmes": programmes, "can_manage": can_manage_targets(request.user)[0]},
+    )
+
+
+def _programme_form_page(request, form, programme=None):
+    return render(
+        request,
+        "targets/programme_form.html",
+        {"form": form, "programme": programme, "history": history(programme) if programme else None},
+    )
+
+
+@login_required
+def programme_create(request: HttpRequest) -> HttpResponse:
+    _require(can_manage_targets(request.user))
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        positions = data.pop("positions")
+        try:
+            programme = services.programme_save(
+                actor=request.user, data={**data, "city": request.user.organisation.city}, positions=positions
+            )
+        except ValidationError as e:
+            form_errors_from(form, e)
+        else:
+            messages.success(request, f"多年度工程「{programme.name}」已建立，请导入应受训摸底表。")
+            return redirect(programme)
+    return _programme_form_page(request, form)
+
+
+@login_required
+def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_scoped_or_404(request.user, TrainingProgramme, pk=pk)
+    _require(can_manage_targets(request.user))
+    form = ProgrammeForm(request.POST or None, initial=ProgrammeForm.initial_from(programme))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        positions = data.pop("positions")
+        try:
+            services.programme_save(actor=request.user, data=data, positions=positions, programme=programme)
+        except ValidationError as e:
+            form_errors_from(form, e)
+        else:
+            messages.success(request, "多年度工程已保存，相关目标已按新规则重新统计。")
+            return redirect(programme)
+    return _programme_form_page(request, form, programme)
+
+
+@login_required
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_scoped_or_404(request.user, TrainingProgramme.objects.select_related("industry"), pk=pk)
     _require(can_view_progress(request.user))
@@ -202,6 +275,89 @@ def baseline_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
     return redirect("targets:programme", pk=programme.pk)
 
 
+# --- Historic records (原系统记录) ---------------------------------------------------------------
+
+
+def _require_historic(user):
+    _require(services.can_import_historic(user))
+
+
+@login_required
+def historic_index(request: HttpRequest) -> HttpResponse:
+    """The batches of historic records, and the upload that starts an import."""
+    # Batches are programme-wide records: officials of the city see them, a district does not.
+    if not request.user.has_role("programme_owner", "agency_staff", "partner"):
+        raise PermissionDenied("原系统记录批次仅对市人社局、经办机构和协同部门开放。")
+    can_import = services.can_import_historic(request.user)[0]
+    form = HistoricUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        _require_historic(request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            provider = data["provider"]
+            job = job_start(
+                kind="targets.historic_check",
+                title=f"校验原系统记录：{data['name']}",
+                actor=request.user,
+                params={
+                    "city_id": request.user.organisation.city_id,
+                    "batch": {
+                        "name": data["name"],
+                        "year": data["year"],
+                        "provider_id": provider.pk if provider else None,
+                        "source_document": data["source_document"],
+                        "description": data["description"],
+                    },
+                },
+                file=data["file"],
+            )
+            return redirect("core:job", pk=job.pk)
+    batches = LegacyBatch.objects.select_related("provider").order_by("-year", "-pk")
+    return render(request, "targets/historic_list.html", {"batches": batches, "form": form, "can_import": can_import})
+
+
+def _historic_job(request, job_id) -> Job:
+    _require_historic(request.user)
+    return succeeded_job_of(request.user, job_id, kind="targets.historic_check")
+
+
+@login_required
+def historic_review(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _historic_job(request, job_id)
+    return render(
+        request, "targets/historic_review.html", {"job": job, "result": job.result, "batch": job.params["batch"]}
+    )
+
+
+@login_required
+@require_POST
+def historic_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Checks the same file again as the data stands now, then writes the valid rows."""
+    from yufang.accounts.models import Organisation
+
+    from .historic import historic_check
+
+    job = _historic_job(request, job_id)
+    if job.result.get("applied"):
+        messages.info(request, "该文件已导入过。")
+        return redirect("targets:historic")
+    batch = dict(job.params["batch"])
+    provider_id = batch.pop("provider_id", None)
+    batch["provider"] = Organisation.objects.filter(pk=provider_id).first() if provider_id else None
+    with job.file.open("rb") as f:
+        checked = historic_check(f, job.file.name, city_id=job.params["city_id"], year=batch["year"])
+    try:
+        with job.file.open("rb") as f:
+            record = services.historic_import_apply(actor=request.user, batch=batch, checked=checked, job=job, file=f)
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+        return redirect("targets:historic_review", job_id=job.pk)
+    messages.success(
+        request, f"已导入原系统记录「{record.name}」{record.rows} 行；{len(checked.errors)} 行错误未导入。"
+    )
+    return redirect("targets:historic")
+
+
 COMPLETION_COLUMNS = [
     Column("姓名", lambda c: c.person.name, 10),
     Column("身份证号", lambda c: mask_id_number(c.person.id_number), 22),
@@ -213,6 +369,7 @@ COMPLETION_COLUMNS = [
     Column("行业", lambda c: c.industry.name if c.industry else "", 12),
     Column("岗位", lambda c: c.position.name if c.position else "", 16),
     Column("服务机构", lambda c: c.provider.name if c.provider else "", 24),
+    Column("来源", lambda c: "原系统记录" if c.historic else "平台记录", 12),
     Column("依据", lambda c: c.source_repr, 30),
 ]
 

@@ -2,13 +2,21 @@
 core.registry, so that those apps never import this one): the offline flags section of a
 project's completion report, and a person's rosters and attendance in their archive."""
 
-from django.db.models import Q
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
 from django.template.loader import render_to_string
 
-from yufang.core.registry import COMPLETION_PANELS, PERSON_ARCHIVE, PERSON_ORGANISATION_SCOPE, contribute
+from yufang.core.registry import (
+    COMPLETION_PANELS,
+    PERSON_ARCHIVE,
+    PERSON_ORGANISATION_SCOPE,
+    SESSIONS_HELD,
+    contribute,
+)
 from yufang.core.scoping import ScopeKind, scope_of, scoped
 
-from .models import Attendance, RosterEntry
+from .models import Attendance, RosterEntry, SessionStatus, TrainingSession
 from .selectors import flag_summary, session_list
 
 
@@ -47,7 +55,19 @@ def rostered_by_provider(scope) -> Q:
     return Q(pk__in=RosterEntry.objects.filter(session__project__provider_id=scope.organisation_id).values("person_id"))
 
 
+def sessions_held(project, *, until=None, industry_id=None) -> tuple[int, Decimal]:
+    """The project's sessions held (closed with attendance decided) up to a day, and their class hours."""
+    qs = TrainingSession.objects.filter(project=project, status=SessionStatus.CLOSED)
+    if until is not None:
+        qs = qs.filter(starts_at__date__lte=until)
+    if industry_id:
+        qs = qs.filter(industry_id=industry_id)
+    row = qs.aggregate(n=Count("pk"), hours=Sum("class_hours"))
+    return row["n"], row["hours"] or Decimal(0)
+
+
 def register() -> None:
+    contribute(SESSIONS_HELD, sessions_held)
     contribute(COMPLETION_PANELS, completion_flags_panel)
     contribute(PERSON_ARCHIVE, person_archive_parts)
     contribute(PERSON_ORGANISATION_SCOPE, rostered_by_provider)

@@ -114,6 +114,8 @@ def _close(*, obj: TrainingSession, actor, note: str = "", **params) -> None:
         completed_on=session.day,
         source=session,
         provider=session.project.provider,
+        project=session.project,
+        hours=session.class_hours,
         actor=actor,
     )
     obj.completed_count = len(people)
@@ -281,6 +283,63 @@ def _check_text_code_throttled(session: TrainingSession, direction: str, text_co
         for scope, limit, window in CODE_FAILURES:
             throttle_hit(scope=scope, key=keys[scope], limit=limit, window=window)
         raise
+
+
+@transaction.atomic
+def attendance_sign_many(
+    *, session: TrainingSession, signs: list[dict[str, Any]], method: str = Method.QR, actor
+) -> list[Attendance]:
+    """The bulk form of attendance_sign: many sign-ins (and sign-outs) at once, as a venue's
+    sign-in terminal hands over what it recorded while offline. Each sign is a dict with person,
+    signed_in_at, signed_out_at (or None), device and ip. The same rules as one by one: the
+    session is scheduled, every person is on its roster and signs in once; the same flags are
+    raised; one audit record per sign-in."""
+    session = TrainingSession.objects.select_for_update().select_related("project__plan").get(pk=session.pk)
+    _require(may.can_manage_session(actor, session))
+    if session.status != SessionStatus.SCHEDULED:
+        raise ValidationError(f"本场次{session.get_status_display()}，不能再签到签退。")
+    ids = [s["person"].pk for s in signs]
+    if len(set(ids)) != len(ids):
+        raise ValidationError("同一人在一批签到记录中出现了两次。")
+    rostered = set(RosterEntry.objects.filter(session=session, person_id__in=ids).values_list("person_id", flat=True))
+    signed = set(Attendance.objects.filter(session=session, person_id__in=ids).values_list("person_id", flat=True))
+    rows = []
+    for s in signs:
+        person = s["person"]
+        if person.pk not in rostered:
+            raise ValidationError(f"{person.name} 不在本场次花名册中。")
+        if person.pk in signed:
+            raise ValidationError(f"{person.name} 已签到，不能重复签到。")
+        signed_in, signed_out = s["signed_in_at"], s.get("signed_out_at")
+        if signed_out is not None and signed_out < signed_in:
+            raise ValidationError(f"{person.name} 的签退时间早于签到时间。")
+        rows.append(
+            Attendance(
+                session=session,
+                person=person,
+                signed_in_at=signed_in,
+                in_method=method,
+                in_device=s.get("device", "")[:64],
+                in_ip=s.get("ip"),
+                signed_out_at=signed_out,
+                out_method=method if signed_out else "",
+                out_device=s.get("device", "")[:64] if signed_out else "",
+                out_ip=s.get("ip") if signed_out else None,
+                minutes=attended_minutes(session, signed_in, signed_out),
+            )
+        )
+    created = Attendance.objects.bulk_create(rows, batch_size=1000)
+    if any(a.pk is None for a in created):
+        by_person = dict(Attendance.objects.filter(session=session, person_id__in=ids).values_list("person_id", "pk"))
+        for a in created:
+            a.pk = by_person[a.person_id]
+    audit.record_created_many(actor=actor, instances=created, event="sign_in")
+    flags.check_counts(session)
+    flags.check_overlap(session, ids)
+    for attendance in created:
+        flags.check_burst(session, attendance)
+        flags.check_hours(session, attendance)
+    return created
 
 
 def sign_with_code(

@@ -150,7 +150,9 @@ def acceptance_average(acceptance: Acceptance) -> Decimal | None:
     return (sum(totals, Decimal("0")) / len(totals)).quantize(Decimal("0.01"))
 
 
-def _decided_acceptance(project: Project, *, passed: bool, note: str) -> Acceptance:
+def _decided_acceptance(
+    project: Project, *, passed: bool, note: str, decided_on: datetime.date | None = None
+) -> Acceptance:
     acceptance = Acceptance.objects.select_for_update().filter(project=project).first()
     if acceptance is None:
         raise ValidationError("请先组织评估验收小组并完成评分。")
@@ -166,7 +168,12 @@ def _decided_acceptance(project: Project, *, passed: bool, note: str) -> Accepta
     acceptance.result = AcceptanceResult.PASS if passed else AcceptanceResult.FAIL
     acceptance.average_score = average
     acceptance.conclusion = note
-    acceptance.decided_on = today()
+    decided_on = decided_on or today()
+    if decided_on > today():
+        raise ValidationError({"decided_on": "结论日期不能晚于今天。"})
+    if decided_on < acceptance.convened_on:
+        raise ValidationError({"decided_on": f"结论日期不能早于评估验收日期 {acceptance.convened_on:%Y-%m-%d}。"})
+    acceptance.decided_on = decided_on
     acceptance.report_number = f"YS-{project.plan.year}-{project.pk:04d}"
     acceptance.save(
         update_fields=["result", "average_score", "conclusion", "decided_on", "report_number", "updated_at"]
@@ -174,13 +181,16 @@ def _decided_acceptance(project: Project, *, passed: bool, note: str) -> Accepta
     return acceptance
 
 
-def _pass(*, obj: Project, note: str = "", **_) -> None:
-    _decided_acceptance(obj, passed=True, note=note or "经评估验收小组评分，项目验收合格。")
+def _pass(*, obj: Project, note: str = "", decided_on: datetime.date | None = None, **_) -> None:
+    _decided_acceptance(obj, passed=True, note=note or "经评估验收小组评分，项目验收合格。", decided_on=decided_on)
 
 
-def _fail(*, obj: Project, actor, note: str, decision_number: str = "", **_) -> None:
-    """Failure withholds the balance and debars the provider for three years (seed 六)."""
-    acceptance = _decided_acceptance(obj, passed=False, note=note)
+def _fail(
+    *, obj: Project, actor, note: str, decision_number: str = "", decided_on: datetime.date | None = None, **_
+) -> None:
+    """Failure withholds the balance and debars the provider for three years from the decision
+    date (seed 六)."""
+    acceptance = _decided_acceptance(obj, passed=False, note=note, decided_on=decided_on)
     debarment_create(
         provider=obj.provider,
         ground=DebarmentGround.FAILED_ACCEPTANCE,

@@ -24,6 +24,7 @@ from ..models import (
     DEDUCTION_COUNTS,
     PAYMENT_HOLDS,
     ZERO,
+    Acceptance,
     Deduction,
     DeductionStatus,
     Payment,
@@ -194,6 +195,10 @@ def _pay(*, obj: Payment, actor, voucher_number: str = "", paid_on: datetime.dat
     paid_on = paid_on or today()
     if paid_on > today():
         raise ValidationError({"paid_on": "支付日期不能晚于今天。"})
+    if obj.kind == PaymentKind.BALANCE:
+        decided = Acceptance.objects.filter(project_id=obj.project_id).values_list("decided_on", flat=True).first()
+        if decided is not None and paid_on < decided:
+            raise ValidationError({"paid_on": f"尾款支付日期不能早于验收结论日期 {decided:%Y-%m-%d}。"})
     agreement = _lock_agreement(obj)
     if agreement.paid + obj.amount > agreement.price:
         raise ValidationError(

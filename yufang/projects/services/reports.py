@@ -18,20 +18,23 @@ from yufang.targets.models import Completion
 
 from .. import permissions as may
 from ..models import Figure, PlanVersion, ProgressReport, Project, ReportStatus
+from ..selectors import project_modes, sessions_held
 from .base import today
 
 REPORT_DUE_DAYS = 5  # a period's report is due five days after it ends
 
 
 def platform_count(project: Project, row, *, until: datetime.date | None = None) -> int | None:
-    """What the platform's own records show for an indicator: distinct people trained by this
-    provider since the plan's start, by industry and position. None where the platform keeps no
-    record of that kind (sessions until the offline-training work records them, enterprises
-    reached by publicity, publicity deliverables)."""
+    """What the platform's own records show for an indicator, cumulative to `until`: distinct
+    people whose completions belong to this project (its sessions, its online learners) in the
+    modes its plan reports, by industry and position; or the project's sessions held. None
+    where the platform keeps no record of that kind (enterprises reached by publicity,
+    publicity deliverables)."""
+    if row.kind == IndicatorKind.SESSIONS:
+        return sessions_held(project, until=until, industry_id=row.industry_id)[0]
     if row.kind != IndicatorKind.PEOPLE_TRAINED:
         return None
-    start = project.approved_plan.start_date if project.approved_plan_id else project.agreement.period_start
-    qs = Completion.objects.filter(provider_id=project.provider_id, completed_on__gte=start)
+    qs = Completion.objects.filter(project=project, mode__in=project_modes(project))
     if until is not None:
         qs = qs.filter(completed_on__lte=until)
     if row.industry_id:
@@ -63,7 +66,10 @@ def _figure_rows(project: Project, *, until: datetime.date | None) -> list[dict[
 def _save_figures(figures: list[Figure], achieved: dict[int, int], fresh_counts: dict[int, int | None]) -> None:
     for f in figures:
         f.platform_count = fresh_counts.get(f.pk, f.platform_count)
-        if f.pk in achieved:
+        if f.kind == IndicatorKind.SESSIONS and f.platform_count is not None:
+            # Sessions are the platform's own: never typed.
+            f.achieved = f.platform_count
+        elif f.pk in achieved:
             value = achieved[f.pk]
             if value is None or value < 0:
                 raise ValidationError({"figures": f"「{f.label}」的完成数须为不小于零的整数。"})

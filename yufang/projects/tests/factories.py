@@ -15,6 +15,8 @@ from yufang.providers.tests.factories import signed_agreement
 
 S = ProjectStatus
 D = Decimal
+# The panel meets on 2024-01-10 and decides two days later; the balance is paid after that.
+DECIDED_ON = datetime.date(2024, 1, 12)
 
 
 def pdf(name: str = "材料.pdf") -> SimpleUploadedFile:
@@ -136,7 +138,7 @@ def _extension(world, project, side):
 
 TO_IN_PROGRESS = [_file, _t("submit_plan", "provider"), _t("approve_plan"), _t("start", "provider")]
 TO_AWAITING = [*TO_IN_PROGRESS, _completion_report, _t("submit_completion", "provider")]
-TO_ACCEPTED = [*TO_AWAITING, _convene, _scores(D("90")), _t("pass", "owner")]
+TO_ACCEPTED = [*TO_AWAITING, _convene, _scores(D("90")), _t("pass", "owner", decided_on=DECIDED_ON)]
 
 # The steps, and who takes them, that lead from a new project to each status.
 PATH = {
@@ -148,7 +150,7 @@ PATH = {
     S.EXTENSION_REQUESTED: [*TO_IN_PROGRESS, _extension],
     S.AWAITING_ACCEPTANCE: TO_AWAITING,
     S.ACCEPTED: TO_ACCEPTED,
-    S.FAILED: [*TO_AWAITING, _convene, _scores(D("40")), _t("fail", "owner")],
+    S.FAILED: [*TO_AWAITING, _convene, _scores(D("40")), _t("fail", "owner", decided_on=DECIDED_ON)],
     S.SETTLED: [*TO_ACCEPTED, _t("settle")],
     S.ARCHIVED: [*TO_ACCEPTED, _t("settle"), _t("archive")],
     S.TERMINATED: [*TO_IN_PROGRESS, _t("terminate")],

@@ -21,11 +21,12 @@ from yufang.projects.models import (
     ProjectStatus,
     ReportStatus,
 )
+from yufang.projects.selectors import sessions_held
 from yufang.providers.models import AgreementStatus, Debarment
 from yufang.providers.services import provider_is_debarred
 from yufang.reference.models import Industry, Position
-from yufang.targets.services import completion_record_many
-from yufang.targets.tests.factories import make_batch, make_people
+from yufang.targets.tests.factories import make_people
+from yufang.training.tests.factories import attend_and_close, make_session
 
 from .factories import (
     TO_ACCEPTED,
@@ -42,8 +43,9 @@ S = ProjectStatus
 D = Decimal
 
 
-def _train(world, n: int, *, side: str = "a", day=datetime.date(2023, 10, 15), position=None):
-    """n people of the hazardous-chemicals industry trained by side's provider."""
+def _train(world, project, n: int, *, side: str = "a", day=datetime.date(2023, 10, 15), position=None, start=0):
+    """n people of the hazardous-chemicals industry at a session of the project, present for
+    all of it; the session closed (the platform's own offline path)."""
     position = position or Position.objects.order_by("pk").first()
     people = make_people(
         world.owner,
@@ -52,16 +54,10 @@ def _train(world, n: int, *, side: str = "a", day=datetime.date(2023, 10, 15), p
         industry="hazchem",
         positions=[position.code],
         seed=3,
-        start=100 if side == "a" else 500,
+        start=start or (100 if side == "a" else 500),
     )
-    return completion_record_many(
-        people=people,
-        mode="offline",
-        completed_on=day,
-        source=make_batch(world.owner, f"培训{side}{day}", day.year),
-        provider=world.orgs[f"provider_{side}"],
-        actor=world.owner,
-    )
+    attend_and_close(world, make_session(world, project, side=side, day=day), people, side=side)
+    return people
 
 
 # --- Plan -----------------------------------------------------------------------------------
@@ -168,8 +164,10 @@ def test_monthly_schedule_prefilled_from_platform_records(world):
         (datetime.date(2023, 11, 1), datetime.date(2023, 11, 30), datetime.date(2023, 12, 5)),
         (datetime.date(2023, 12, 1), datetime.date(2023, 12, 31), datetime.date(2024, 1, 5)),
     ]
-    _train(world, 7)
-    _train(world, 3, side="b")  # another provider's trainees never count here
+    _train(world, project, 7)
+    _train(
+        world, make_project(world, project.plan, side="b"), 3, side="b"
+    )  # another provider's trainees never count here
     september, october = reports[0], reports[1]
     people = october.figures.get(kind="people_trained")
     assert services.report_prefill(september)[september.figures.get(kind="people_trained").pk] == 0
@@ -237,7 +235,7 @@ def test_extension_moves_deadline_and_schedule_keeping_both_dates(world):
 
 def test_completion_quantities_cannot_exceed_platform_records(world):
     project = make_project(world, status=S.IN_PROGRESS)
-    _train(world, 5)
+    _train(world, project, 5)
     report = services.completion_report_save(project=project, data={"goals": "目标"}, actor=world.users["provider_a"])
     people = report.figures.get(kind="people_trained")
     assert people.platform_count == 5 and people.planned == 600
@@ -277,15 +275,35 @@ def test_panel_scores_once_within_range_and_result_follows_the_score(world):
         services.acceptance_score(acceptance=acceptance, scores={i.pk: D("70") for i in indicators}, actor=member)
     with pytest.raises(ValidationError, match="不能评定为不合格"):
         services.project_transition(project=project, action="fail", actor=world.owner, note="x")
-    services.project_transition(project=project, action="pass", actor=world.owner)
+    with pytest.raises(ValidationError, match="结论日期不能早于评估验收日期"):
+        services.project_transition(
+            project=project, action="pass", actor=world.owner, decided_on=acceptance.convened_on - datetime.timedelta(1)
+        )
+    services.project_transition(
+        project=project, action="pass", actor=world.owner, decided_on=acceptance.convened_on + datetime.timedelta(2)
+    )
     acceptance.refresh_from_db()
     assert acceptance.result == "pass" and acceptance.average_score == D("73.33")
+    assert acceptance.decided_on == acceptance.convened_on + datetime.timedelta(2)
+    # The balance is never paid before the acceptance decision.
+    balance = services.payment_request(project=project, kind="balance", actor=world.users["provider_a"])
+    services.payment_transition(payment=balance, action="review", actor=world.users["agency"])
+    services.payment_transition(payment=balance, action="approve", actor=world.owner)
+    with pytest.raises(ValidationError, match="尾款支付日期不能早于验收结论日期"):
+        services.payment_transition(
+            payment=balance,
+            action="pay",
+            actor=world.users["agency"],
+            voucher_number="PZ-9",
+            paid_on=acceptance.decided_on - datetime.timedelta(1),
+        )
 
 
 def test_failed_acceptance_debars_the_provider_for_three_years(world):
     project = make_project(world, status=S.FAILED)
     entry = Debarment.objects.get(provider=project.provider)
     assert entry.ground == "failed_acceptance"
+    assert entry.start_date == project.acceptance.decided_on  # from the decision date, not today
     assert entry.end_date == entry.start_date.replace(year=entry.start_date.year + 3)
     assert provider_is_debarred(project.provider, entry.start_date) == entry
     assert project.acceptance.result == "fail"
@@ -384,3 +402,47 @@ def test_report_status_and_extension_status_never_half_saved(world):
     assert project.extensions.get().status == ExtensionStatus.PENDING
     assert ProgressReport.objects.filter(project=project).count() == 4
     assert Industry.objects.filter(code="hazchem").exists()
+
+
+def test_two_projects_of_one_provider_count_separately_by_mode(world):
+    """platform_count counts the completions of the project's own sessions and online learners,
+    in the modes its plan reports, never the provider's other project; sessions come from the
+    platform and are not typed."""
+    project = make_project(world, status=S.IN_PROGRESS)
+    other = make_project(world, project.plan, item_name="重点行业", status=S.IN_PROGRESS)
+    assert other.provider_id == project.provider_id and other.pk != project.pk
+    _train(world, project, 4)
+    _train(world, other, 6, start=300)
+    _train(world, project, 2, day=datetime.date(2023, 11, 20), start=400)
+    report = services.completion_report_save(project=project, data={"goals": "目标"}, actor=world.users["provider_a"])
+    people = report.figures.get(kind="people_trained")
+    sessions = report.figures.get(kind="sessions")
+    assert people.platform_count == 6 and sessions.platform_count == 2 and sessions.achieved == 2
+    other_report = services.completion_report_save(
+        project=other, data={"goals": "目标"}, actor=world.users["provider_a"]
+    )
+    assert other_report.figures.get(kind="people_trained").platform_count == 6
+    assert other_report.figures.get(kind="sessions").platform_count == 1
+    # A typed session count is ignored: the figure is the platform's.
+    services.completion_report_save(
+        project=project, data={}, achieved={sessions.pk: 9}, actor=world.users["provider_a"]
+    )
+    sessions.refresh_from_db()
+    assert sessions.achieved == 2
+    # An online-only plan reports no offline completions.
+    version = project.approved_plan
+    PlanVersion.objects.filter(pk=version.pk).update(mode="online")
+    project.refresh_from_db()
+    assert services.platform_count(project, people) == 0
+    october = project.reports.get(period_start=datetime.date(2023, 10, 1))
+    assert services.report_prefill(october)[october.figures.get(kind="people_trained").pk] == 0
+    assert sessions_held(project, until=datetime.date(2023, 10, 31)) == (1, Decimal("4.0"))
+
+
+def test_report_pages_show_sessions_held_and_their_hours(world, client):
+    project = make_project(world, status=S.IN_PROGRESS)
+    _train(world, project, 3)
+    october = project.reports.get(period_start=datetime.date(2023, 10, 1))
+    client.force_login(world.users["agency"])
+    page = client.get(october.get_absolute_url()).text
+    assert "已举办（已结束并认定）线下场次 1 场，合计 4 学时" in page

@@ -14,7 +14,7 @@ from yufang.core.registry import COMPLETION_PANELS, contributions
 from yufang.core.scoping import get_scoped_or_404
 
 from .. import permissions as may
-from .. import services
+from .. import selectors, services
 from ..forms import CompletionForm
 from ..models import CompletionReport, ProjectStatus
 from .base import _form_page, _project
@@ -82,6 +82,7 @@ def completion_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "c": report,
             "p": report.project,
+            "held": selectors.sessions_held(report.project),
             "can_edit": may.provider_of(request.user, report)[0] and report.project.status == ProjectStatus.IN_PROGRESS,
             "panels": panels,
             "history": history(report),

@@ -75,6 +75,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "r": report,
             "figures": [(f, prefill.get(f.pk)) for f in report.figures.all()],
+            "held": selectors.sessions_held(report.project, until=report.period_end),
             "options": services.REPORT_WORKFLOW.options(report, request.user),
             "can_edit": can_edit,
             "overdue": report.is_overdue(timezone.localdate()),

@@ -276,3 +276,30 @@ def test_unknown_ids_in_the_address_are_a_404_not_a_500(world, client):
     assert response.status_code == 404
     client.force_login(world.owner)
     assert client.get(reverse("providers:rule_edit", args=[999999])).status_code == 404
+
+
+def test_an_exclusion_past_its_end_shows_as_ended_no_longer_blocks_and_stays_in_history(client, world):
+    """Issue 11 item 5: a debarment whose end date has passed is shown as 已期满, lets the provider
+    work again and cannot be lifted; the register keeps it."""
+    import pytest
+    from django.core.exceptions import PermissionDenied
+
+    from yufang.providers import services
+
+    ended = debar(world, "a", start=timezone.localdate() - datetime.timedelta(days=3 * 366 + 10))
+    current = debar(world, "b")
+    assert ended.is_ended and ended.state_label == "已期满" and not current.is_ended
+    assert services.provider_is_debarred(world.orgs["provider_a"], timezone.localdate()) is None
+    services.ensure_not_debarred(world.orgs["provider_a"], timezone.localdate())  # no longer blocks
+    with pytest.raises(PermissionDenied, match="届满，无需解除"):
+        services.debarment_transition(debarment=ended, action="lift", actor=world.owner, note="期满解除")
+    client.force_login(world.owner)
+    page = client.get(reverse("providers:debarment_list")).text
+    assert "已期满" in page and "生效中" in page
+    ended_only = client.get(reverse("providers:debarment_list") + "?status=ended").text
+    assert ended.decision_number in ended_only and current.decision_number not in ended_only
+    in_force = client.get(reverse("providers:debarment_list") + "?status=in_force").text
+    assert current.decision_number in in_force and ended.decision_number not in in_force
+    detail = client.get(ended.get_absolute_url()).text
+    assert 'data-testid="debarment-state">已期满' in detail and "不再限制" in detail
+    assert "届满，无需解除" in detail  # the lift button is shown disabled with the reason

@@ -27,7 +27,7 @@ DEBARMENT_COLUMNS = [
     Column("决定机关", lambda d: d.decided_by, 24),
     Column("起始日期", lambda d: d.start_date, 12),
     Column("截止日期", lambda d: d.end_date, 12),
-    Column("状态", lambda d: d.get_status_display(), 10),
+    Column("状态", lambda d: d.state_label, 10),
 ]
 
 

@@ -6,6 +6,9 @@ import random
 from collections import Counter
 from decimal import Decimal
 
+import pytest
+from django.core.exceptions import ValidationError
+
 from yufang.enterprises import services as enterprise_services
 from yufang.enterprises.models import KeyEnterpriseMark
 from yufang.reference.models import Industry, Position
@@ -14,6 +17,7 @@ from yufang.targets.models import (
     BaselineEntry,
     Completion,
     EnterpriseSet,
+    LegacyBatch,
     Metric,
     Mode,
     Target,
@@ -32,7 +36,8 @@ def _random_completions(world, people, seed=7):
     for batch in batches:
         mode = rng.choice([Mode.OFFLINE, Mode.ONLINE, Mode.PRACTICAL])
         day = datetime.date(batch.year, rng.randint(1, 12), rng.randint(1, 28))
-        complete(world.owner, rng.sample(people, rng.randint(10, 70)), mode=mode, day=day, source=batch)
+        hours = rng.choice([4, 8, 12, 16])
+        complete(world.owner, rng.sample(people, rng.randint(10, 70)), mode=mode, day=day, source=batch, hours=hours)
 
 
 def _raw_recount(target: Target, programme) -> tuple[int, Counter]:
@@ -44,6 +49,7 @@ def _raw_recount(target: Target, programme) -> tuple[int, Counter]:
     enterprises = set(BaselineEntry.objects.filter(programme=programme).values_list("enterprise_id", flat=True))
     key_enterprises = set(KeyEnterpriseMark.objects.filter(year=2023).values_list("enterprise_id", flat=True))
     first: dict[int, Completion] = {}
+    hours: dict[int, list[Decimal]] = {}
     for c in Completion.objects.order_by("pk"):
         if not (years[0] <= c.year <= years[1]) or c.completed_on > target.deadline:
             continue
@@ -55,6 +61,14 @@ def _raw_recount(target: Target, programme) -> tuple[int, Counter]:
             continue
         if target.enterprise_set == EnterpriseSet.KEY and c.enterprise_id not in key_enterprises:
             continue
+        if target.metric == Metric.PROGRAMME_SHARE:
+            # The programme's rule: ≥ required hours in all, ≥ the offline share of them offline.
+            total, offline = hours.setdefault(c.person_id, [Decimal(0), Decimal(0)])
+            total += c.hours
+            offline += c.hours if c.mode in (Mode.OFFLINE, Mode.PRACTICAL) else 0
+            hours[c.person_id] = [total, offline]
+            if total < programme.required_hours or offline / total * 100 < programme.offline_share_percent:
+                continue
         first.setdefault(c.person_id, c)
     return len(first), Counter(c.region_id for c in first.values())
 
@@ -138,12 +152,29 @@ def test_person_counts_once_however_many_sessions(world, setup):
             day=datetime.date(2023, 3 + i, 1),
             source=make_batch(world.owner, f"场次{i}", 2023),
         )
-    # The same source twice records nothing new.
     batch = make_batch(world.owner, "重复", 2023)
-    assert len(complete(world.owner, [person], mode=Mode.OFFLINE, day=datetime.date(2023, 9, 1), source=batch)) == 1
-    assert complete(world.owner, [person], mode=Mode.OFFLINE, day=datetime.date(2023, 9, 1), source=batch) == []
+    (completion,) = complete(world.owner, [person], mode=Mode.OFFLINE, day=datetime.date(2023, 9, 1), source=batch)
+    assert completion.historic and completion.project is None and completion.source_repr == "原系统记录：重复"
+    # The same source twice records nothing new.
+    record = LegacyBatch.objects.get(name="重复")
+    assert (
+        services.completion_record_many(
+            people=[person],
+            mode=Mode.OFFLINE,
+            completed_on=datetime.date(2023, 9, 1),
+            source=record,
+            source_key=completion.source_id.split(":", 1)[1],
+            _historic=True,
+        )
+        == []
+    )
     assert Target.objects.get(pk=targets["total"].pk).achieved == 1
     assert Completion.objects.filter(person=person).count() == 4
+    # Historic records enter only through their import.
+    with pytest.raises(ValidationError, match="只能通过“原系统记录导入”写入"):
+        services.completion_record_many(
+            people=[person], mode=Mode.OFFLINE, completed_on=datetime.date(2023, 9, 2), source=record
+        )
 
 
 def test_share_target_is_percent_of_baseline(world, setup):
@@ -155,6 +186,7 @@ def test_share_target_is_percent_of_baseline(world, setup):
         mode=Mode.OFFLINE,
         day=datetime.date(2022, 10, 1),
         source=make_batch(world.owner, "2022", 2022),
+        hours=16,
     )
     complete(
         world.owner,
@@ -162,12 +194,15 @@ def test_share_target_is_percent_of_baseline(world, setup):
         mode=Mode.PRACTICAL,
         day=datetime.date(2023, 5, 1),
         source=make_batch(world.owner, "2023", 2023),
+        hours=8,
     )
     progress = {r.target.name: r for r in plan_progress(user=world.owner, plan=plan)}
     share = progress["三年任务 70%"]
-    assert share.value == 30 and share.baseline == 240
-    assert share.figure == Decimal("12.5")
-    assert progress["危化重点岗位"].value == 24  # 2023 only
+    # Only hazchem[6:12] reach 24 hours (16 + 8); the other 24 are partway.
+    assert share.value == 6 and share.baseline == 240
+    assert share.partway == 24
+    assert share.figure == Decimal("2.5")
+    assert progress["危化重点岗位"].value == 24  # 2023 only, a persons target: no hours rule
 
 
 def test_district_sees_its_own_districts_figures(world, setup):

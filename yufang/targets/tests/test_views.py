@@ -246,6 +246,7 @@ def test_key_enterprise_target_through_the_pages(client, world, setup):
             "enterprise_set": "key",
             "threshold": "100",
             "deadline": "2023-12-31",
+            "include_historic": "on",  # the people here come from a historic import
             "sort_order": 50,
         },
     )

@@ -128,3 +128,19 @@ def current_project(world, side: str = "a"):
     for action, who in (("submit_plan", f"provider_{side}"), ("approve_plan", "agency"), ("start", f"provider_{side}")):
         project_transition(project=project, action=action, actor=world.users[who], note="测试")
     return project
+
+
+def attend_and_close(world, session, people, *, side: str = "a"):
+    """Everyone present for the whole session (marked by the provider, with a reason), then the
+    session closed: the platform's own path to offline completions."""
+    for person in people:
+        services.attendance_mark(
+            session=session,
+            actor=world.users[f"provider_{side}"],
+            name=person.name,
+            id_number=person.id_number,
+            signed_in_at=timezone.localtime(session.starts_at) - datetime.timedelta(minutes=5),
+            signed_out_at=timezone.localtime(session.ends_at) + datetime.timedelta(minutes=5),
+            reason="签到设备故障，现场核实后补录",
+        )
+    return services.session_transition(session=session, action="close", actor=world.users[f"provider_{side}"])

@@ -232,3 +232,35 @@ def test_flag_review_is_the_agencys(world):
     flag.refresh_from_db()
     assert flag.status == "dismissed" and flag.review_note == "录入重复，已剔除"
     assert timezone.now()
+
+
+def test_bulk_sign_ins_follow_the_same_rules_and_closing_credits_the_project(world):
+    """attendance_sign_many: the venue terminal's batch of sign-ins, with the one-by-one rules."""
+    session = make_session(world)  # 09:00-12:00, 4 class hours
+    import_roster(world, session, people_rows(3))
+    a, b, c = _people(session)
+    signs = [
+        {"person": a, "signed_in_at": at(DAY, 8, 50), "signed_out_at": at(DAY, 12, 5), "device": "t1"},
+        {"person": b, "signed_in_at": at(DAY, 8, 55), "signed_out_at": at(DAY, 10, 0), "device": "t1"},
+    ]
+    with pytest.raises(PermissionDenied):
+        services.attendance_sign_many(session=session, signs=signs, actor=world.users["provider_b"])
+    with pytest.raises(ValidationError, match="出现了两次"):
+        services.attendance_sign_many(session=session, signs=signs + signs[:1], actor=world.users["provider_a"])
+    outsider = Person.objects.exclude(pk__in=[a.pk, b.pk, c.pk]).first() or world.owner
+    if isinstance(outsider, Person):
+        with pytest.raises(ValidationError, match="不在本场次花名册中"):
+            services.attendance_sign_many(
+                session=session,
+                signs=[{"person": outsider, "signed_in_at": at(DAY, 9), "signed_out_at": None}],
+                actor=world.users["provider_a"],
+            )
+    created = services.attendance_sign_many(session=session, signs=signs, actor=world.users["provider_a"])
+    assert {x.person_id for x in created} == {a.pk, b.pk} and Attendance.objects.count() == 2
+    assert AuditLog.objects.filter(event="sign_in", object_id__in=[str(x.pk) for x in created]).count() == 2
+    with pytest.raises(ValidationError, match="已签到"):
+        services.attendance_sign_many(session=session, signs=signs[:1], actor=world.users["provider_a"])
+    services.session_transition(session=session, action="close", actor=world.users["provider_a"])
+    (completion,) = Completion.objects.filter(person=a)
+    assert completion.project == session.project and completion.hours == Decimal("4.0")
+    assert not Completion.objects.filter(person=b).exists()  # left after an hour

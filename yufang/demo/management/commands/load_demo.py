@@ -1,11 +1,15 @@
+import datetime
+
 from django.apps import apps
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from yufang.demo import learning, orgs, plans, projects, providers, training, training_sessions
+from yufang.demo.clock import demo_clock
 from yufang.demo.orgs import LOGINS
 from yufang.reference.loading import load_reference
+from yufang.targets.figures import figures_recount
 
 
 class Command(BaseCommand):
@@ -20,15 +24,28 @@ class Command(BaseCommand):
         with transaction.atomic():
             # The reference data migration's rows, again if a test flush removed them.
             load_reference(apps)
-            users = orgs.load(self.stdout)
-            plan = plans.load(users["owner"])
-            providers.load(users, plan)
-            training.load(users["owner"], plan, scale=options["scale"])
-            # After training: the projects' reports prefill from its completions.
-            projects.load(users, plan)
-            # After projects: the sessions reuse the training projects the project demo opened.
+            # Each step is audited at its date in the demo's year (demo_clock), not today.
+            with demo_clock(datetime.date(2023, 8, 10)):
+                users = orgs.load(self.stdout)
+                plan = plans.load(users["owner"])
+            with demo_clock(datetime.date(2023, 9, 12)):
+                providers.load(users, plan)
+            # The programme, the targets and the historic imports (原系统记录).
+            with demo_clock(datetime.date(2023, 9, 14)):
+                training.load(users["owner"], plan, scale=options["scale"])
+            # The training projects are opened first, so their sessions are held (September to
+            # December 2023) before any of their reports is written from the platform's records.
+            with demo_clock(datetime.date(2023, 9, 15)):
+                projects.open_training(users, plan)
             training_sessions.load(users, plan, scale=options["scale"])
-            learning.load(users, plan)
+            with demo_clock(datetime.date(2023, 9, 15)):
+                projects.load(users, plan)
+            with demo_clock(datetime.date(2023, 9, 20)):
+                learning.load(users, plan)
+        # Every figure recounted from the raw records: the demo must have no difference.
+        differences = figures_recount()
+        if differences:
+            raise CommandError("演示数据的数字与原始记录不一致：\n" + "\n".join(str(d) for d in differences[:20]))
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {settings.YUFANG_DEMO_PASSWORD}）："))
         for username, display, org_name, role in LOGINS:
             self.stdout.write(f"  {username:<12} {role.label:<16} {display} · {org_name}")
