@@ -39,7 +39,7 @@ EXEMPT = {
     "reference.Region",
     "reference.Industry",
     "reference.Position",
-    "reference.Synonym",  # the synonym table, reference data read alike (merged from main without a row)
+    "reference.Synonym",  # reference data: read alike, edited by the owner (reference/tests)
     "accounts.ApiToken",
     "accounts.Notification",  # its addressee's alone (accounts/tests/test_hierarchy.py)
     "plans.BudgetLine",  # inside the plan page, scoped like the plan

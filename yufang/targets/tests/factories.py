@@ -31,7 +31,7 @@ def make_people(actor, enterprise, n: int, *, industry: str, positions: list[str
         rows.append(
             {
                 "id_number": id_number(region_code, birth, i),
-                "name": f"测试{i}",
+                "name": f"测试{chr(0x4E00 + i % 200)}{chr(0x4E00 + i // 200 % 200)}",
                 "enterprise": enterprise,
                 "region": enterprise.region,
                 "industry": industry_obj,

@@ -131,8 +131,22 @@ def current_project(world, side: str = "a"):
 
 
 def attend_and_close(world, session, people, *, side: str = "a"):
-    """Everyone present for the whole session (marked by the provider, with a reason), then the
-    session closed: the platform's own path to offline completions."""
+    """Everyone on the session's roster (imported like any roster), present for the whole session
+    (marked by the provider, with a reason), then the session closed: the platform's own path to
+    offline completions."""
+    rows = [
+        [
+            i + 1,
+            p.name,
+            p.id_number,
+            p.phone or f"139{i:08d}",
+            p.enterprise.name if p.enterprise else "",
+            p.position.name if p.position else "",
+        ]
+        for i, p in enumerate(people)
+    ]
+    checked = import_roster(world, session, rows, side=side)
+    assert not checked.errors, checked.errors
     for person in people:
         services.attendance_mark(
             session=session,
