@@ -147,11 +147,9 @@ class User(AbstractUser):
         return bool(self.role_set.intersection(roles))
 
     @property
-    def can_use_api_tokens(self) -> bool:
-        """For the user menu; the check itself lives in permissions."""
-        from .permissions import can_use_api_tokens
-
-        return can_use_api_tokens(self)[0]
+    def is_staff_system_user(self) -> bool:
+        """Holds a role other than trainee: such users may use API tokens (permissions.can_use_api_tokens)."""
+        return bool(self.role_set - {Role.TRAINEE})
 
     @property
     def is_programme_owner(self) -> bool:

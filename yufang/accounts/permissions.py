@@ -66,7 +66,7 @@ def can_manage_user(actor, target) -> tuple[bool, str]:
 
 def can_use_api_tokens(actor) -> tuple[bool, str]:
     """API tokens are for staff systems; a trainee studies in the browser and the player."""
-    if actor.role_set - {Role.TRAINEE}:
+    if actor.is_staff_system_user:
         return True, ""
     return False, "学员账号不使用 API 令牌。"
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from yufang.core import audit
 from yufang.core.models import AuditAction
+from yufang.core.permissions import require as _require
 from yufang.core.services import model_create, model_update
 
 from .hashers import OneTimePasswordHasher
@@ -36,12 +37,6 @@ ORGANISATION_FIELDS = [
     "is_active",
 ]
 USER_FIELDS = ["display_name", "phone", "email"]
-
-
-def _require(check: tuple[bool, str]) -> None:
-    allowed, reason = check
-    if not allowed:
-        raise PermissionDenied(reason)
 
 
 def organisation_create(*, actor, data: dict[str, Any]) -> Organisation:

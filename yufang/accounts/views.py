@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from yufang.core.audit import history
+from yufang.core.forms import form_errors_from
 from yufang.core.listing import Column, list_response
 from yufang.core.masking import mask_phone
 from yufang.core.scoping import get_scoped_or_404, scoped
@@ -32,15 +33,6 @@ from .permissions import (
     can_use_api_tokens,
 )
 from .selectors import organisation_list, organisations_managed_by, user_list
-
-
-def form_errors_from(form, error: ValidationError) -> None:
-    """Puts a service's ValidationError beside the fields it names."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class LoginView(auth_views.LoginView):

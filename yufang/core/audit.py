@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from .context import client_ip
+from .labels import chinese as _chinese
 from .masking import SENSITIVE_FIELDS, mask_value
 from .models import AuditAction, AuditLog
 
@@ -143,7 +144,6 @@ def record_created_many(*, actor, instances: list[models.Model], event: str = ""
 
 # --- Reading the trail back ------------------------------------------------------------------
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 # Keys services record that are not a field of the model (summaries of child rows).
 _KEY_LABELS = {
     "rows": "明细",
@@ -155,11 +155,6 @@ _KEY_LABELS = {
 }
 _BOOLEAN_TEXT = {True: "是", False: "否"}
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?")
-
-
-def _chinese(text) -> str:
-    text = str(text)
-    return text if _CJK.search(text) else ""
 
 
 def field_label(model, key: str) -> str:
@@ -176,15 +171,6 @@ def field_label(model, key: str) -> str:
         meta = field.related_model._meta
         label = _chinese(meta.verbose_name_plural if field.one_to_many or field.many_to_many else meta.verbose_name)
     return label
-
-
-def model_label(model) -> str:
-    """A model's Chinese name; for an internal model without one, its app's."""
-    name = _chinese(model._meta.verbose_name)
-    if name:
-        return name
-    app = _chinese(model._meta.app_config.verbose_name)
-    return f"{app}（内部记录）" if app else "内部记录"
 
 
 def _local(value: str) -> str | None:

@@ -1,8 +1,9 @@
 """Excel exports, streamed row by row so a large list does not sit in memory."""
 
 import io
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -12,8 +13,16 @@ from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-if TYPE_CHECKING:
-    from .listing import Column
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list page and of its Excel export: the header, the value for a row, the
+    export's column width. It lives beside the exporter that reads it; `core.listing` re-exports it."""
+
+    header: str
+    value: Callable[[Any], Any]
+    width: int = 16
+
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -17,9 +17,8 @@ from django.shortcuts import redirect
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
-from .export import xlsx_response, xlsx_write
+from .export import Column, xlsx_response, xlsx_write
 from .jobs import JobFailed, JobProgress, job_start, register
-from .listing import Column
 from .models import Job
 
 EXPORT_KIND = "export.xlsx"

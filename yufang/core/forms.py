@@ -1,10 +1,20 @@
 from django import forms
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 
 from .audit import model_label
 from .listing import FilterForm
 from .models import AuditAction
+
+
+def form_errors_from(form, error: ValidationError) -> None:
+    """Puts a service's ValidationError beside the fields it names."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class AuditFilterForm(FilterForm):

@@ -2,7 +2,6 @@
 Every list page in the platform goes through `list_response`."""
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -12,7 +11,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from .export import xlsx_response
+from .export import Column, xlsx_response
 from .widgets import StyledFormMixin
 
 
@@ -25,13 +24,6 @@ class FilterForm(StyledFormMixin, forms.Form):
         if not self.is_bound or not self.is_valid():
             return {}
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", [])}
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    value: Callable[[Any], Any]
-    width: int = 16
 
 
 def list_response(

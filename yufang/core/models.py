@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 
 from .files import RandomName
+from .labels import model_label
 
 
 class BaseModel(models.Model):
@@ -99,8 +100,6 @@ class AuditLog(models.Model):
 
     @property
     def record_type(self) -> str:
-        from .audit import model_label
-
         model = self.content_type.model_class()
         return model_label(model) if model else "已删除的记录类型"
 

@@ -1,6 +1,8 @@
 """What domain apps contribute to shared pages without core importing them: navigation
-entries and the 待办 (waiting for you) items on each user's home page. Apps register in
-their AppConfig.ready()."""
+entries, the 待办 (waiting for you) items on each user's home page, and named contributions
+one app gathers from the apps built on it (the completion report's panels, a person's archive,
+what follows a change of key enterprises), so that the app lower down never imports the one
+higher up. Apps register in their AppConfig.ready()."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -55,9 +57,22 @@ class _Registry:
     nav: list[NavItem] = field(default_factory=list)
     todo_sources: list[Callable[[object], list[Todo]]] = field(default_factory=list)
     panels: list[Panel] = field(default_factory=list)
+    contributions: dict[str, list[Callable]] = field(default_factory=dict)
 
 
 registry = _Registry()
+
+# Contribution points: (request, project) -> rendered HTML of a section of the completion report;
+# (user, person) -> parts of a person's archive by name; (year) -> what follows a change of the
+# year's key enterprises.
+COMPLETION_PANELS = "projects.completion_panels"
+PERSON_ARCHIVE = "people.archive"
+PERSON_ORGANISATION_SCOPE = "people.organisation_scope"
+KEY_ENTERPRISES_CHANGED = "enterprises.key_enterprises_changed"
+# () -> differences between stored platform figures and the raw records (targets.figures_recount).
+FIGURE_CHECKS = "targets.figure_checks"
+# (project, until=, industry_id=) -> (sessions held, their class hours), from the app keeping sessions.
+SESSIONS_HELD = "projects.sessions_held"
 
 
 def add_nav(item: NavItem) -> None:
@@ -128,3 +143,13 @@ def panels_for(user, *, lead: bool | None = None) -> list[tuple[str, dict]]:
         if data is not None:
             shown.append((panel.template, data))
     return shown
+
+
+def contribute(name: str, source: Callable) -> None:
+    """Adds `source` to the named contribution point (an app's own name first: "projects.completion_panels")."""
+    registry.contributions.setdefault(name, []).append(source)
+
+
+def contributions(name: str) -> list[Callable]:
+    """What the apps contributed to `name`, in registration order; empty where none did."""
+    return list(registry.contributions.get(name, ()))

@@ -3,13 +3,15 @@ marks, and the spreadsheet imports that apply them row by row in one transaction
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from yufang.accounts.models import Organisation, OrganisationKind
 from yufang.accounts.services import organisation_create, organisation_update
 from yufang.core import audit
 from yufang.core.models import AuditAction
+from yufang.core.permissions import require as _require
+from yufang.core.registry import KEY_ENTERPRISES_CHANGED, contributions
 from yufang.core.services import model_create, model_delete, model_update
 
 from . import permissions as may
@@ -25,12 +27,6 @@ PROFILE_FIELDS = [
     "contact_phone",
 ]
 STAT_FIELDS = ["accident_cases", "disease_cases", "insured_headcount", "premiums_paid", "benefits_paid"]
-
-
-def _require(check: tuple[bool, str]) -> None:
-    ok, reason = check
-    if not ok:
-        raise PermissionDenied(reason)
 
 
 @transaction.atomic
@@ -103,12 +99,10 @@ def key_unmark(*, actor, mark: KeyEnterpriseMark) -> None:
 
 def _recount_key_targets(year: int) -> None:
     """The year's key enterprises are an enterprise set targets count by: a mark added or removed
-    changes who those targets count, so they are recounted in the same transaction."""
-    # Imported here: the targets app reads this app's marks, so importing it at the top would
-    # make the two modules import each other.
-    from yufang.targets.services import key_enterprise_targets_recount
-
-    key_enterprise_targets_recount(year=year)
+    changes who those targets count, so they are recounted in the same transaction. The targets
+    app, which reads this app's marks, contributes the recount (core.registry)."""
+    for follow_up in contributions(KEY_ENTERPRISES_CHANGED):
+        follow_up(year)
 
 
 @transaction.atomic

@@ -7,13 +7,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
+from yufang.core.forms import form_errors_from
 from yufang.core.http import redirect_back
 from yufang.core.jobs import job_start, succeeded_job_of
 from yufang.core.listing import Column, list_response
 from yufang.core.masking import mask_phone
 from yufang.core.models import Job
+from yufang.core.permissions import require as _require
 from yufang.core.scoping import get_scoped_or_404, scoped
 
 from . import permissions as may
@@ -21,12 +22,6 @@ from . import services
 from .forms import EnterpriseFilterForm, EnterpriseForm, ImportForm, RankingForm
 from .models import EnterpriseProfile, InjuryStatistic, KeyEnterpriseMark
 from .selectors import enterprise_list, ranking
-
-
-def _require(check) -> None:
-    ok, reason = check
-    if not ok:
-        raise PermissionDenied(reason)
 
 
 def columns(user) -> list[Column]:

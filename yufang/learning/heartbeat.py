@@ -22,6 +22,7 @@ from django.utils import timezone
 from yufang.accounts.models import User
 from yufang.plans.models import Plan
 
+from .certification import enrolment_evaluate
 from .crediting import Beat, State, judge
 from .models import Enrolment, LearningSession, Lesson, LessonProgress, StudyInterval, StudyRule, Verdict
 
@@ -171,8 +172,6 @@ def beat(
     else:
         raise BeatBusy
     if result.just_completed:
-        from .services import enrolment_evaluate
-
         at = datetime.datetime.fromtimestamp(now_s, tz=datetime.UTC)
         enrolment_evaluate(enrolment_id=result.enrolment_id, today=timezone.localdate(at))
     return result

@@ -14,15 +14,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
 from yufang.core.context import client_ip
 from yufang.core.export import XLSX, attachment
 from yufang.core.files import serve_upload
+from yufang.core.forms import form_errors_from
 from yufang.core.jobs import job_start, succeeded_job_of
 from yufang.core.listing import Column, list_response
 from yufang.core.masking import mask_id_number
 from yufang.core.models import Job
+from yufang.core.permissions import require as _require
 from yufang.core.scoping import get_scoped_or_404, scoped
 from yufang.core.throttle import TOO_MANY, throttle_hit
 from yufang.people import idnumbers
@@ -73,13 +74,6 @@ from .selectors import (
     progress_of,
     suspicious_patterns,
 )
-
-
-def _require(check):
-    allowed, reason = check
-    if not allowed:
-        raise PermissionDenied(reason)
-
 
 # --- The learner --------------------------------------------------------------------------
 

@@ -1,17 +1,18 @@
 from django.db.models import Q
 
 from yufang.core import scoping
+from yufang.core.registry import PERSON_ORGANISATION_SCOPE, contributions
 
 from .models import Person
 
 
 def _organisation(s) -> Q:
-    """An enterprise sees its staff; a provider the people on its own sessions' rosters."""
-    from yufang.training.models import RosterEntry
-
-    return Q(enterprise_id=s.organisation_id) | Q(
-        pk__in=RosterEntry.objects.filter(session__project__provider_id=s.organisation_id).values("person_id")
-    )
+    """An enterprise sees its staff; the apps built on people widen that (training: a provider
+    sees the people on its own sessions' rosters)."""
+    q = Q(enterprise_id=s.organisation_id)
+    for rule in contributions(PERSON_ORGANISATION_SCOPE):
+        q |= rule(s)
+    return q
 
 
 scoping.register(

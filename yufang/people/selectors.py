@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from yufang.core.registry import PERSON_ARCHIVE, contributions
 from yufang.core.scoping import scoped
 
 from .models import Person
@@ -29,27 +30,13 @@ class Archive:
 
 def person_archive(*, user, person: Person) -> Archive:
     """Completions of every mode and provider, offline attendance with times and methods, and
-    the sessions they were rostered for; each list narrowed by what the viewer may see."""
-    from yufang.targets.models import Completion
-    from yufang.training.models import Attendance, RosterEntry
-
-    completions = list(
-        scoped(user, Completion)
-        .filter(person=person)
-        .select_related("provider", "enterprise")
-        .order_by("-completed_on", "-pk")
-    )
-    attendances = list(
-        scoped(user, Attendance)
-        .filter(person=person)
-        .select_related("session", "session__project__provider")
-        .order_by("-signed_in_at")
-    )
-    rosters = list(
-        scoped(user, RosterEntry)
-        .filter(person=person)
-        .select_related("session", "session__project__provider")
-        .order_by("-session__starts_at")
-    )
+    the sessions they were rostered for; each list narrowed by what the viewer may see. The apps
+    that keep those records contribute them (targets: completions; training: attendance, rosters)."""
+    parts: dict[str, list] = {"completions": [], "attendances": [], "rosters": []}
+    for source in contributions(PERSON_ARCHIVE):
+        parts.update(source(user, person))
+    completions, attendances = parts["completions"], parts["attendances"]
     years = sorted({c.year for c in completions} | {a.session.starts_at.year for a in attendances}, reverse=True)
-    return Archive(person=person, completions=completions, attendances=attendances, rosters=rosters, years=years)
+    return Archive(
+        person=person, completions=completions, attendances=attendances, rosters=parts["rosters"], years=years
+    )

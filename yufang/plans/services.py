@@ -10,12 +10,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Sum
 
 from yufang.core import audit
 from yufang.core.models import AuditAction
+from yufang.core.permissions import require as _require
 from yufang.core.services import model_create, model_update
 from yufang.core.workflow import Transition, Workflow
 
@@ -51,12 +52,6 @@ PLAN_FIELDS = [
     "online_elective_hours",
     "offline_attendance_percent",
 ]
-
-
-def _require(check: tuple[bool, str]) -> None:
-    allowed, reason = check
-    if not allowed:
-        raise PermissionDenied(reason)
 
 
 def check_two_places(value: Decimal, field: str) -> None:

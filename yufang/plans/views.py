@@ -6,10 +6,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
 from yufang.core.export import XLSX, attachment
 from yufang.core.files import serve_upload
+from yufang.core.forms import form_errors_from
 from yufang.core.listing import Column, list_response
 from yufang.core.scoping import get_scoped_or_404
 from yufang.core.workflow import done_message, status_of

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from yufang.core.registry import SESSIONS_HELD, contributions
 from yufang.core.scoping import scoped
 
 from .models import (
@@ -173,16 +174,11 @@ def online_project_of(enrolment) -> Project | None:
 
 
 def sessions_held(project: Project, *, until: datetime.date | None = None, industry_id=None) -> tuple[int, Decimal]:
-    """The project's sessions held (closed with attendance decided) up to a day, and their class hours."""
-    from yufang.training.models import SessionStatus, TrainingSession
-
-    qs = TrainingSession.objects.filter(project=project, status=SessionStatus.CLOSED)
-    if until is not None:
-        qs = qs.filter(starts_at__date__lte=until)
-    if industry_id:
-        qs = qs.filter(industry_id=industry_id)
-    row = qs.aggregate(n=Count("pk"), hours=Sum("class_hours"))
-    return row["n"], row["hours"] or Decimal(0)
+    """The project's sessions held (closed with attendance decided) up to a day, and their class
+    hours. The training app, which keeps the sessions, contributes the count (core.registry)."""
+    for count in contributions(SESSIONS_HELD):
+        return count(project, until=until, industry_id=industry_id)
+    return 0, Decimal(0)
 
 
 # --- Home page panels --------------------------------------------------------------------------

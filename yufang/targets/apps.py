@@ -9,7 +9,7 @@ class TargetsConfig(AppConfig):
     def ready(self) -> None:
         from yufang.core.registry import NavGroup, NavItem, Panel, add_nav, add_panel
 
-        from . import jobs, scoping  # noqa: F401 - registers scoping rules and job handlers
+        from . import contributions, jobs, scoping  # noqa: F401 - registers scoping rules and job handlers
         from .permissions import can_view_progress
         from .selectors import home_panel
 
@@ -26,3 +26,4 @@ class TargetsConfig(AppConfig):
                 order=55,
             )
         )
+        contributions.register()

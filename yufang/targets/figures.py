@@ -5,6 +5,8 @@ loader call `figures_recount`; an empty list means every figure is what it says.
 
 from dataclasses import dataclass
 
+from yufang.core.registry import FIGURE_CHECKS, contributions
+
 from .models import Target
 from .services import target_check
 
@@ -18,33 +20,6 @@ class Difference:
         return f"{self.where}：{self.what}"
 
 
-def report_differences():
-    """Each submitted progress report's and completion report's platform figures against the
-    records as they stand, cumulative to the report's period end (a completion report: to now)."""
-    from yufang.projects.models import Figure, ReportStatus
-    from yufang.projects.services import platform_count
-
-    figures = (
-        Figure.objects.filter(platform_count__isnull=False)
-        .select_related("report__project__approved_plan", "completion__project__approved_plan", "industry", "position")
-        .order_by("pk")
-    )
-    for f in figures.iterator(chunk_size=500):
-        if f.report_id is not None:
-            if f.report.status not in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED):
-                continue
-            project, until, where = f.report.project, f.report.period_end, str(f.report)
-        else:
-            if f.completion.submitted_at is None:
-                continue
-            project, until, where = f.completion.project, None, str(f.completion)
-        fresh = platform_count(project, f, until=until)
-        if fresh != f.platform_count:
-            yield Difference(f"{where}「{f.label}」", f"平台记录数记为 {f.platform_count}，按原始记录应为 {fresh}")
-        elif f.achieved > f.platform_count:
-            yield Difference(f"{where}「{f.label}」", f"填报 {f.achieved} 超过平台记录 {f.platform_count}")
-
-
 def figures_recount(progress=None) -> list[Difference]:
     """Recounts every target and every submitted report's platform figures. Writes nothing."""
     differences: list[Difference] = []
@@ -56,7 +31,9 @@ def figures_recount(progress=None) -> list[Difference]:
         differences += [Difference(where, problem) for problem in target_check(target)]
         if progress is not None:
             progress.step(done, f"已核对 {done} 个目标", force=True)
-    differences += list(report_differences())
+    # The apps that keep platform figures of their own (projects: its reports) contribute their check.
+    for check in contributions(FIGURE_CHECKS):
+        differences += list(check())
     if progress is not None:
         progress.step(len(targets) + 1, f"核对完成：{len(differences)} 处差异", force=True)
     return differences

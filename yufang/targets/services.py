@@ -666,7 +666,7 @@ def baseline_apply(*, actor, programme: TrainingProgramme, rows: list[tuple[int,
 def key_enterprise_targets_recount(*, year: int) -> int:
     """Recounts the targets that count the year's key enterprises, whose enterprise set changes
     when the agency marks or unmarks one (`enterprises.services.key_mark`, `key_unmark` call this
-    in their transaction, as `baseline_apply` does for a programme's targets). Returns how many
+    through `targets.contributions` in their transaction, as `baseline_apply` does for a programme's targets). Returns how many
     targets were recounted."""
     targets = list(
         Target.objects.filter(enterprise_set=EnterpriseSet.KEY, plan__year=year).select_related("plan", "programme")

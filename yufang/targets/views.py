@@ -6,14 +6,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from yufang.accounts.views import form_errors_from
 from yufang.core.audit import history
 from yufang.core.export import XLSX, attachment
 from yufang.core.export_jobs import export_source
+from yufang.core.forms import form_errors_from
 from yufang.core.jobs import job_start, succeeded_job_of
 from yufang.core.listing import Column, list_response
 from yufang.core.masking import mask_id_number
 from yufang.core.models import Job
+from yufang.core.permissions import require as _require
 from yufang.core.scoping import get_scoped_or_404, scoped
 from yufang.enterprises.selectors import key_enterprise_marks
 from yufang.plans.models import Plan
@@ -25,12 +26,6 @@ from .forms import BaselineUploadForm, CompletionFilterForm, HistoricUploadForm,
 from .models import EnterpriseSet, LegacyBatch, Target, TrainingProgramme
 from .permissions import can_manage_targets, can_view_progress
 from .selectors import completion_list, plan_progress, programme_partway, programme_summary, target_breakdown
-
-
-def _require(check):
-    allowed, reason = check
-    if not allowed:
-        raise PermissionDenied(reason)
 
 
 @login_required

@@ -10,7 +10,7 @@ class TrainingConfig(AppConfig):
         from yufang.accounts.models import Role
         from yufang.core.registry import NavGroup, NavItem, Todo, add_nav, add_todos
 
-        from . import jobs, scoping  # noqa: F401 - registers job handlers and scoping rules
+        from . import contributions, jobs, scoping  # noqa: F401 - registers job handlers and scoping rules
         from .selectors import open_flag_count
 
         staff = (Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.PARTNER, Role.DISTRICT_OFFICER, Role.PROVIDER_STAFF)
@@ -42,3 +42,4 @@ class TrainingConfig(AppConfig):
             ]
 
         add_todos(flag_todos)
+        contributions.register()

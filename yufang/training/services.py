@@ -5,12 +5,13 @@ reviewing flags. Every write checks its permission and is audited in the same tr
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from yufang.core import audit
 from yufang.core.models import AuditAction
+from yufang.core.permissions import require as _require
 from yufang.core.services import model_create, model_update
 from yufang.core.spreadsheets import clean_text
 from yufang.core.throttle import Throttled, throttle_full, throttle_hit
@@ -37,12 +38,6 @@ SESSION_FIELDS = [
     "instructors",
     "capacity",
 ]
-
-
-def _require(check: tuple[bool, str]) -> None:
-    ok, reason = check
-    if not ok:
-        raise PermissionDenied(reason)
 
 
 def _validate_session(project: Project, data: dict[str, Any]) -> None:

@@ -16,14 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yufang.accounts.views import form_errors_from
 from yufang.core import audit
 from yufang.core.audit import history
 from yufang.core.context import client_ip
 from yufang.core.export import XLSX, attachment, xlsx_bytes
+from yufang.core.forms import form_errors_from
 from yufang.core.jobs import job_start, succeeded_job_of
 from yufang.core.listing import Column, list_response
 from yufang.core.models import AuditAction, Job
+from yufang.core.permissions import require as _require
 from yufang.core.scoping import get_scoped_or_404, scoped
 from yufang.core.throttle import Throttled
 from yufang.core.workflow import done_message, status_of
@@ -44,12 +45,6 @@ from .selectors import (
 )
 
 DEVICE_COOKIE = "yf_device"
-
-
-def _require(check: tuple[bool, str]) -> None:
-    ok, reason = check
-    if not ok:
-        raise PermissionDenied(reason)
 
 
 def _messages_of(e: ValidationError) -> str:

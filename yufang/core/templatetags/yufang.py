@@ -7,6 +7,13 @@ register = template.Library()
 
 
 @register.filter
+def cell(obj, column):
+    """The value a list Column shows for a row (core/list.html, the one generic list page)."""
+    value = column.value(obj)
+    return "" if value is None else value
+
+
+@register.filter
 def mask_id(value):
     return mask_id_number(value)
 

@@ -1,0 +1,241 @@
+"""Platform records (what the provider can be credited with), the progress report schedule and
+the progress reports' own transition table."""
+
+import calendar
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from yufang.core import audit
+from yufang.core.models import AuditAction
+from yufang.core.permissions import require as _require
+from yufang.core.workflow import Transition, Workflow
+from yufang.providers.models import IndicatorKind
+from yufang.targets.models import Completion
+
+from .. import permissions as may
+from ..models import Figure, PlanVersion, ProgressReport, Project, ReportStatus
+from ..selectors import project_modes, sessions_held
+from .base import today
+
+REPORT_DUE_DAYS = 5  # a period's report is due five days after it ends
+
+
+def platform_count(project: Project, row, *, until: datetime.date | None = None) -> int | None:
+    """What the platform's own records show for an indicator, cumulative to `until`: distinct
+    people whose completions belong to this project (its sessions, its online learners) in the
+    modes its plan reports, by industry and position; or the project's sessions held. None
+    where the platform keeps no record of that kind (enterprises reached by publicity,
+    publicity deliverables)."""
+    if row.kind == IndicatorKind.SESSIONS:
+        return sessions_held(project, until=until, industry_id=row.industry_id)[0]
+    if row.kind != IndicatorKind.PEOPLE_TRAINED:
+        return None
+    qs = Completion.objects.filter(project=project, mode__in=project_modes(project))
+    if until is not None:
+        qs = qs.filter(completed_on__lte=until)
+    if row.industry_id:
+        qs = qs.filter(industry_id=row.industry_id)
+    if row.position_id:
+        qs = qs.filter(position_id=row.position_id)
+    return qs.values("person_id").distinct().count()
+
+
+def _figure_rows(project: Project, *, until: datetime.date | None) -> list[dict[str, Any]]:
+    version = project.approved_plan
+    rows = []
+    for i in version.indicators.select_related("industry", "position"):
+        count = platform_count(project, i, until=until)
+        rows.append(
+            {
+                "kind": i.kind,
+                "description": i.description,
+                "industry": i.industry,
+                "position": i.position,
+                "planned": i.planned,
+                "platform_count": count,
+                "achieved": count if count is not None else 0,
+            }
+        )
+    return rows
+
+
+def _save_figures(figures: list[Figure], achieved: dict[int, int], fresh_counts: dict[int, int | None]) -> None:
+    for f in figures:
+        f.platform_count = fresh_counts.get(f.pk, f.platform_count)
+        if f.kind == IndicatorKind.SESSIONS and f.platform_count is not None:
+            # Sessions are the platform's own: never typed.
+            f.achieved = f.platform_count
+        elif f.pk in achieved:
+            value = achieved[f.pk]
+            if value is None or value < 0:
+                raise ValidationError({"figures": f"「{f.label}」的完成数须为不小于零的整数。"})
+            f.achieved = value
+        if f.platform_count is not None and f.achieved > f.platform_count:
+            raise ValidationError(
+                {
+                    "figures": f"「{f.label}」填报 {f.achieved}，超过平台记录的 {f.platform_count}："
+                    "完成数不能高于平台实名记录。"
+                }
+            )
+    Figure.objects.bulk_update(figures, ["platform_count", "achieved"])
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _month_end(day: datetime.date) -> datetime.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def report_periods(
+    start: datetime.date, end: datetime.date, interval: int
+) -> list[tuple[datetime.date, datetime.date]]:
+    """Calendar periods of `interval` months from start to end, the first and last cut short."""
+    periods = []
+    cursor = start
+    while cursor <= end:
+        period_end = min(_month_end(_add_months(cursor.replace(day=1), interval - 1)), end)
+        periods.append((cursor, period_end))
+        cursor = period_end + datetime.timedelta(days=1)
+    return periods
+
+
+def _schedule_reports(project: Project, version: PlanVersion, actor) -> None:
+    """(Re)generates the reports not yet written: every report already submitted, returned or
+    accepted stays; the rest follow the approved plan up to the project's deadline."""
+    removed = list(project.reports.filter(status=ReportStatus.DUE).values_list("sequence", "period_end"))
+    project.reports.filter(status=ReportStatus.DUE).delete()
+    kept = project.reports.order_by("-sequence").first()
+    start = kept.period_end + datetime.timedelta(days=1) if kept else version.start_date
+    sequence = kept.sequence if kept else 0
+    created = []
+    for period_start, period_end in report_periods(start, project.deadline, version.report_interval_months):
+        sequence += 1
+        report = ProgressReport.objects.create(
+            project=project,
+            sequence=sequence,
+            period_start=period_start,
+            period_end=period_end,
+            due_date=period_end + datetime.timedelta(days=REPORT_DUE_DAYS),
+        )
+        Figure.objects.bulk_create(
+            [
+                Figure(
+                    report=report,
+                    kind=i.kind,
+                    description=i.description,
+                    industry_id=i.industry_id,
+                    position_id=i.position_id,
+                    planned=i.planned,
+                )
+                for i in version.indicators.all()
+            ]
+        )
+        created.append(
+            f"第{sequence}期 {period_start:%Y-%m-%d}～{period_end:%Y-%m-%d}（{report.due_date:%m-%d} 前报送）"
+        )
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=project,
+        event="report_schedule",
+        changes={"reports": [[f"第{s}期 至 {e:%Y-%m-%d}" for s, e in removed], created]},
+        extra={"label": "生成进度报告计划"},
+    )
+
+
+def report_prefill(report: ProgressReport) -> dict[int, int | None]:
+    """Platform counts for each figure of the report, cumulative to the period's end."""
+    project = report.project
+    return {f.pk: platform_count(project, f, until=report.period_end) for f in report.figures.all()}
+
+
+@transaction.atomic
+def progress_report_save(
+    *, report: ProgressReport, narrative: str, achieved: dict[int, int], actor, attachment=None
+) -> ProgressReport:
+    report = ProgressReport.objects.select_for_update().select_related("project__agreement").get(pk=report.pk)
+    _require(may.provider_of(actor, report))
+    if not report.project.accepts_work:
+        raise ValidationError(f"项目当前状态为「{report.project.get_status_display()}」，不能再填报进度报告。")
+    if report.status not in (ReportStatus.DUE, ReportStatus.RETURNED):
+        raise ValidationError("该进度报告已提交，不能修改。")
+    before = audit.snapshot(report)
+    report.narrative = narrative
+    if attachment is not None:
+        report.attachment = attachment
+    report.full_clean()
+    report.save(update_fields=["narrative", "attachment", "updated_at"])
+    figures = list(report.figures.all())
+    _save_figures(figures, achieved, report_prefill(report))
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=report,
+        changes={
+            **audit.diff(before, audit.snapshot(report)),
+            "figures": [None, [str(f) for f in figures]],
+        },
+    )
+    return report
+
+
+def _submit_report(*, obj: ProgressReport, **_) -> None:
+    project = Project.objects.get(pk=obj.project_id)
+    if not project.accepts_work:
+        raise ValidationError(f"项目当前状态为「{project.get_status_display()}」，不能提交进度报告。")
+    if not obj.narrative.strip():
+        raise ValidationError("请先填写本期进展情况再提交。")
+    if obj.period_start > today():
+        raise ValidationError(f"本期报告期自 {obj.period_start:%Y-%m-%d} 开始，尚不能提交。")
+    obj.submitted_at = timezone.now()
+    obj.decision_note = ""
+
+
+def _decide_report(*, obj: ProgressReport, note: str = "", **_) -> None:
+    obj.decision_note = note
+
+
+R = ReportStatus
+
+
+REPORT_WORKFLOW = Workflow(
+    model=ProgressReport,
+    transitions=[
+        Transition(R.DUE, "submit", R.SUBMITTED, "提交进度报告", may.provider_of, effect=_submit_report),
+        Transition(R.RETURNED, "submit", R.SUBMITTED, "重新提交", may.provider_of, effect=_submit_report),
+        Transition(
+            R.SUBMITTED,
+            "accept",
+            R.ACCEPTED,
+            "接收",
+            may.agency,
+            effect=_decide_report,
+            style="success",
+            confirm="接收后，这期进度报告即作为项目进度的正式记录，服务机构不能再修改，也不能再退回。",
+            done="已接收，作为项目进度的正式记录",
+        ),
+        Transition(
+            R.SUBMITTED,
+            "return",
+            R.RETURNED,
+            "退回补正",
+            may.agency,
+            effect=_decide_report,
+            style="outline-danger",
+            needs_note=True,
+        ),
+    ],
+)
+
+
+def report_transition(*, report: ProgressReport, action: str, actor, note: str = "") -> ProgressReport:
+    return REPORT_WORKFLOW.perform(obj=report, action=action, actor=actor, note=note)

@@ -1,0 +1,109 @@
+"""The project list, detail page and the project's transition form."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from yufang.core.audit import history
+from yufang.core.listing import Column, list_response
+from yufang.core.transitions import transition_response as _perform
+
+from .. import permissions as may
+from .. import selectors, services
+from ..forms import ProjectFilterForm
+from ..models import Acceptance, CompletionReport, PaymentKind, PaymentStatus, PlanVersionState, ProjectStatus
+from .base import _project
+
+PROJECT_COLUMNS = [
+    Column("项目名称", lambda p: p.name, 32),
+    Column("协议编号", lambda p: p.agreement.number, 16),
+    Column("服务机构", lambda p: p.provider.name, 28),
+    Column("年度", lambda p: p.plan.year, 8),
+    Column("协议金额（元）", lambda p: p.agreement.price, 14),
+    Column("已支付（元）", lambda p: p.agreement.paid, 14),
+    Column("完成时限", lambda p: p.deadline, 12),
+    Column("状态", lambda p: p.get_status_display(), 14),
+]
+
+
+@login_required
+def project_index(request: HttpRequest) -> HttpResponse:
+    form = ProjectFilterForm(request.GET)
+    return list_response(
+        request,
+        queryset=selectors.project_list(user=request.user, **form.values()),
+        filter_form=form,
+        template="core/list.html",
+        export_columns=PROJECT_COLUMNS,
+        export_name="工伤预防项目",
+        context={"title": "工伤预防项目", "columns": PROJECT_COLUMNS, "links": _links()},
+    )
+
+
+def _links():
+    return [
+        ("projects:report_list", "进度报告"),
+        ("projects:payment_list", "项目付款"),
+        ("projects:deduction_list", "扣减项目费用"),
+    ]
+
+
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    user = request.user
+    day = timezone.localdate()
+    versions = list(project.plan_versions.all())
+    draft = next((v for v in versions if v.state == PlanVersionState.DRAFT), None)
+    acceptance = Acceptance.objects.filter(project=project).first()
+    payments = list(project.payments.all())
+    holds = {p.kind for p in payments if p.status != PaymentStatus.REFUSED}
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "p": project,
+            "a": project.agreement,
+            "options": services.PROJECT_WORKFLOW.options(project, user),
+            "versions": versions,
+            "approved": project.approved_plan,
+            "draft": draft,
+            "can_file": may.can_file_plan(user, project)[0]
+            and draft is None
+            and not any(v.state == PlanVersionState.SUBMITTED for v in versions)
+            and (project.status in (ProjectStatus.PLAN_PENDING, ProjectStatus.RETURNED) or project.accepts_work),
+            "reports": [(r, r.is_overdue(day)) for r in project.reports.all()],
+            "extensions": project.extensions.all(),
+            "completion": CompletionReport.objects.filter(project=project).first(),
+            "can_write_completion": may.provider_of(user, project)[0] and project.status == ProjectStatus.IN_PROGRESS,
+            "acceptance": acceptance,
+            "can_convene": may.can_convene(user)[0]
+            and project.status == ProjectStatus.AWAITING_ACCEPTANCE
+            and acceptance is None,
+            "payments": payments,
+            "deductions": project.deductions.all(),
+            "deducted": services.deductions_total(project),
+            "can_request_advance": may.provider_of(user, project)[0]
+            and PaymentKind.ADVANCE not in holds
+            and project.status in services.ADVANCE_STATUSES,
+            "can_request_balance": may.provider_of(user, project)[0]
+            and PaymentKind.BALANCE not in holds
+            and project.status == ProjectStatus.ACCEPTED,
+            "balance_due": services.balance_due(project),
+            "can_deduct": may.can_record_deduction(user)[0]
+            and project.status not in (ProjectStatus.SETTLED, ProjectStatus.ARCHIVED, ProjectStatus.TERMINATED),
+            "history": history(project),
+            "regions": project.regions.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def project_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    return _perform(
+        request, lambda **kw: services.project_transition(project=project, actor=request.user, **kw), project
+    )
