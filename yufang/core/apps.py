@@ -12,6 +12,10 @@ class CoreConfig(AppConfig):
         from django.db.models import fields
 
         from . import export_jobs  # noqa: F401 - registers the export job kind
+        from .audit import readable_changes
+        from .models import READABLE_CHANGES
+        from .registry import contribute
         from .widgets import BLANK_CHOICE_LABEL
 
         fields.BLANK_CHOICE_LABEL = BLANK_CHOICE_LABEL
+        contribute(READABLE_CHANGES, readable_changes)

@@ -3,7 +3,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 
-from .audit import model_label
+from .labels import model_label
 from .listing import FilterForm
 from .models import AuditAction
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from .files import RandomName
 from .labels import model_label
+from .registry import contributions
 
 
 class BaseModel(models.Model):
@@ -51,9 +52,17 @@ class AuditLogQuerySet(models.QuerySet):
         fresh = self._result_cache is None
         super()._fetch_all()
         if fresh and getattr(self, "_readable", False) and self._result_cache:
-            from .audit import readable_changes
+            _render_readable([e for e in self._result_cache if isinstance(e, AuditLog)])
 
-            readable_changes([e for e in self._result_cache if isinstance(e, AuditLog)])
+
+READABLE_CHANGES = "core.audit_readable_changes"
+
+
+def _render_readable(entries: list) -> None:
+    """Renders entries' changes as people read them. The renderer (audit.readable_changes) is
+    contributed by CoreConfig.ready, so the model does not import the module that writes it."""
+    for render in contributions(READABLE_CHANGES):
+        render(entries)
 
 
 class AuditLog(models.Model):
@@ -108,9 +117,7 @@ class AuditLog(models.Model):
         """(field name, old, new) as people read them: see audit.readable_changes, which
         history() runs once for a whole page of entries."""
         if not hasattr(self, "readable_rows"):
-            from .audit import readable_changes
-
-            readable_changes([self])
+            _render_readable([self])
         return self.readable_rows
 
     @property

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from yufang.accounts.models import Organisation
+from yufang.core.files import RandomName
 from yufang.core.models import BaseModel
 from yufang.people.models import Person
 from yufang.plans.models import Plan
@@ -314,7 +315,7 @@ class LegacyBatch(BaseModel):
         max_length=300,
         help_text="原系统或纸质名单的名称、文号或导出日期，如“原云享平台 2023-12-31 导出名单”。",
     )
-    file = models.FileField("导入文件", upload_to="historic/%Y/", blank=True)
+    file = models.FileField("导入文件", upload_to=RandomName("historic"), blank=True)
     rows = models.PositiveIntegerField("导入记录数", default=0)
 
     class Meta:
