@@ -17,6 +17,12 @@ ALLOWED_WORDS = (
     {
         "API",
         "PDF",
+        "pdf",
+        "docx",
+        "doc",
+        "jpg",
+        "jpeg",
+        "png",
         "Excel",
         "QR",
         "ID",

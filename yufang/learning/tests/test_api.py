@@ -8,7 +8,9 @@ from yufang.learning.tests.matrix import certificate
 
 def test_certificates_in_scope_and_their_public_check(world):
     mine, theirs = certificate(world, "a"), certificate(world, "b")
-    r = Client().get("/api/v1/learning/certificates", **bearer(world.users["trainee_a"]))
+    trainee = Client()  # a trainee has no API tokens: the signed-in session
+    trainee.force_login(world.users["trainee_a"])
+    r = trainee.get("/api/v1/learning/certificates")
     assert r.status_code == 200 and [c["code"] for c in r.json()["items"]] == [mine.code]
     detail = Client().get(f"/api/v1/learning/certificates/{mine.pk}", **bearer(world.users["enterprise_a"])).json()
     assert detail["verify_url"] == f"/learning/verify/{mine.code}/" and detail["id_masked"] == mine.id_masked
