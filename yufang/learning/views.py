@@ -67,6 +67,7 @@ from .permissions import (
 from .selectors import (
     curriculum_for,
     enrolment_list,
+    enterprises_named,
     exam_attempt_open,
     exam_attempt_to_submit,
     platform_figures,
@@ -275,6 +276,24 @@ def _register_throttled(request, id_number: str) -> bool:
         return False  # an invalid number is answered as such and registers nothing
     limit, window = REGISTER_PER_ID
     return not throttle_hit(scope="register-id", key=key, limit=limit, window=window)
+
+
+ENTERPRISE_SEARCH_PER_ADDRESS = (60, 600)
+
+
+@require_http_methods(["GET"])
+def register_enterprises(request: HttpRequest) -> HttpResponse:
+    """The registration page's search of the enterprise register by name: at most ten names and
+    credit codes, throttled per address (the page is public)."""
+    limit, window = ENTERPRISE_SEARCH_PER_ADDRESS
+    if not throttle_hit(scope="register-enterprise-search", key=client_ip.get() or "", limit=limit, window=window):
+        return render(request, "learning/_enterprise_matches.html", {"throttled": TOO_MANY}, status=429)
+    query = request.GET.get("q", "")[:50]
+    return render(
+        request,
+        "learning/_enterprise_matches.html",
+        {"query": query.strip(), "matches": enterprises_named(query)},
+    )
 
 
 def register(request: HttpRequest) -> HttpResponse:
