@@ -10,6 +10,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
+from yufang.accounts.models import Organisation, OrganisationKind
 from yufang.core.scoping import scoped
 from yufang.plans.models import Plan
 
@@ -396,3 +397,17 @@ def enterprise_home_panel(user) -> dict | None:
     figures["not_started"] = figures["enrolled"] - figures["completed"] - figures["studying"]
     figures["percent"] = int(figures["completed"] * 100 / figures["enrolled"]) if figures["enrolled"] else 0
     return {"year": year, **figures}
+
+
+def enterprises_named(query: str, *, limit: int = 10) -> list[tuple[str, str]]:
+    """Registered enterprises whose name contains `query`: (name, credit code) only, for the
+    public registration page to fill in the code. At most `limit`; nothing else about them."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    return list(
+        Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE, is_active=True, name__icontains=query)
+        .exclude(credit_code="")
+        .order_by("name", "pk")
+        .values_list("name", "credit_code")[:limit]
+    )

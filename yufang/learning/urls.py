@@ -7,6 +7,7 @@ app_name = "learning"
 urlpatterns = [
     path("", views.home, name="home"),
     path("register/", views.register, name="register"),
+    path("register/enterprises/", views.register_enterprises, name="register_enterprises"),
     path("registrations/", views.registrations, name="registrations"),
     path("registrations/<int:pk>/", views.registration_detail, name="registration"),
     path("registrations/<int:pk>/transition/", views.registration_transition, name="registration_transition"),

@@ -68,6 +68,7 @@ from .permissions import (
 from .selectors import (
     curriculum_for,
     enrolment_list,
+    enterprises_named,
     exam_attempt_open,
     exam_attempt_to_submit,
     platform_figures,
@@ -271,6 +272,24 @@ def _register_throttled(request, id_number: str) -> bool:
     return not throttle_hit(scope="register-id", key=key, limit=limit, window=window)
 
 
+ENTERPRISE_SEARCH_PER_ADDRESS = (60, 600)
+
+
+@require_http_methods(["GET"])
+def register_enterprises(request: HttpRequest) -> HttpResponse:
+    """The registration page's search of the enterprise register by name: at most ten names and
+    credit codes, throttled per address (the page is public)."""
+    limit, window = ENTERPRISE_SEARCH_PER_ADDRESS
+    if not throttle_hit(scope="register-enterprise-search", key=client_ip.get() or "", limit=limit, window=window):
+        return render(request, "learning/_enterprise_matches.html", {"throttled": TOO_MANY}, status=429)
+    query = request.GET.get("q", "")[:50]
+    return render(
+        request,
+        "learning/_enterprise_matches.html",
+        {"query": query.strip(), "matches": enterprises_named(query)},
+    )
+
+
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("learning:home")
@@ -404,20 +423,41 @@ def learners(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _seconds(ms: int) -> int:
+    return round(ms / 1000)
+
+
+EVIDENCE_COLUMNS = [
+    Column("服务器时间", lambda i: timezone.localtime(i.at).strftime("%Y-%m-%d %H:%M:%S"), 20),
+    Column("课时", lambda i: i.lesson.title, 30),
+    Column("心跳序号", lambda i: i.seq, 10),
+    Column("间隔（秒）", lambda i: _seconds(i.wall_ms), 10),
+    Column("起始位置（秒）", lambda i: _seconds(i.from_ms), 12),
+    Column("报告位置（秒）", lambda i: _seconds(i.to_ms), 12),
+    Column("倍速", lambda i: i.rate, 8),
+    Column("计入（秒）", lambda i: _seconds(i.credited_ms), 10),
+    Column("判定", lambda i: i.get_verdict_display(), 14),
+]
+
+
 @login_required
 def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A learner's record: progress, sessions and every study interval (the evidence), paged and
+    exportable in full."""
     enrolment = get_scoped_or_404(
         request.user, Enrolment.objects.select_related("person", "plan", "enterprise", "provider"), pk=pk
     )
-    intervals = StudyInterval.objects.filter(enrolment=enrolment).select_related("lesson").order_by("-at", "-pk")[:200]
-    return render(
+    return list_response(
         request,
-        "learning/enrolment_detail.html",
-        {
+        queryset=StudyInterval.objects.filter(enrolment=enrolment).select_related("lesson").order_by("-at", "-pk"),
+        template="learning/enrolment_detail.html",
+        export_columns=EVIDENCE_COLUMNS,
+        export_name=f"{enrolment.person.name}学习时长凭证",
+        page_size=50,
+        context={
             "enrolment": enrolment,
             "progress": progress_of(enrolment),
             "sessions": enrolment.sessions.select_related("lesson").order_by("-started_at")[:50],
-            "intervals": intervals,
             "credited_hours": _hours(enrolment.credited_ms, enrolment.plan),
         },
     )

@@ -499,3 +499,19 @@ FLAG_WORKFLOW = Workflow(
 
 def flag_transition(*, flag: Flag, action: str, actor, note: str = "") -> Flag:
     return FLAG_WORKFLOW.perform(obj=flag, action=action, actor=actor, note=note)
+
+
+def flags_decide(*, flags: list[Flag], action: str, actor, note: str = "") -> int:
+    """Decide several flags with one note: each through the flag workflow (its own check and
+    audit record), all in one transaction, so a flag that may not be decided leaves none
+    decided. Returns how many were decided."""
+    if not flags:
+        raise ValidationError("请先勾选要处理的线索。")
+    with transaction.atomic():
+        for flag in flags:
+            try:
+                flag_transition(flag=flag, action=action, actor=actor, note=note)
+            except ValidationError as e:
+                reason = "；".join(e.messages)
+                raise ValidationError(f"线索「{flag}」：{reason}") from e
+    return len(flags)

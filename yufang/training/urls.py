@@ -24,6 +24,7 @@ urlpatterns = [
     path("s/<str:token>/", views.scan, name="scan"),
     path("code/", views.code_sign, name="code"),
     path("flags/", views.flag_index, name="flag_list"),
+    path("flags/decide/", views.flag_decide, name="flag_decide"),
     path("flags/<int:pk>/", views.flag_detail, name="flag_detail"),
     path("flags/<int:pk>/transition/", views.flag_transition, name="flag_transition"),
 ]

@@ -34,7 +34,7 @@ from . import codes, services
 from . import permissions as may
 from .exports import attendance_columns, project_archive, roster_columns, roster_error_workbook, roster_rows
 from .forms import CodeForm, FlagFilterForm, MarkForm, RosterUploadForm, SessionFilterForm, SessionForm, SignForm
-from .models import Attendance, Flag, TrainingSession
+from .models import Attendance, Flag, FlagStatus, TrainingSession
 from .selectors import (
     attendance_board,
     flag_list,
@@ -548,6 +548,7 @@ def flag_index(request: HttpRequest) -> HttpResponse:
         template="training/flag_list.html",
         export_columns=FLAG_COLUMNS,
         export_name="异常线索",
+        context={"can_decide": may.can_review_flags(request.user)[0]},
     )
 
 
@@ -581,3 +582,25 @@ def flag_transition(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "核查意见已记录。")
     return redirect(flag)
+
+
+@login_required
+@require_POST
+def flag_decide(request: HttpRequest) -> HttpResponse:
+    """Several flags decided with one note. A flag outside the user's scope is a 404."""
+    ids = sorted({int(v) for v in request.POST.getlist("flag") if v.isdigit()})
+    flags = list(scoped(request.user, Flag).filter(pk__in=ids).order_by("pk"))
+    if len(flags) != len(ids):
+        raise Http404
+    action = request.POST.get("action", "")
+    try:
+        count = services.flags_decide(flags=flags, action=action, actor=request.user, note=request.POST.get("note", ""))
+    except ValidationError as e:
+        messages.error(request, _messages_of(e))
+    except PermissionDenied as e:
+        messages.error(request, str(e))
+    else:
+        label = services.FLAG_WORKFLOW.table[(FlagStatus.OPEN, action)].label
+        messages.success(request, f"已将 {count} 条线索{label}，核查意见已逐条记录。")
+    back = request.POST.get("next", "")
+    return redirect(back if back.startswith(reverse("training:flag_list")) else "training:flag_list")

@@ -8,7 +8,9 @@ document.addEventListener("DOMContentLoaded", function () {
   chart.setOption({
     tooltip: {trigger: "axis"},
     legend: {data: ["预算", "已承诺", "已支付"]},
-    grid: {left: 8, right: 8, bottom: 8, containLabel: true},
+    // containLabel keeps the axis labels in, but the last value label sits centred on the right
+    // edge: leave it room.
+    grid: {left: 8, right: 32, bottom: 8, containLabel: true},
     xAxis: {type: "value", axisLabel: {formatter: function (v) { return (v / 10000) + "万"; }}},
     yAxis: {type: "category", data: data.names, axisLabel: {width: 140, overflow: "truncate"}},
     series: [

@@ -12,7 +12,9 @@
       var values = rows.map(function (r) { return r[1]; });
       chart.setOption({
         tooltip: {trigger: "axis"},
-        grid: {left: 8, right: 16, bottom: 8, top: 16, containLabel: true},
+        // containLabel covers axis labels, not the bars' value labels: room for those at the
+        // end of the longest bar (right) or above the tallest (top).
+        grid: {left: 8, right: horizontal ? 56 : 24, bottom: 8, top: horizontal ? 16 : 32, containLabel: true},
         xAxis: horizontal ? {type: "value"} : {type: "category", data: names, axisLabel: {interval: 0, rotate: 30}},
         yAxis: horizontal ? {type: "category", data: names, inverse: true} : {type: "value"},
         series: [{type: "bar", data: values, label: {show: true, position: horizontal ? "right" : "top"}}]
