@@ -50,21 +50,26 @@ def peak_mb() -> float:
 
 def make_file(path: str, rows: int, seed: int = 6) -> dict:
     """A messy real-looking roster: title rows above the header, full-width characters and stray
-    spaces, about 1% bad ID numbers (wrong check digit, stored as numbers), 0.5% repeated people."""
+    spaces, about 1% bad ID numbers (wrong check digit, stored as numbers), 0.5% repeated people.
+    A real-name roster: every row names its employer (registered name, and its credit code in 90%
+    of rows), its position and its industry (reference names or same-meaning words)."""
     from openpyxl import Workbook
     from stdnum.cn import ric
+
+    from yufang.demo.credit_codes import demo_credit_code
 
     rng = random.Random(seed)
     surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
     given = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚"
     regions = ["370302", "370303", "370304", "370305", "370306", "370321", "370322", "370323"]
     positions = ["一线班组长", "班组长", "安全管理部门负责人", "分管负责人", "其他从业人员", "职工"]
-    enterprises = ["测试企业a", "测试企业b", "淄博某某化工有限公司"]
+    enterprises = ["测试企业a", "测试企业b"]
+    industries = ["危险化学品", "危化", "建筑施工", "机械"]
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("花名册")
     ws.append(["2023年度淄博市危险化学品企业工伤预防能力提升培训花名册"])
     ws.append(["培训机构：（盖章）", None, None, None, "培训日期：2023年9月12日"])
-    ws.append(["序号", "姓 名", "身份证号码", "联系电话", "工作单位", "岗位"])
+    ws.append(["序号", "姓 名", "身份证号码", "联系电话", "工作单位", "岗位", "行业", "统一社会信用代码"])
     issued, bad, dup = [], 0, 0
     for i in range(rows):
         if issued and rng.random() < 0.005:
@@ -89,12 +94,15 @@ def make_file(path: str, rows: int, seed: int = 6) -> dict:
             number = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in number)  # full-width digits
         if rng.random() < 0.05:
             name = f" {name[0]}\u3000{name[1:]} "
+        enterprise = rng.choice(enterprises)
         row = [
             name,
             number,
             f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}",
-            rng.choice(enterprises),
+            enterprise,
             rng.choice(positions),
+            rng.choice(industries),
+            demo_credit_code(enterprise) if rng.random() < 0.9 else "",
         ]
         issued.append(row)
         ws.append([i + 1, *row])
@@ -117,10 +125,10 @@ def child_ceiling(path: str) -> dict:
     with psycopg.connect(os.environ["DATABASE_URL"]) as conn:
         # A plain logged table, as durable as what the import writes; no indexes, no checks.
         conn.execute("DROP TABLE IF EXISTS bench_ceiling")
-        conn.execute("CREATE TABLE bench_ceiling (a text, b text, c text, d text, e text, f text)")
+        conn.execute("CREATE TABLE bench_ceiling (a text, b text, c text, d text, e text, f text, g text, h text)")
         with conn.cursor() as cur, cur.copy("COPY bench_ceiling FROM STDIN") as copy:
             for row in sheet.iter_rows():
-                copy.write_row([None if v == "" else str(v) for v in (row + [""] * 6)[:6]])
+                copy.write_row([None if v == "" else str(v) for v in (row + [""] * 8)[:8]])
                 rows += 1
         conn.commit()
     return {"seconds": time.perf_counter() - start, "rows": rows, "peak_mb": peak_mb()}

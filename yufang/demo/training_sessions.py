@@ -133,9 +133,9 @@ def _xlsx(rows: list[list], title: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.append([title])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=6)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=8)
     ws.append(["填报单位（盖章）：", None, None, "填报日期："])
-    ws.append(["序号", "姓　名", "身份证号码", "联系电话", "工作单位", "岗位"])
+    ws.append(["序号", "姓　名", "身份证号码", "联系电话", "工作单位", "统一社会信用代码", "行业", "岗位"])
     for i, r in enumerate(rows, start=1):
         ws.append([i, *r])
     buffer = io.BytesIO()
@@ -144,11 +144,14 @@ def _xlsx(rows: list[list], title: str) -> bytes:
 
 
 def _row(p: Person) -> list:
+    """A real-name roster row (分单位、分行业、分岗位): what the archive holds, nothing filled in."""
     return [
         p.name,
         p.id_number,
         p.phone,
         p.enterprise.name if p.enterprise else "",
+        p.enterprise.credit_code if p.enterprise else "",
+        p.industry.name if p.industry else "",
         p.position.name if p.position else "",
     ]
 
@@ -368,7 +371,7 @@ def load(users: dict[str, User], plan: Plan, *, scale: float = 1.0) -> None:
 
         def people_of(code, count, exclude=()):
             qs = Person.objects.filter(enterprise__in=orgs[code]).exclude(pk__in=[p.pk for p in exclude])
-            return list(qs.select_related("enterprise", "position").order_by("pk")[:count])
+            return list(qs.select_related("enterprise", "industry", "position").order_by("pk")[:count])
 
         # 1. Centralised hazardous-chemicals training in Linzi, closed: completions are written.
         hz = people_of("hazchem", n)
@@ -421,7 +424,9 @@ def load(users: dict[str, User], plan: Plan, *, scale: float = 1.0) -> None:
             class_hours="3",
         )
         retiree_id = "37030319580115001" + ric.calc_check_digit("37030319580115001" + "0")
-        retiree = ["孙福来", retiree_id, "", builders[0].enterprise.name if builders else "", "其他从业人员"]
+        retiree = ["孙福来", retiree_id, "", "", "", "建筑施工", "其他从业人员"]
+        if builders:
+            retiree[3:5] = [builders[0].enterprise.name, builders[0].enterprise.credit_code]
         _import(s3, zhong_staff, [_row(p) for p in builders] + [retiree], "深入企业培训花名册")
         rostered = list(Person.objects.filter(roster_entries__session=s3).order_by("pk"))
         _attend(s3, rostered, rng, late=rostered[-1] if rostered else None)
@@ -480,6 +485,10 @@ def load(users: dict[str, User], plan: Plan, *, scale: float = 1.0) -> None:
             rows[2][1] = rows[2][1][:17] + ("0" if rows[2][1][17] != "0" else "1")  # a typo
             rows[3][0] = " " + rows[3][0][0] + "\u3000" + rows[3][0][1:]  # stray spaces
             rows.append(list(rows[0]))  # the same person twice
+            rows[4][5] = ""  # no industry: refused, never the session's
+            # Below the table: a totals row and a note, skipped with a note.
+            rows.append([f"合计：{len(rows)} 人"])
+            rows.append(["注：本表由单位负责人核对后盖章报送。"])
         if not Job.objects.filter(kind="training.roster_check").exists():
             job_start(
                 kind="training.roster_check",

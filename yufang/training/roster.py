@@ -106,6 +106,10 @@ class RosterTarget:
     own_enterprise_id: int | None = None
     # Every row must name an enterprise on file (an online enrolment is bound to one).
     enterprise_required: bool = False
+    # A real-name roster (分行业、分单位、分岗位、实名制): every row names its employer (identified
+    # on file by a valid credit code or its exact registered name), its industry and its position;
+    # a row without one is refused, never completed from the session or the enterprise.
+    real_name: bool = False
 
 
 def session_target(session: TrainingSession) -> RosterTarget:
@@ -113,6 +117,7 @@ def session_target(session: TrainingSession) -> RosterTarget:
         city_id=session.project.plan.city_id,
         day=session.day,
         industry_id=session.industry_id,
+        real_name=True,
         on_list=lambda ids: (
             set(ids) & set(RosterEntry.objects.filter(session=session).values_list("person_id", flat=True))
         ),
@@ -219,40 +224,56 @@ class _Lookups:
                     error = f"统一社会信用代码「{code}」无效"
                 else:
                     enterprise_id = self.by_code.get(code)
-            if enterprise_id is None and name:
-                enterprise_id = self.by_name.get(name)
+            named = self.by_name.get(name) if name else None
+            if enterprise_id is not None and named is not None and named != enterprise_id:
+                error = f"统一社会信用代码「{code}」与单位名称「{name}」是平台上的两家不同企业，请核对"
+                enterprise_id = None
+            elif enterprise_id is None:
+                enterprise_id = named
             if enterprise_id is None and not error:
-                if self.enterprise_required:
-                    error = f"单位「{name or code or '（空）'}」不在平台的企业名录中"
+                if self.enterprise_required and not (code or name):
+                    error = "工作单位为空：每行须写明单位名称或统一社会信用代码"
+                elif self.enterprise_required:
+                    error = (
+                        f"单位「{name or code}」不在平台的企业名录中："
+                        "请填写已登记企业的统一社会信用代码或与登记完全一致的单位名称"
+                    )
                 elif code or name:
                     warning = f"单位「{name or code}」不在企业名录中，工作单位暂不登记"
             found = self._enterprise[key] = (enterprise_id, error, warning)
         return found
 
-    def position(self, raw) -> tuple[int | None, str]:
-        return self._named(raw, self._position, self.positions, self.position_names, "岗位")
+    def position(self, raw, required: bool = False) -> tuple[int | None, str]:
+        return self._named(raw, self._position, self.positions, self.position_names, "岗位", required)
 
-    def industry(self, raw) -> tuple[int | None, str]:
-        return self._named(raw, self._industry, self.industries, self.industry_names, "行业")
+    def industry(self, raw, required: bool = False) -> tuple[int | None, str]:
+        return self._named(raw, self._industry, self.industries, self.industry_names, "行业", required)
 
     @staticmethod
-    def _named(raw, cache: dict, ids: dict[str, int], names: dict[int, str], label: str) -> tuple[int | None, str]:
-        """(id, warning) of a reference name or synonym, resolved once per distinct cell text. An
-        unknown value is reported with the closest reference names, never mapped by guess."""
-        found = cache.get(raw)
+    def _named(
+        raw, cache: dict, ids: dict[str, int], names: dict[int, str], label: str, required: bool
+    ) -> tuple[int | None, str]:
+        """(id, message) of a reference name or synonym, resolved once per distinct cell text. An
+        unknown value is reported with the closest reference names, never mapped by guess. The
+        message is a warning (the value is not stored), or, where the value is `required`, the
+        reason the row is refused (a blank one too)."""
+        found = cache.get((raw, required))
         if found is None:
             name = _text(raw).replace(" ", "")
             pk = ids.get(name) if name else None
-            warning = ""
+            message = ""
             if name and pk is None:
                 close = difflib.get_close_matches(name, list(ids), n=6, cutoff=0.3)
                 nearest = list(dict.fromkeys(names[ids[c]] for c in close))[:3]
                 hint = f"，最接近的是：{'、'.join(nearest)}" if nearest else ""
-                warning = (
+                outcome = "本行不导入" if required else f"{label}暂不登记"
+                message = (
                     f"{label}「{name[:20]}」不在平台的{label}名录及同义写法中{hint}；"
-                    f"{label}暂不登记，含义相同的写法可请管理员加入同义写法表"
+                    f"{outcome}，含义相同的写法可请管理员加入同义写法表"
                 )
-            found = cache[raw] = (pk, warning)
+            elif required and not name:
+                message = f"{label}为空：实名制花名册每行须写明{label}"
+            found = cache[(raw, required)] = (pk, message)
         return found
 
 
@@ -363,7 +384,8 @@ def roster_check(
     table = open_table(file, filename, COLUMNS, REQUIRED)
     rows = table.raw
     own_enterprise = target.own_enterprise_id
-    lookups = _Lookups(target.city_id, target.enterprise_required and own_enterprise is None)
+    real_name = target.real_name
+    lookups = _Lookups(target.city_id, (target.enterprise_required or real_name) and own_enterprise is None)
     col = table.columns
     i_name, i_id = col["name"], col["id_number"]
     i_phone, i_ent, i_code, i_pos, i_ind = (
@@ -373,6 +395,11 @@ def roster_check(
         from yufang.core.jobs import JobFailed
 
         raise JobFailed("表头须包含“统一社会信用代码”或“单位名称”列，说明每位学员所在的企业。")
+    if real_name and (i_pos is None or i_ind is None):
+        from yufang.core.jobs import JobFailed
+
+        missing = "、".join(label for label, i in (("“行业”", i_ind), ("“岗位”", i_pos)) if i is None)
+        raise JobFailed(f"实名制花名册须分行业、分岗位登记：表头缺少{missing}列。")
     day = target.day
     key = _id_key()
     digest = hmac.digest
@@ -498,14 +525,16 @@ def roster_check(
                     problems.append(ent_error)
                 elif ent_warning:
                     warnings.append(ent_warning)
-            if i_pos is not None and i_pos < n:
-                position_id, pos_warning = position_of(cells[i_pos])
-                if pos_warning:
-                    warnings.append(pos_warning)
-            if i_ind is not None and i_ind < n:
-                industry_id, ind_warning = industry_of(cells[i_ind])
-                if ind_warning:
-                    warnings.append(ind_warning)
+            # Position and industry: in a real-name roster a blank or unknown one refuses the row.
+            reference_notes = problems if real_name else warnings
+            if i_pos is not None:
+                position_id, message = position_of(cells[i_pos] if i_pos < n else None, real_name)
+                if message:
+                    reference_notes.append(message)
+            if i_ind is not None:
+                industry_id, message = industry_of(cells[i_ind] if i_ind < n else None, real_name)
+                if message:
+                    reference_notes.append(message)
             id_hash = ""
             if number_text:
                 id_hash = digest(key, number_text.encode(), "sha256").hex()

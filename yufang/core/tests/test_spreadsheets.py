@@ -15,7 +15,7 @@ from yufang.core.jobs import JobFailed
 from yufang.core.spreadsheets import open_table
 from yufang.training import roster
 from yufang.training.roster import COLUMNS, REQUIRED
-from yufang.training.tests.factories import make_session, people_rows, xlsx
+from yufang.training.tests.factories import HEADER, make_session, people_rows, xlsx
 
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -47,9 +47,9 @@ def test_roster_on_another_sheet_than_the_first_is_found(world):
     wb.active.title = "说明"
     wb.active.append(["填表说明：身份证号请设为文本格式"])
     ws = wb.create_sheet("花名册")
-    ws.append(["序号", "姓名", "身份证号"])
+    ws.append(HEADER)
     for r in people_rows(2):
-        ws.append(r[:3])
+        ws.append(r)
     buffer = io.BytesIO()
     wb.save(buffer)
     checked = roster.roster_check(io.BytesIO(buffer.getvalue()), "花名册.xlsx", make_session(world))
@@ -65,7 +65,7 @@ def test_nul_and_control_characters_in_a_csv_are_removed_and_the_error_file_down
     good[1] = good[1][0] + "\x00" + good[1][1:]
     bad[2] = bad[2][:17] + ("1" if bad[2][17] != "1" else "2") + "\x00"
     bad[4] = "测试\x07企业a"
-    text = "序号,姓名,身份证号,手机号,工作单位,岗位\n" + "\n".join(",".join(map(str, r)) for r in (good, bad))
+    text = ",".join(HEADER) + "\n" + "\n".join(",".join(map(str, r)) for r in (good, bad))
     client.force_login(world.users["provider_a"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

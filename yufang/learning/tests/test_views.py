@@ -39,6 +39,7 @@ def test_enterprise_imports_a_roster_with_a_per_row_report(setup, world, client,
             ["王五", 370303198501020011, "", ""],
             ["张三", good, "", ""],
             ["赵六", id_number("370303", datetime.date(1986, 1, 2), 12), "", "厨师"],
+            ["合计：5 人"],
         ]
     )
     with django_capture_on_commit_callbacks(execute=True):
@@ -49,6 +50,7 @@ def test_enterprise_imports_a_roster_with_a_per_row_report(setup, world, client,
     assert "有效 <strong>2</strong> 行" in report and "错误 <strong>3</strong> 行" in report
     assert "校验位不正确" in report and "保存成了数字" in report and "与第 3 行为同一人" in report
     assert "岗位「厨师」不在平台的岗位名录" in report and good not in report
+    assert "已跳过 1 行非数据行" in report and "行：合计行，已跳过" in report
     errors = client.get(reverse("learning:import_errors", args=[job.pk]))
     assert errors.status_code == 200 and errors["Content-Type"].startswith("application/vnd.openxmlformats")
     with django_capture_on_commit_callbacks(execute=True):

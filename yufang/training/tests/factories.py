@@ -7,13 +7,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import Workbook
 
+from yufang.demo.credit_codes import demo_credit_code
 from yufang.projects.tests.factories import make_project
 from yufang.reference.models import Industry
 from yufang.targets.tests.factories import id_number
 from yufang.training import services
 from yufang.training.roster import roster_check
 
-HEADER = ["序号", "姓名", "身份证号", "手机号", "工作单位", "岗位"]
+# A real-name roster (分行业、分单位、分岗位): employer by name and credit code, position, industry.
+HEADER = ["序号", "姓名", "身份证号", "手机号", "工作单位", "岗位", "行业", "统一社会信用代码"]
 
 
 def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
@@ -69,6 +71,8 @@ def people_rows(n: int, *, start: int = 0, region: str = "370303", enterprise: s
                 f"139{i:08d}",
                 enterprise,
                 "一线班组长",
+                "危险化学品",
+                demo_credit_code(enterprise),
             ]
         )
     return rows

@@ -47,7 +47,7 @@ def test_messy_roster_is_reported_row_by_row(world):
         duplicate,
         ["", "", "", "", "", ""],
         old,
-        [99, "张三", "", "13900000000", "测试企业a", "班组长"],
+        [99, "张三", "", "13900000000", *people_rows(1)[0][4:]],
     ]
     result = _check(session, xlsx(rows))
     assert result.header_row == 3
@@ -95,9 +95,9 @@ def test_gbk_csv_with_fullwidth_header(world):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["培训人员花名册"])
-    writer.writerow(["姓　名", "身份证号码", "联系电话", "单位名称"])
+    writer.writerow(["姓　名", "身份证号码", "联系电话", "单位名称", "岗　位", "行业", "统一社会信用代码"])
     for r in people_rows(3):
-        writer.writerow([r[1], r[2], r[3], r[4]])
+        writer.writerow([r[1], r[2], r[3], r[4], r[5], r[6], r[7]])
     result = _check(session, buffer.getvalue().encode("gbk"), "名单.csv")
     assert result.header_row == 2 and result.valid == 3 and not result.errors
 
@@ -149,7 +149,7 @@ def test_inlined_id_rules_agree_with_idnumbers_check(world):
         "1.2E+17",
         base + "0",
     ]
-    rows = [[i, "王五", s, "", "", ""] for i, s in enumerate(samples)]
+    rows = [[i, "王五", s, "", *people_rows(1)[0][4:]] for i, s in enumerate(samples)]
     result = _check(session, xlsx(rows))
     # Judge the number alone: a repeated valid number is refused as a duplicate, not as invalid.
     bad_rows = {e["row"] for e in result.errors if not e["errors"][0].startswith("与第")}

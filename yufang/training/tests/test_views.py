@@ -30,7 +30,11 @@ def test_roster_upload_review_error_file_and_confirm_through_the_pages(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("training:roster_upload", args=[session.pk]),
-            {"file": SimpleUploadedFile("花名册.xlsx", xlsx([*rows, bad]))},
+            {
+                "file": SimpleUploadedFile(
+                    "花名册.xlsx", xlsx([*rows, bad, ["合计：4 人"], ["注：本表由单位盖章报送。"]])
+                )
+            },
         )
     job_url = response["Location"]
     job_page = client.get(job_url)
@@ -38,6 +42,9 @@ def test_roster_upload_review_error_file_and_confirm_through_the_pages(
     job_id = int(job_url.rstrip("/").split("/")[-1])
     review = client.get(reverse("training:roster_review", args=[job_id])).content.decode()
     assert "校验位不正确" in review and bad[2] not in review
+    # The rows skipped as not data are shown with their reason.
+    assert "已跳过 2 行非数据行" in review
+    assert "第 8 行：合计行，已跳过" in review and "第 9 行：表格下方的说明文字，已跳过" in review
     errors = _cells(client.get(reverse("training:roster_errors", args=[job_id])))
     assert errors[0][-2:] == ["原行号", "错误说明"] and errors[0][1] == "姓名"
     assert errors[1][2] == bad[2] and "校验位" in errors[1][-1]
