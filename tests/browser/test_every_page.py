@@ -56,7 +56,10 @@ ALLOWED_WORDS = (
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z]+")
 # Codes with letters in them: credit codes, ID numbers' X, certificate, course and account codes
 # (hz-101, xy54963300, ZF-2023-0917), and the hazardous-chemicals licence prefix (鲁)WH.
-CODE = re.compile(r"(?<![A-Za-z])(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9][A-Za-z0-9_-]{3,}|（鲁）WH")
+# Certificate codes are random capitals that may hold no digit at all (TJYHXGNSRAKU).
+CODE = re.compile(
+    r"(?<![A-Za-z])(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9][A-Za-z0-9_-]{3,}|(?<![A-Za-z])[A-Z]{8,}(?![A-Za-z])|（鲁）WH"
+)
 
 SERVER_LIMIT_MS = 1000
 

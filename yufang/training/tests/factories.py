@@ -146,6 +146,8 @@ def attend_and_close(world, session, people, *, side: str = "a"):
             p.phone or f"139{i:08d}",
             p.enterprise.name if p.enterprise else "",
             p.position.name if p.position else "",
+            p.industry.name if p.industry else "",
+            p.enterprise.credit_code if p.enterprise else "",
         ]
         for i, p in enumerate(people)
     ]
