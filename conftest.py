@@ -5,6 +5,16 @@ import pytest
 from yufang.accounts.tests.factories import make_world
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached reference names are keyed by primary keys,
+    which another test's flush and reload give out anew, and throttles count in the cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def world(db):
     """Organisations of every kind in two districts, and a user for every role in each."""

@@ -211,7 +211,12 @@ def _finish(job: Job, status: str, result: dict[str, Any], message: str) -> None
             raise ValueError(f"result of job {job.pk} is too large to keep")
         with transaction.atomic():  # a savepoint: the fallback below still runs after a refused write
             Job.objects.filter(pk=job.pk).update(
-                status=status, result=result, message=message[:300], finished_at=timezone.now(), done=job.done
+                status=status,
+                result=result,
+                message=message[:300],
+                finished_at=timezone.now(),
+                done=job.done,
+                total=job.total,  # the last progress too, whether or not its own connection wrote it
             )
     except Exception:  # noqa: BLE001 - fall back to a failure that can always be stored
         logger.error("job %s (%s) could not be finished:\n%s", job.pk, job.kind, traceback.format_exc())
