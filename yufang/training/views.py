@@ -29,6 +29,7 @@ from yufang.core.scoping import get_scoped_or_404, scoped
 from yufang.core.throttle import Throttled
 from yufang.core.workflow import done_message, status_of
 from yufang.projects.models import Project
+from yufang.reference.selectors import platform_city
 
 from . import codes, services
 from . import permissions as may
@@ -407,12 +408,17 @@ def scan(request: HttpRequest, token: str) -> HttpResponse:
 
 def code_sign(request: HttpRequest) -> HttpResponse:
     """The fallback for a camera that cannot read the screen: session number and the six digits."""
-    form = CodeForm(request.POST or None, initial={"direction": request.GET.get("direction", "in")})
+    wanted = request.GET.get("session", "")
+    form = CodeForm(
+        request.POST or None,
+        initial={"direction": request.GET.get("direction", "in"), "session": wanted if wanted.isdigit() else None},
+    )
     done, error, status = None, "", 200
+    # The header names the organiser: the session's once its number is known, else the city's bureau.
+    sessions = TrainingSession.objects.select_related("project__plan__city", "project__provider")
+    session = sessions.filter(pk=wanted).first() if wanted.isdigit() and len(wanted) < 10 else None
     if request.method == "POST" and form.is_valid():
-        session = (
-            TrainingSession.objects.select_related("project__plan").filter(pk=form.cleaned_data["session"]).first()
-        )
+        session = sessions.filter(pk=form.cleaned_data["session"]).first()
         if session is None:
             error = "场次编号不存在。"
         else:
@@ -435,7 +441,12 @@ def code_sign(request: HttpRequest) -> HttpResponse:
                     status = 429 if isinstance(e, Throttled) else 200
     return _with_device(
         request,
-        render(request, "training/code.html", {"form": form, "done": done, "error": error}, status=status),
+        render(
+            request,
+            "training/code.html",
+            {"form": form, "done": done, "error": error, "session": session, "city": platform_city()},
+            status=status,
+        ),
     )
 
 
