@@ -27,9 +27,11 @@ def assert_flat(
     build(n)
     evaluate()
     few, first = queries_of(evaluate)
+    first = size(first)
     build(2 * n)
     many, second = queries_of(evaluate)
-    assert size(second) > size(first) > 0, (size(first), size(second))
+    second = size(second)
+    assert second > first > 0, (first, second)
     assert len(many) == len(few), "\n".join(["-- at N:", *few, "-- at 3N:", *many])
     return len(few)
 
