@@ -142,3 +142,18 @@ def test_imports_are_read_with_relative_and_lazy_ones_resolved(tmp_path, source,
     package.mkdir(parents=True)
     (package / "plan.py").write_text(source, encoding="utf-8")
     assert _imported(package / "plan.py", "projects", root=tmp_path / "yufang") == expected
+
+
+def test_the_roster_reader_both_enrolments_share_sits_in_people_below_them():
+    """people.roster reads offline rosters and online enrolment lists alike: it knows neither
+    training nor learning, and learning does not reach it through training."""
+    graph, _ = import_graph()
+    assert not graph["people"] & {"training", "learning"}
+    through_training = [
+        str(path.relative_to(ROOT.parent))
+        for path in _modules(ROOT / "learning")
+        if any(
+            name.startswith(("yufang.training.roster", "yufang.training.jobs")) for name in _imported(path, "learning")
+        )
+    ]
+    assert through_training == []

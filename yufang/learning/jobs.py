@@ -7,10 +7,9 @@ from django.urls import reverse
 
 from yufang.core.jobs import register
 from yufang.core.spreadsheets import clean_text, find_table, read_rows
+from yufang.people.roster import check_progress, check_result, drop_stage
+from yufang.people.roster import roster_check as check_roster
 from yufang.plans.models import Plan
-from yufang.training.jobs import check_progress, check_result
-from yufang.training.roster import drop_stage
-from yufang.training.roster import roster_check as check_roster
 
 from .models import Question, QuestionKind
 from .services import EVALUATE_JOB, enrolments_evaluate

@@ -514,7 +514,7 @@ def import_review(request: HttpRequest, job_id: int) -> HttpResponse:
 @login_required
 def import_errors(request: HttpRequest, job_id: int) -> HttpResponse:
     """A checked enrolment list's rows with errors, as uploaded, with what is wrong."""
-    from yufang.training.exports import roster_error_workbook
+    from yufang.people.roster import roster_error_workbook
 
     job = _import_job(request, job_id)
     if job.kind != "learning.roster_check":

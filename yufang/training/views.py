@@ -28,11 +28,12 @@ from yufang.core.permissions import require as _require
 from yufang.core.scoping import get_scoped_or_404, scoped
 from yufang.core.throttle import Throttled
 from yufang.core.workflow import done_message, status_of
+from yufang.people.roster import roster_error_workbook
 from yufang.projects.models import Project
 
 from . import codes, services
 from . import permissions as may
-from .exports import attendance_columns, project_archive, roster_columns, roster_error_workbook, roster_rows
+from .exports import attendance_columns, project_archive, roster_columns, roster_rows
 from .forms import CodeForm, FlagFilterForm, MarkForm, RosterUploadForm, SessionFilterForm, SessionForm, SignForm
 from .models import Attendance, Flag, FlagStatus, TrainingSession
 from .selectors import (

@@ -87,7 +87,7 @@ def enrol(
 
 def enrolment_target(plan: Plan, enterprise_id: int | None = None):
     """The year's online enrolment list as a roster target for the shared roster importer."""
-    from yufang.training.roster import RosterTarget
+    from yufang.people.roster import RosterTarget
 
     return RosterTarget(
         city_id=plan.city_id,
