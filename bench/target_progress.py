@@ -175,7 +175,7 @@ def main() -> None:
     t0 = time.perf_counter()
     targets = list(Target.objects.filter(plan=plan).select_related("plan", "programme"))
     for target in targets:
-        services.target_recount(target)
+        services.target_recount(target=target)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     t_rollups = time.perf_counter() - t0

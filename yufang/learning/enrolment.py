@@ -108,7 +108,7 @@ def _usernames(count: int) -> list[str]:
 def enrolment_apply_job(job, progress):
     from yufang.people.roster import check_progress, roster_check
 
-    from .services import enrolment_target
+    from .selectors import enrolment_target
 
     check_job = Job.objects.get(pk=job.params["check_job_id"], kind=CHECK_JOB)
     plan = Plan.objects.get(pk=job.params["plan_id"])
@@ -138,7 +138,8 @@ def enrolment_apply(*, actor, check_job: Job, plan: Plan, checked, progress) -> 
     job result, the credential sheet's rows)."""
     from yufang.people.roster import drop_stage, rows_to_people, write_people
 
-    from .services import enrolment_target, study_rule_for
+    from .selectors import enrolment_target
+    from .services import study_rule_for
 
     locked = Job.objects.select_for_update().get(pk=check_job.pk)
     if locked.result.get("applied"):
@@ -237,7 +238,7 @@ def enrolment_apply(*, actor, check_job: Job, plan: Plan, checked, progress) -> 
     Person.objects.bulk_update([p for _, p in without], ["user"], batch_size=1000)
     _audit_bound(actor, [(p, u) for (_, p), u in zip(without, users, strict=True)])
 
-    study_rule_for(plan)
+    study_rule_for(plan=plan)
     provider = actor.organisation if actor.has_role(Role.PROVIDER_STAFF) else None
     new_enrolments = []
     usernames_of = dict(zip([r for r, _ in without], usernames, strict=True))

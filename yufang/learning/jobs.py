@@ -118,7 +118,7 @@ def roster_check(job, progress):
     numbers, duplicates, people on file) against the year's enrolment list. An enterprise enrols
     its own staff; a provider or the agency names each row's enterprise by its unified social
     credit code or name."""
-    from .services import enrolment_target
+    from .selectors import enrolment_target
 
     plan = Plan.objects.get(pk=job.params["plan_id"])
     target = enrolment_target(plan, job.params.get("enterprise_id"))

@@ -13,7 +13,7 @@ from .test_registration import data
 
 def test_the_employer_and_the_agency_see_a_pending_registration(world, setup):
     number = id_number("370303", datetime.date(1990, 5, 6), 17)
-    services.self_register(**data(world, name="王新人", number=number, enterprise="enterprise_a"))
+    services.person_self_register(**data(world, name="王新人", number=number, enterprise="enterprise_a"))
     (todo,) = registration_todos(world.users["enterprise_a"])
     assert todo.title == "个人注册待确认" and todo.count == 1
     assert todo.url == reverse("learning:registrations") + "?status=pending"

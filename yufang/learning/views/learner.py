@@ -36,6 +36,7 @@ from ..permissions import (
 )
 from ..selectors import (
     curriculum_for,
+    enrolment_of,
     exam_attempt_open,
     exam_attempt_to_submit,
     progress_of,
@@ -48,7 +49,7 @@ from ..selectors import (
 def home(request: HttpRequest) -> HttpResponse:
     if not is_learner(request.user):
         return redirect("learning:learners")
-    enrolment = services.enrolment_of(request.user)
+    enrolment = enrolment_of(request.user)
     progress = progress_of(enrolment) if enrolment else None
     certificates = Certificate.objects.filter(enrolment__person__user=request.user)
     registration = None if enrolment else scoped(request.user, Registration).filter(user=request.user).first()
@@ -61,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _lesson_for_learner(request, pk: int) -> tuple[Lesson, Enrolment]:
     lesson = get_object_or_404(Lesson.objects.select_related("course"), pk=pk)
-    enrolment = services.enrolment_of(request.user)
+    enrolment = enrolment_of(request.user)
     if enrolment is None:
         raise Http404("未找到该记录。")
     kinds = curriculum_for(
@@ -75,7 +76,7 @@ def _lesson_for_learner(request, pk: int) -> tuple[Lesson, Enrolment]:
 @login_required
 def lesson_player(request: HttpRequest, pk: int) -> HttpResponse:
     lesson, enrolment = _lesson_for_learner(request, pk)
-    rule = services.study_rule_for(enrolment.plan)
+    rule = services.study_rule_for(plan=enrolment.plan)
     return render(
         request,
         "learning/player.html",

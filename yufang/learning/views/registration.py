@@ -29,6 +29,7 @@ from ..models import (
 )
 from ..selectors import (
     enterprises_named,
+    registration_problem,
 )
 
 # Self-registration answers guesses about ID numbers: so many tries per address an hour, and
@@ -79,7 +80,7 @@ def register(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "password2"}
             try:
-                user = services.self_register(**data)
+                user = services.person_self_register(**data)
             except ValidationError as e:
                 form_errors_from(form, e)
             else:
@@ -130,7 +131,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "learning/registration_detail.html",
         {
             "registration": registration,
-            "problem": services.registration_problem(registration) if decides else "",
+            "problem": registration_problem(registration) if decides else "",
             "transitions": transitions,
             "transition_url": reverse("learning:registration_transition", args=[registration.pk]),
             "history": history(registration),

@@ -37,6 +37,7 @@ from ..permissions import (
 )
 from ..selectors import (
     enrolment_list,
+    hours_of,
     platform_figures,
     progress_of,
     suspicious_patterns,
@@ -46,7 +47,7 @@ from ..selectors import (
 
 
 def _hours(ms: int, plan: Plan) -> str:
-    return str(services.hours_of(ms, plan))
+    return str(hours_of(ms, plan))
 
 
 LEARNER_COLUMNS = [

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from yufang.accounts.models import Organisation
+from yufang.accounts.models import Organisation, User
 from yufang.core.services import model_create
 from yufang.people import idnumbers
 from yufang.people.models import Person
@@ -17,7 +17,7 @@ from .completions import completion_record_many
 
 
 @transaction.atomic
-def historic_import_apply(*, actor, batch: dict[str, Any], checked, job=None, file=None) -> LegacyBatch:
+def historic_import_apply(*, actor: User, batch: dict[str, Any], checked, job=None, file=None) -> LegacyBatch:
     """Writes a checked import of historic records: one batch named with its source document,
     the people not yet on file, and their completions (labelled 原系统记录, in no project),
     counted for every target that includes historic records. With the checking job, marks it

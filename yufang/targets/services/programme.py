@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from yufang.accounts.models import User
 from yufang.core import audit
 from yufang.core.services import model_create, model_update
 
@@ -26,7 +27,7 @@ PROGRAMME_FIELDS = [
 
 @transaction.atomic
 def programme_save(
-    *, actor, data: dict[str, Any], positions, programme: TrainingProgramme | None = None
+    *, actor: User, data: dict[str, Any], positions, programme: TrainingProgramme | None = None
 ) -> TrainingProgramme:
     """Creates or changes a multi-year programme: its years, industry, positions and per-person
     rule. A change recounts the programme's targets, whose figures depend on all of these."""
@@ -54,16 +55,16 @@ def programme_save(
         )
     if changed or before != after:
         for target in programme.targets.select_related("plan", "programme"):
-            target_recount(target)
+            target_recount(target=target)
     return programme
 
 
-def programme_create(*, actor, data: dict[str, Any], positions) -> TrainingProgramme:
+def programme_create(*, actor: User, data: dict[str, Any], positions) -> TrainingProgramme:
     return programme_save(actor=actor, data=data, positions=positions)
 
 
 @transaction.atomic
-def baseline_apply(*, actor, programme: TrainingProgramme, rows: list[tuple[int, int, int]], job=None) -> int:
+def baseline_apply(*, actor: User, programme: TrainingProgramme, rows: list[tuple[int, int, int]], job=None) -> int:
     """Sets the baseline headcounts (enterprise id, position id, headcount) in one transaction,
     then recounts the programme's targets, whose enterprise set may have changed. With the
     checking job, marks it applied so the same file is not imported twice."""
@@ -88,7 +89,7 @@ def baseline_apply(*, actor, programme: TrainingProgramme, rows: list[tuple[int,
         extra={"imported_rows": len(rows)},
     )
     for target in programme.targets.all():
-        target_recount(target)
+        target_recount(target=target)
     return len(rows)
 
 
@@ -102,5 +103,5 @@ def key_enterprise_targets_recount(*, year: int) -> int:
         Target.objects.filter(enterprise_set=EnterpriseSet.KEY, plan__year=year).select_related("plan", "programme")
     )
     for target in targets:
-        target_recount(target)
+        target_recount(target=target)
     return len(targets)

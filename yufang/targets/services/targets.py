@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from yufang.accounts.models import User
 from yufang.core.services import model_create, model_update
 
 from ..counting import describe_rule
@@ -26,14 +27,14 @@ TARGET_FIELDS = [
 ]
 
 
-def _require_owner(actor) -> None:
+def _require_owner(actor: User) -> None:
     if not actor.is_programme_owner:
         raise PermissionDenied("目标只能由市人社局设定。")
 
 
 @transaction.atomic
 def target_save(
-    *, actor, plan, data: dict[str, Any], industries=(), positions=(), target: Target | None = None
+    *, actor: User, plan, data: dict[str, Any], industries=(), positions=(), target: Target | None = None
 ) -> Target:
     """Creates or changes a target; its figures are recounted from the completions."""
     _require_owner(actor)
@@ -59,5 +60,5 @@ def target_save(
         target, _ = model_update(instance=target, fields=list(data), data=data, actor=actor)
     target.industries.set(industries)
     target.positions.set(positions)
-    target_recount(target)
+    target_recount(target=target)
     return target

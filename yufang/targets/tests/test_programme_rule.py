@@ -30,7 +30,7 @@ def test_hours_split_across_years_providers_and_modes_meet_the_rule(world, setup
     share = targets["share"]
     share.modes = []  # all modes: online hours count towards the 24, offline must be ≥ 60%
     share.save(update_fields=["modes"])
-    services.target_recount(share)
+    services.target_recount(target=share)
     person, lopsided = [p for p in people if p.industry.code == "hazchem" and p.position.code in KEY][:2]
     provider_a, provider_b = world.orgs["provider_a"], world.orgs["provider_b"]
 
@@ -105,7 +105,7 @@ def test_hours_split_across_years_providers_and_modes_meet_the_rule(world, setup
 
     # A recount from the raw records gives the same, and the check finds nothing.
     assert counting.target_check(Target.objects.get(pk=share.pk)) == []
-    services.target_recount(share)
+    services.target_recount(target=share)
     assert Target.objects.get(pk=share.pk).achieved == 1
     assert TargetMember.objects.get(target=share, person=person).completion_id == member.completion_id
 

@@ -88,7 +88,7 @@ def scan(request: HttpRequest, token: str) -> HttpResponse:
         error = str(e)
     if request.method == "POST" and not error and form.is_valid():
         try:
-            done = services.sign_with_code(
+            done = services.attendance_sign_with_code(
                 session=session,
                 direction=parsed.direction,
                 token=token,
@@ -130,7 +130,7 @@ def code_sign(request: HttpRequest) -> HttpResponse:
             error = "场次编号不存在。"
         else:
             try:
-                done = services.sign_with_code(
+                done = services.attendance_sign_with_code(
                     session=session,
                     direction=form.cleaned_data["direction"],
                     text_code=form.cleaned_data["code"],
