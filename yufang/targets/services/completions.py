@@ -14,11 +14,48 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
 
+from yufang.accounts.models import User
 from yufang.core import audit
 from yufang.people.models import Person
 
 from ..counting import Criteria, Tally, _candidate_targets, _cities_of, target_tally
 from ..models import Completion, LegacyBatch, Mode, ProgrammeHours, Target, TargetMember, TargetTally
+
+
+def _hours_write(target_id: int, tally: Tally, stored_hours: dict[int, ProgrammeHours]) -> None:
+    """A share target's per-person hours as the tally left them (the target row is locked)."""
+    changed, new = [], []
+    for person in tally.touched:
+        hours, offline, met = tally.hours[person]
+        row = stored_hours.get(person)
+        if row is None:
+            new.append(
+                ProgrammeHours(target_id=target_id, person_id=person, hours=hours, offline_hours=offline, met=met)
+            )
+        else:
+            row.hours, row.offline_hours, row.met = hours, offline, met
+            changed.append(row)
+    ProgrammeHours.objects.bulk_update(changed, ["hours", "offline_hours", "met"], batch_size=500)
+    ProgrammeHours.objects.bulk_create(new, batch_size=2000)
+
+
+def _cells_add(target_id: int, cells: dict[tuple, int]) -> None:
+    """Adds the newly counted people to the target's tally cells. The target row is locked, so the
+    cells read here cannot change before they are written."""
+    existing = {
+        (t.region_id, t.dimension, t.key): t
+        for t in TargetTally.objects.filter(target_id=target_id, region_id__in={key[0] for key in cells})
+    }
+    changed, new = [], []
+    for key, n in cells.items():
+        if key in existing:
+            existing[key].count += n
+            changed.append(existing[key])
+        else:
+            region_id, dimension, value = key
+            new.append(TargetTally(target_id=target_id, region_id=region_id, dimension=dimension, key=value, count=n))
+    TargetTally.objects.bulk_update(changed, ["count"], batch_size=500)
+    TargetTally.objects.bulk_create(new, batch_size=2000)
 
 
 def _count(target: Target, criteria: Criteria, completions: list[Completion]) -> int:
@@ -50,39 +87,8 @@ def _count(target: Target, criteria: Criteria, completions: list[Completion]) ->
             batch_size=2000,
         )
         if criteria.rule is not None:
-            changed, new = [], []
-            for person in tally.touched:
-                hours, offline, met = tally.hours[person]
-                row = stored_hours.get(person)
-                if row is None:
-                    new.append(
-                        ProgrammeHours(
-                            target_id=target_id, person_id=person, hours=hours, offline_hours=offline, met=met
-                        )
-                    )
-                else:
-                    row.hours, row.offline_hours, row.met = hours, offline, met
-                    changed.append(row)
-            ProgrammeHours.objects.bulk_update(changed, ["hours", "offline_hours", "met"], batch_size=500)
-            ProgrammeHours.objects.bulk_create(new, batch_size=2000)
-        cells = tally.cells
-        # The target row is locked, so the cells read here cannot change before they are written.
-        existing = {
-            (t.region_id, t.dimension, t.key): t
-            for t in TargetTally.objects.filter(target_id=target_id, region_id__in={key[0] for key in cells})
-        }
-        changed, new = [], []
-        for key, n in cells.items():
-            if key in existing:
-                existing[key].count += n
-                changed.append(existing[key])
-            else:
-                region_id, dimension, value = key
-                new.append(
-                    TargetTally(target_id=target_id, region_id=region_id, dimension=dimension, key=value, count=n)
-                )
-        TargetTally.objects.bulk_update(changed, ["count"], batch_size=500)
-        TargetTally.objects.bulk_create(new, batch_size=2000)
+            _hours_write(target_id, tally, stored_hours)
+        _cells_add(target_id, tally.cells)
         Target.objects.filter(pk=target_id).update(achieved=F("achieved") + len(tally.new_members))
     return len(tally.new_members)
 
@@ -97,7 +103,7 @@ def completion_record_many(
     project=None,
     hours: Decimal | dict[int, Decimal] = Decimal(0),
     source_key: str = "",
-    actor=None,
+    actor: User | None = None,
     _historic: bool = False,
 ) -> list[Completion]:
     """Writes that these people completed training on that day, proved by `source` (an offline
@@ -177,7 +183,7 @@ def completion_record(
     provider=None,
     project=None,
     hours: Decimal = Decimal(0),
-    actor=None,
+    actor: User | None = None,
 ) -> tuple[Completion, bool]:
     """One person's completion; see completion_record_many. Returns (completion, created)."""
     created = completion_record_many(
@@ -196,7 +202,7 @@ def completion_record(
     return Completion.objects.get(source_type=source_type, source_id=str(source.pk), person=person), False
 
 
-def target_recount(target: Target, progress=None) -> int:
+def target_recount(*, target: Target, progress=None) -> int:
     """Rebuilds a target's members, tallies and programme hours from the completions, exactly as
     counting them one by one in the order they were recorded would."""
     with transaction.atomic():
