@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models, transaction
 
 from . import audit
@@ -9,7 +10,9 @@ from .models import AuditAction
 
 
 @transaction.atomic
-def model_create[M: models.Model](*, model: type[M], data: dict[str, Any], actor, event: str = "") -> M:
+def model_create[M: models.Model](
+    *, model: type[M], data: dict[str, Any], actor: AbstractBaseUser, event: str = ""
+) -> M:
     instance = model(**data)
     instance.full_clean()
     instance.save()
@@ -19,7 +22,7 @@ def model_create[M: models.Model](*, model: type[M], data: dict[str, Any], actor
 
 @transaction.atomic
 def model_update[M: models.Model](
-    *, instance: M, fields: list[str], data: dict[str, Any], actor, event: str = ""
+    *, instance: M, fields: list[str], data: dict[str, Any], actor: AbstractBaseUser, event: str = ""
 ) -> tuple[M, bool]:
     """Set the named fields from data, validate, save only what changed, audit the difference."""
     before = audit.snapshot(instance, fields)
@@ -41,7 +44,7 @@ def model_update[M: models.Model](
 
 
 @transaction.atomic
-def model_delete(*, instance: models.Model, actor, event: str = "") -> None:
+def model_delete(*, instance: models.Model, actor: AbstractBaseUser, event: str = "") -> None:
     before = audit.snapshot(instance)
     audit.record(
         actor=actor,

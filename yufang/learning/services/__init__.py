@@ -28,16 +28,12 @@ from .enrolment import (
     _registration_reject,
     _trainee_account,
     _trainee_username,
-    current_plan_for,
-    enrol,
-    enrolment_of,
-    enrolment_target,
-    registration_problem,
+    enrolment_create,
+    person_self_register,
     registration_transition,
-    self_register,
 )
-from .exams import GRACE_SECONDS, _normalise_answer, exam_start, exam_submit, hours_of, questions_apply
-from .session import _check_gap_ms, check_answer, device_key, session_start
+from .exams import GRACE_SECONDS, _normalise_answer, exam_start, exam_submit, questions_apply
+from .session import _check_gap_ms, device_key, session_start, study_check_answer
 
 __all__ = [
     "REGISTRATION_WORKFLOW",
@@ -45,7 +41,6 @@ __all__ = [
     "_new_trainee_user",
     "_registration_confirm",
     "_registration_reject",
-    "registration_problem",
     "registration_transition",
     "_require",
     "COURSE_FIELDS",
@@ -59,17 +54,14 @@ __all__ = [
     "MINUTES_PER_DAY",
     "study_rule_update",
     "exam_save",
-    "current_plan_for",
     "_trainee_username",
     "_trainee_account",
-    "enrol",
-    "enrolment_target",
-    "self_register",
-    "enrolment_of",
+    "enrolment_create",
+    "person_self_register",
     "device_key",
     "session_start",
     "_check_gap_ms",
-    "check_answer",
+    "study_check_answer",
     "_certificate_code",
     "enrolment_evaluate",
     "enrolments_evaluate",
@@ -79,5 +71,4 @@ __all__ = [
     "_normalise_answer",
     "exam_submit",
     "questions_apply",
-    "hours_of",
 ]

@@ -2,23 +2,21 @@
 
 import datetime
 import random
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from yufang.accounts.models import User
 from yufang.core import audit
 from yufang.core.models import AuditAction
 from yufang.core.permissions import require as _require
-from yufang.plans.models import Plan
 
 from ..certification import enrolment_evaluate
 from ..models import Course, Enrolment, Exam, ExamAttempt, Question, QuestionKind
 from ..permissions import can_manage_catalogue
-from ..selectors import progress_of
-from .enrolment import enrolment_of
+from ..selectors import enrolment_of, progress_of
 
 GRACE_SECONDS = 60
 
@@ -115,7 +113,7 @@ def exam_submit(*, user, attempt: ExamAttempt, answers: dict[str, Any], now=None
 
 
 @transaction.atomic
-def questions_apply(*, actor, job) -> int:
+def questions_apply(*, actor: User, job) -> int:
     """Adds the good rows of a checked question file (one transaction)."""
     _require(can_manage_catalogue(actor))
     locked = type(job).objects.select_for_update().get(pk=job.pk)
@@ -145,7 +143,3 @@ def questions_apply(*, actor, job) -> int:
         extra={"rows": len(created)},
     )
     return len(created)
-
-
-def hours_of(ms: int, plan: Plan) -> Decimal:
-    return (Decimal(ms) / (plan.class_hour_minutes * 60_000)).quantize(Decimal("0.01"))

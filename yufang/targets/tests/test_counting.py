@@ -135,7 +135,7 @@ def test_figures_equal_a_raw_recount(world, setup):
             )
         # A recount from scratch gives the same figures, cell by cell.
         before = sorted(TargetTally.objects.filter(target=target).values_list("region_id", "dimension", "key", "count"))
-        services.target_recount(target)
+        services.target_recount(target=target)
         after = sorted(TargetTally.objects.filter(target=target).values_list("region_id", "dimension", "key", "count"))
         assert before == after, key
         assert Target.objects.get(pk=target.pk).achieved == expected
