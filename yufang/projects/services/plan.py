@@ -18,7 +18,6 @@ from yufang.plans.services import check_two_places
 from .. import permissions as may
 from ..models import (
     FORBIDDEN_COST_WORDS,
-    WORKING_STATUSES,
     ZERO,
     PlanCostItem,
     PlanIndicator,
@@ -26,7 +25,7 @@ from ..models import (
     PlanVersionState,
     Project,
 )
-from .base import S, _lock_project
+from .base import _lock_project
 from .reports import _schedule_reports
 
 PLAN_FIELDS = [
@@ -139,15 +138,8 @@ def plan_version_create(
     """A new draft: the first plan, a resubmission after return, or (once approved) a change request."""
     project = _lock_project(project)
     _require(may.can_file_plan(actor, project))
-    if project.status in (S.PLAN_PENDING, S.RETURNED):
-        pass
-    elif project.status in WORKING_STATUSES and project.approved_plan_id:
-        if not (data.get("change_reason") or "").strip():
-            raise ValidationError({"change_reason": "实施方案已批准，再次提交的版本为变更申请，请写明变更理由。"})
-    else:
-        raise ValidationError(f"项目当前状态为「{project.get_status_display()}」，不能提交实施方案。")
-    if project.plan_versions.filter(state__in=[PlanVersionState.DRAFT, PlanVersionState.SUBMITTED]).exists():
-        raise ValidationError("已有未提交或待审核的实施方案版本，请先完成该版本。")
+    if project.approved_plan_id and not (data.get("change_reason") or "").strip():
+        raise ValidationError({"change_reason": "实施方案已批准，再次提交的版本为变更申请，请写明变更理由。"})
     values = {k: v for k, v in data.items() if k in PLAN_FIELDS}
     _check_version(project, values, cost_items, indicators)
     number = (project.plan_versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
@@ -161,9 +153,7 @@ def plan_version_update(
     *, version: PlanVersion, data: dict[str, Any], cost_items: list[dict], indicators: list[dict], actor
 ) -> PlanVersion:
     version = PlanVersion.objects.select_for_update().select_related("project__agreement").get(pk=version.pk)
-    _require(may.can_file_plan(actor, version.project))
-    if not version.is_editable:
-        raise ValidationError("已提交的实施方案版本不能修改；如需调整，请新建版本。")
+    _require(may.can_edit_plan_version(actor, version))
     values = {f: data.get(f, getattr(version, f)) for f in PLAN_FIELDS}
     _check_version(version.project, values, cost_items, indicators)
     before = [str(c) for c in version.cost_items.all()] + [str(i) for i in version.indicators.all()]
