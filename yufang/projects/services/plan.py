@@ -1,5 +1,6 @@
-"""Implementation plan versions: drafts, the checks a version must pass, its state moves, and the
-change-request table for versions filed after approval."""
+"""Implementation plan versions: drafts, the checks a version must pass, and the one table that
+moves a version's state: its change-request moves (versions filed after approval) and the
+internal moves the project's own transitions make for the first plan."""
 
 from typing import Any
 
@@ -167,25 +168,19 @@ def plan_version_update(
     return version
 
 
-def _set_version_state(version: PlanVersion, state: str, actor, note: str = "", event: str = "") -> None:
-    """A version's state moves only here, called from a transition's effect (same transaction)."""
-    before = audit.snapshot(version)
-    version.state = state
-    now = timezone.now()
-    if state == PlanVersionState.SUBMITTED:
-        version.submitted_at = now
-    elif state in (PlanVersionState.APPROVED, PlanVersionState.RETURNED):
-        version.decided_at = now
-        version.decision_note = note
-    version.save(update_fields=["state", "submitted_at", "decided_at", "decision_note", "updated_at"])
-    audit.record(
-        actor=actor,
-        action=AuditAction.TRANSITION,
-        instance=version,
-        event=event or state,
-        changes=audit.diff(before, audit.snapshot(version)),
-        extra={"label": PlanVersionState(state).label, "note": note},
-    )
+# The internal moves' actions are the audit events these moves have always been recorded under.
+_INTERNAL_ACTION = {
+    PlanVersionState.SUBMITTED: "submitted",
+    PlanVersionState.RETURNED: "returned",
+    PlanVersionState.APPROVED: "approved",
+    PlanVersionState.SUPERSEDED: "superseded",
+}
+
+
+def _set_version_state(version: PlanVersion, state: str, actor, note: str = "") -> None:
+    """The project's transitions move a version through the version's own table (same
+    transaction; they have checked the actor)."""
+    PLAN_CHANGE_WORKFLOW.perform(obj=version, action=_INTERNAL_ACTION[state], actor=actor, note=note, internal=True)
 
 
 def _version_in(project: Project, state: str) -> PlanVersion:
@@ -229,9 +224,8 @@ def _approve_change(*, obj: PlanVersion, actor, note: str = "", **_) -> None:
     if obj.completion_date > project.deadline:
         raise ValidationError(f"变更后的完成时限不能晚于项目完成时限 {project.deadline:%Y-%m-%d}；请申请延期。")
     if old is not None:
-        _set_version_state(old, PlanVersionState.SUPERSEDED, actor, event="superseded")
-    obj.decided_at = timezone.now()
-    obj.decision_note = note
+        _set_version_state(old, PlanVersionState.SUPERSEDED, actor)
+    _decided(obj=obj, note=note)
     # The workflow saves this version as approved after the effect, once the old one has left
     # the single "approved" place.
     project.approved_plan = obj
@@ -251,18 +245,32 @@ def _submit_change(*, obj: PlanVersion, **_) -> None:
     obj.submitted_at = timezone.now()
 
 
-def _return_change(*, obj: PlanVersion, note: str, **_) -> None:
+def _decided(*, obj: PlanVersion, note: str = "", **_) -> None:
     obj.decided_at = timezone.now()
     obj.decision_note = note
+
+
+_return_change = _decided
 
 
 V = PlanVersionState
 
 
+def _internal(source: str, target: str, allowed, effect=None) -> Transition:
+    return Transition(source, _INTERNAL_ACTION[target], target, target.label, allowed, effect, internal=True)
+
+
+# Every state move of a version. The change requests' moves are public (the version page, the
+# API); the first plan's moves and the superseding of the old version on a change are internal,
+# made by the project's transitions and `_approve_change`.
 PLAN_CHANGE_WORKFLOW = Workflow(
     model=PlanVersion,
     status_field="state",
     transitions=[
+        _internal(V.DRAFT, V.SUBMITTED, may.provider_of, _submit_change),
+        _internal(V.SUBMITTED, V.RETURNED, may.agency, _decided),
+        _internal(V.SUBMITTED, V.APPROVED, may.agency, _decided),
+        _internal(V.APPROVED, V.SUPERSEDED, may.agency),
         Transition(V.DRAFT, "submit", V.SUBMITTED, "提交变更申请", may.plan_change_by_provider, effect=_submit_change),
         Transition(
             V.SUBMITTED,
