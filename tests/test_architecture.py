@@ -265,3 +265,93 @@ def test_the_signature_check_sees_a_positional_and_an_untyped_actor(tmp_path):
         "app.services.b: actor not typed as a user",
         "app.services.c: no actor",
     ]
+# One writer per lifecycle: where each guarded field may be assigned (a path under yufang/, a
+# module or a package), and nowhere else. Every status and state moves through a transition
+# table (`core.workflow` sets the table's field by name, which is not an assignment here); a
+# background job's own run states and result are the job runner's. `result` is otherwise the
+# acceptance's verdict (an import job's `result` is a dict, and assigning a dict is not counted);
+# `completed` is the
+# attendance's, decided when a session closes; `is_active` is a team member's (joining and
+# leaving the team) and a refused self-registration's account; `committed` is the budget
+# ledger's and the agreement's commitment.
+WRITERS = {
+    "status": ("core/jobs.py",),
+    "state": (),
+    "result": ("projects/services/acceptance.py", "core/jobs.py"),
+    "completed": ("training/services",),
+    "is_active": ("providers/services/agreements.py", "learning/services/enrolment.py"),
+    "committed": ("plans/services.py", "providers/services/agreements.py"),
+}
+
+
+def _writes(tree: ast.AST) -> list[tuple[str, int]]:
+    """(field, line) of every write of a guarded field: `x.f = v`, `x.f += v`, `setattr(x, "f", v)`,
+    `qs.update(f=v)` and `bulk_update(objs, ["f", ...])`; assigning a dict is not a write."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for t in ast.walk(target):
+                    if isinstance(t, ast.Attribute) and t.attr in WRITERS and not isinstance(node.value, ast.Dict):
+                        found.append((t.attr, node.lineno))
+        elif isinstance(node, ast.Call):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name == "setattr" and len(node.args) == 3 and isinstance(node.args[1], ast.Constant):
+                if node.args[1].value in WRITERS:
+                    found.append((node.args[1].value, node.lineno))
+            elif name == "update":
+                found.extend(
+                    (k.arg, node.lineno)
+                    for k in node.keywords
+                    if k.arg in WRITERS and not isinstance(k.value, ast.Dict)
+                )
+            elif name == "bulk_update" and len(node.args) >= 2 and isinstance(node.args[1], ast.List | ast.Tuple):
+                found.extend(
+                    (e.value, node.lineno)
+                    for e in node.args[1].elts
+                    if isinstance(e, ast.Constant) and e.value in WRITERS
+                )
+    return found
+
+
+def strays(root: Path = ROOT) -> list[str]:
+    result = []
+    for app in sorted(p for p in root.iterdir() if (p / "apps.py").exists()):
+        for path in _modules(app):
+            where = path.relative_to(root).as_posix()
+            for field, line in _writes(ast.parse(path.read_text(encoding="utf-8"))):
+                if not any(where.startswith(allowed) for allowed in WRITERS[field]):
+                    result.append(f"{where}:{line} writes {field}")
+    return sorted(result)
+
+
+def test_statuses_and_guarded_fields_are_written_only_by_their_services():
+    assert strays() == []
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("ext.status = 'refused'", [("status", 1)]),
+        ("version.state = state", [("state", 1)]),
+        ("acceptance.result = 'pass'", [("result", 1)]),
+        ("locked.result = {**locked.result, 'applied': True}", []),
+        ("setattr(member, 'is_active', False)", [("is_active", 1)]),
+        ("setattr(obj, self.status_field, target)", []),
+        ("Attendance.objects.filter(pk=1).update(completed=True)", [("completed", 1)]),
+        ("Attendance.objects.bulk_update(rows, ['minutes', 'completed'])", [("completed", 1)]),
+        ("item.committed -= amount", [("committed", 1)]),
+        ("obj.decision_note = note", []),
+    ],
+)
+def test_the_writer_check_sees_every_kind_of_write(source, expected):
+    assert _writes(ast.parse(source)) == expected
+
+
+def test_a_status_written_outside_its_service_is_caught(tmp_path):
+    app = tmp_path / "projects"
+    (app / "views").mkdir(parents=True)
+    (app / "apps.py").write_text("", encoding="utf-8")
+    (app / "views" / "money.py").write_text("def f(p):\n    p.status = 'settled'\n", encoding="utf-8")
+    assert strays(tmp_path) == ["projects/views/money.py:2 writes status"]

@@ -36,6 +36,10 @@ class Transition:
     # what the message afterwards says happened (default: 已<label>).
     confirm: str = ""
     done: str = ""
+    # A move made only as part of another record's transition (a plan version submitted when
+    # the project's plan is, an extension decided when the project's deadline is): never drawn
+    # as a button, refused as unknown unless that transition's effect asks for it.
+    internal: bool = False
 
 
 # Every workflow by the model it moves, so a page or a message can find the transition made.
@@ -62,6 +66,10 @@ class Workflow:
     def actions(self) -> set[str]:
         return {t.action for t in self.transitions}
 
+    @property
+    def public_actions(self) -> set[str]:
+        return {t.action for t in self.transitions if not t.internal}
+
     def _status_label(self, value: str) -> str:
         choices = dict(self.model._meta.get_field(self.status_field).choices)
         return str(choices.get(value, value))
@@ -71,12 +79,17 @@ class Workflow:
         current = getattr(obj, self.status_field)
         result = []
         for t in self.transitions:
-            if t.source == current:
+            if t.source == current and not t.internal:
                 ok, reason = t.allowed(user, obj)
                 result.append((t, ok, reason))
         return result
 
-    def perform(self, *, obj: models.Model, action: str, actor, note: str = "", **params: Any) -> models.Model:
+    def perform(
+        self, *, obj: models.Model, action: str, actor, note: str = "", internal: bool = False, **params: Any
+    ) -> models.Model:
+        """`internal=True` only from another transition's effect, for this table's internal moves."""
+        if not internal and action in self.actions and action not in self.public_actions:
+            raise TransitionError(f"未知的操作：{action}")
         with transaction.atomic():
             locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
             current = getattr(locked, self.status_field)

@@ -11,6 +11,7 @@ from yufang.core.export import XLSX, attachment
 from yufang.core.files import serve_upload
 from yufang.core.forms import form_errors_from
 from yufang.core.listing import Column, list_response
+from yufang.core.permissions import require as _require
 from yufang.core.scoping import get_scoped_or_404
 from yufang.core.workflow import done_message, status_of
 
@@ -64,7 +65,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "budget": budget,
             "totals": totals,
-            "can_edit": can_edit_plan(request.user, plan)[0],
+            "edit": can_edit_plan(request.user, plan),
             "can_execution": can_execution,
             "chart": chart,
             "entries": budget_entries(user=request.user, plan=plan)[:20] if can_execution else [],
@@ -80,9 +81,7 @@ def _plan_form(request, instance=None):
 
 @login_required
 def plan_create(request: HttpRequest) -> HttpResponse:
-    allowed, reason = can_edit_plan(request.user)
-    if not allowed:
-        raise PermissionDenied(reason)
+    _require(can_edit_plan(request.user), page=True)
     form = _plan_form(request)
     if request.method == "POST" and form.is_valid():
         try:
@@ -98,9 +97,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_scoped_or_404(request.user, Plan, pk=pk)
-    allowed, reason = can_edit_plan(request.user, plan)
-    if not allowed:
-        raise PermissionDenied(reason)
+    _require(can_edit_plan(request.user, plan), page=True)
     form = _plan_form(request, get_scoped_or_404(request.user, Plan, pk=pk))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if not (k == "document" and not v)}
@@ -117,9 +114,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_budget_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_scoped_or_404(request.user, Plan, pk=pk)
-    allowed, reason = can_edit_plan(request.user, plan)
-    if not allowed:
-        raise PermissionDenied(reason)
+    _require(can_edit_plan(request.user, plan), page=True)
     budget = plan_budget(user=request.user, plan=plan)
     lines_initial = {f"line_{line.category}": line.amount for line, _ in budget}
     items_initial = [

@@ -1,6 +1,13 @@
-"""Who may do what with providers and agreements. Each check returns (allowed, reason)."""
+"""Who may do what with providers and agreements. Each check returns (allowed, reason); the
+agreement checks know its status too (`not_now`: the page greys the button out with the reason,
+the service refuses with it)."""
+
+from django.core.exceptions import PermissionDenied
 
 from yufang.accounts.models import Role
+from yufang.core.permissions import Verdict, allow, deny, not_now
+
+from .models import AgreementStatus, TeamChangeStatus
 
 
 def is_manager(user) -> bool:
@@ -70,35 +77,46 @@ def provider_of(user, agreement) -> tuple[bool, str]:
     return False, "只有本协议的服务机构（乙方）工作人员可以确认。"
 
 
-def can_edit_agreement(user, agreement=None) -> tuple[bool, str]:
+# Status refusals on agreements have always been PermissionDenied in the services (and 403 on
+# the pages and the API); they keep that error.
+def _not_now(reason: str) -> Verdict:
+    return not_now(reason, error=PermissionDenied)
+
+
+IN_EFFECT = (AgreementStatus.SIGNED, AgreementStatus.IN_FORCE)
+
+
+def can_edit_agreement(user, agreement=None) -> Verdict:
     ok, reason = agency_only(user)
     if not ok:
-        return ok, reason
-    if agreement is not None and agreement.status != "draft":
-        return False, "协议已发送或已签订，不能直接修改：已签订的协议只能通过协议变更调整。"
-    return True, ""
+        return deny(reason)
+    if agreement is not None and agreement.status != AgreementStatus.DRAFT:
+        return _not_now("协议已发送或已签订，不能直接修改：已签订的协议只能通过协议变更调整。")
+    return allow()
 
 
-def can_amend_agreement(user, agreement) -> tuple[bool, str]:
+def can_amend_agreement(user, agreement) -> Verdict:
     ok, reason = agency_only(user)
     if not ok:
-        return ok, reason
-    if agreement.status not in ("signed", "in_force"):
-        return False, "只有已签订或履行中的协议可以变更。"
-    return True, ""
+        return deny(reason)
+    if agreement.status not in IN_EFFECT:
+        return _not_now("只有已签订或履行中的协议可以变更。")
+    return allow()
 
 
-def can_request_team_change(user, agreement) -> tuple[bool, str]:
+def can_request_team_change(user, agreement) -> Verdict:
     if not (user.is_agency or provider_of(user, agreement)[0]):
-        return False, "只有本协议的服务机构或经办机构可以申请变更项目组成员。"
-    if agreement.status not in ("signed", "in_force"):
-        return False, "协议签订前可直接调整项目组成员，无需申请。"
-    return True, ""
+        return deny("只有本协议的服务机构或经办机构可以申请变更项目组成员。")
+    if agreement.status not in IN_EFFECT:
+        return _not_now("协议签订前可直接调整项目组成员，无需申请。")
+    if agreement.team_changes.filter(status=TeamChangeStatus.PENDING).exists():
+        return not_now("已有待审核的项目组成员变更申请，请等待经办机构审核。")
+    return allow()
 
 
-def can_edit_team(user, agreement) -> tuple[bool, str]:
+def can_edit_team(user, agreement) -> Verdict:
     if not (user.is_agency or provider_of(user, agreement)[0]):
-        return False, "只有本协议的服务机构或经办机构可以维护项目组成员。"
+        return deny("只有本协议的服务机构或经办机构可以维护项目组成员。")
     if agreement.is_frozen:
-        return False, "协议签订后，项目组成员原则上不更换；确需变更的，请提交变更申请。"
-    return True, ""
+        return _not_now("协议签订后，项目组成员原则上不更换；确需变更的，请提交变更申请。")
+    return allow()

@@ -287,3 +287,17 @@ def test_fund_table_pdf_prints_markup_as_typed(client, world, monkeypatch):
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     cell = next(t for t in texts if "img" in t)
     assert cell == "&lt;img src=x&gt; &lt;font size=40&gt;大&lt;/font&gt;<br/>第二行"
+
+
+def test_the_budget_of_an_issued_plan_is_greyed_out_with_the_reason_the_service_refuses_with(client, world):
+    plan = make_plan(world, issue=False)
+    client.force_login(world.owner)
+    html = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    assert 'data-testid="edit-budget"' in html
+    services.plan_transition(plan=plan, action="issue", actor=world.owner)
+    html = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    with pytest.raises(PermissionDenied) as refused:
+        services.plan_set_budget(actor=world.owner, plan=plan, lines={}, items=[])
+    assert str(refused.value) == "已印发的实施方案不能修改；如需调整，请先撤回为草稿。"
+    assert 'data-testid="edit-budget"' not in html and str(refused.value) in html
+    assert client.get(reverse("plans:budget", args=[plan.pk])).status_code == 403

@@ -19,7 +19,14 @@ from .acceptance import (
 )
 from .base import S, _lock_project, today
 from .completion import _submit_completion, completion_defaults, completion_report_save, payments_summary
-from .extension import _confirm_extension, _decide_extension, _pending_extension, _refuse_extension, _request_extension
+from .extension import (
+    EXTENSION_WORKFLOW,
+    _confirm_extension,
+    _decide_extension,
+    _pending_extension,
+    _refuse_extension,
+    _request_extension,
+)
 from .money import (
     ADVANCE_STATUSES,
     DEDUCTION_WORKFLOW,
@@ -133,6 +140,7 @@ __all__ = [
     "WORKING",
     "PROJECT_WORKFLOW",
     "project_transition",
+    "EXTENSION_WORKFLOW",
     "_request_extension",
     "_pending_extension",
     "_decide_extension",

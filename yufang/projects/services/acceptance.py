@@ -5,7 +5,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from yufang.accounts.models import User
@@ -18,7 +18,7 @@ from yufang.providers.services import debarment_create
 
 from .. import permissions as may
 from ..models import Acceptance, AcceptanceIndicator, AcceptanceResult, Project, Score, ScoreSheet
-from .base import S, _lock_project, today
+from .base import _lock_project, today
 
 DEFAULT_ACCEPTANCE_INDICATORS = [
     ("服务数量完成情况（对照实施方案）", Decimal("30")),
@@ -62,10 +62,6 @@ def acceptance_convene(
 ) -> Acceptance:
     project = _lock_project(project)
     _require(may.can_convene(actor, project))
-    if project.status != S.AWAITING_ACCEPTANCE:
-        raise ValidationError(f"项目当前状态为「{project.get_status_display()}」，尚不能组织评估验收。")
-    if Acceptance.objects.filter(project=project).exists():
-        raise ValidationError("本项目已组织评估验收。")
     _check_panel(members)
     rows = indicators or [
         {"name": n, "weight": w, "max_score": Decimal("100")} for n, w in DEFAULT_ACCEPTANCE_INDICATORS
@@ -106,12 +102,7 @@ def acceptance_score(
     *, acceptance: Acceptance, scores: dict[int, Decimal], actor: User, remarks: str = ""
 ) -> ScoreSheet:
     acceptance = Acceptance.objects.select_for_update().select_related("project").get(pk=acceptance.pk)
-    if not acceptance.members.filter(pk=actor.pk).exists():
-        raise PermissionDenied("只有评估验收小组成员可以评分。")
-    if acceptance.project.status != S.AWAITING_ACCEPTANCE or acceptance.result:
-        raise ValidationError("评估验收已有结论，不能再评分。")
-    if ScoreSheet.objects.filter(acceptance=acceptance, member=actor).exists():
-        raise ValidationError("您已评过分，每位成员只能评分一次。")
+    _require(may.can_score(actor, acceptance))
     indicators = list(acceptance.indicators.all())
     errors = []
     total = Decimal("0")

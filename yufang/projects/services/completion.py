@@ -13,7 +13,7 @@ from yufang.plans.models import yuan
 
 from .. import permissions as may
 from ..models import CompletionReport, ExtensionStatus, Figure, PaymentStatus, Project
-from .base import S, _lock_project
+from .base import _lock_project
 from .money import deductions_total
 from .reports import _figure_rows, _save_figures, platform_count
 
@@ -47,9 +47,7 @@ def completion_report_save(
     """Creates or updates the completion report while the project is under way. Figures are
     the approved plan's indicators against the platform's records over the whole project."""
     project = _lock_project(project)
-    _require(may.provider_of(actor, project))
-    if project.status != S.IN_PROGRESS:
-        raise ValidationError(f"项目当前状态为「{project.get_status_display()}」，不能填写项目实施情况报告。")
+    _require(may.can_write_completion(actor, project))
     values = {k: (data.get(k) or "") for k in CompletionReport.PARTS if k in data}
     for name, f in (files or {}).items():
         if f is not None and name in ("evidence", "archives"):

@@ -1,4 +1,6 @@
-"""Extensions of a project's deadline: the request, the decision and its effect on the report schedule."""
+"""Extensions of a project's deadline: the request, the decision and its effect on the report
+schedule. An extension's status moves only through its own table, as part of the project's
+transitions (confirm_extension, refuse_extension, terminate)."""
 
 import datetime
 
@@ -6,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from yufang.accounts.models import User
-from yufang.core import audit
-from yufang.core.models import AuditAction
 from yufang.core.services import model_create
+from yufang.core.workflow import Transition, Workflow
 
+from .. import permissions as may
 from ..models import Extension, ExtensionStatus, Project
 from .reports import _schedule_reports
 
@@ -38,20 +40,27 @@ def _pending_extension(project: Project) -> Extension:
     return ext
 
 
+def _record_decision(*, obj: Extension, note: str, **_) -> None:
+    obj.decision_note = note
+    obj.decided_at = timezone.now()
+
+
+E = ExtensionStatus
+
+
+# The actions are named as the audit events the decisions have always been recorded under.
+EXTENSION_WORKFLOW = Workflow(
+    model=Extension,
+    transitions=[
+        Transition(E.PENDING, "confirmed", E.CONFIRMED, E.CONFIRMED.label, may.agency, _record_decision, internal=True),
+        Transition(E.PENDING, "refused", E.REFUSED, E.REFUSED.label, may.agency, _record_decision, internal=True),
+    ],
+)
+
+
 def _decide_extension(ext: Extension, status: str, actor: User, note: str) -> None:
-    before = audit.snapshot(ext)
-    ext.status = status
-    ext.decision_note = note
-    ext.decided_at = timezone.now()
-    ext.save(update_fields=["status", "decision_note", "decided_at", "updated_at"])
-    audit.record(
-        actor=actor,
-        action=AuditAction.TRANSITION,
-        instance=ext,
-        event=status,
-        changes=audit.diff(before, audit.snapshot(ext)),
-        extra={"label": ExtensionStatus(status).label, "note": note},
-    )
+    """Called from the project's transitions only: they have checked the actor and lock the project."""
+    EXTENSION_WORKFLOW.perform(obj=ext, action=status, actor=actor, note=note, internal=True)
 
 
 def _confirm_extension(*, obj: Project, actor: User, note: str = "", **_) -> None:

@@ -33,7 +33,7 @@ from ..models import (
     PaymentStatus,
     Project,
 )
-from .base import S, _lock_project, today
+from .base import _lock_project, today
 
 
 def deductions_total(project: Project) -> Decimal:
@@ -56,10 +56,6 @@ def balance_due(project: Project) -> Decimal:
 def deduction_create(*, project: Project, data: dict[str, Any], actor: User) -> Deduction:
     project = _lock_project(project)
     _require(may.can_record_deduction(actor, project))
-    if project.status in (S.PLAN_PENDING, S.UNDER_REVIEW, S.RETURNED, S.SETTLED, S.ARCHIVED, S.TERMINATED):
-        raise ValidationError(f"项目当前状态为「{project.get_status_display()}」，不能扣减项目费用。")
-    if project.payments.filter(kind=PaymentKind.BALANCE).exclude(status=PaymentStatus.REFUSED).exists():
-        raise ValidationError("尾款已申请，不能再扣减；如有问题请先不予支付该尾款申请。")
     amount = data.get("amount")
     if amount is None or amount <= 0:
         raise ValidationError({"amount": "扣减金额须大于零。"})
@@ -116,7 +112,7 @@ def deduction_transition(*, deduction: Deduction, action: str, actor: User, note
     return DEDUCTION_WORKFLOW.perform(obj=deduction, action=action, actor=actor, note=note)
 
 
-ADVANCE_STATUSES = (S.APPROVED, S.IN_PROGRESS, S.EXTENSION_REQUESTED)
+ADVANCE_STATUSES = may.ADVANCE_STATUSES
 
 
 @transaction.atomic
@@ -124,16 +120,9 @@ def payment_request(*, project: Project, kind: str, actor: User, amount: Decimal
     """The provider asks for the advance (after the plan is approved, once, up to the agreement's
     percentage of the price) or the balance (after acceptance passes: price − advance − deductions)."""
     project = _lock_project(project)
-    _require(may.provider_of(actor, project))
+    _require(may.can_request_payment(actor, project, kind))
     agreement = project.agreement
-    if project.payments.filter(kind=kind).exclude(status=PaymentStatus.REFUSED).exists():
-        label = PaymentKind(kind).label
-        raise ValidationError(f"本项目已申请过{label}，{label}只能申请一次。")
     if kind == PaymentKind.ADVANCE:
-        if not project.approved_plan_id or project.status not in ADVANCE_STATUSES:
-            raise ValidationError(
-                f"预付款须在实施方案批准后、项目实施期间申请；项目当前状态为「{project.get_status_display()}」。"
-            )
         limit = agreement.advance_amount
         amount = limit if amount is None else amount
         check_two_places(amount, "amount")
@@ -145,16 +134,6 @@ def payment_request(*, project: Project, kind: str, actor: User, amount: Decimal
             )
         basis = f"协议金额 {yuan(agreement.price)} × 预付比例 {agreement.advance_percent}% = {yuan(limit)}；申请 {yuan(amount)}。"
     elif kind == PaymentKind.BALANCE:
-        if project.status != S.ACCEPTED:
-            raise ValidationError(f"尾款须在评估验收合格后申请；项目当前状态为「{project.get_status_display()}」。")
-        if project.deductions.filter(status=DeductionStatus.OBJECTED).exists():
-            raise ValidationError("有扣减异议尚待经办机构决定，决定后才能申请尾款。")
-        if (
-            project.payments.filter(kind=PaymentKind.ADVANCE, status__in=PAYMENT_HOLDS)
-            .exclude(status=PaymentStatus.PAID)
-            .exists()
-        ):
-            raise ValidationError("预付款尚在办理中，支付或不予支付后才能申请尾款。")
         advance, deducted = _held(project, PaymentKind.ADVANCE), deductions_total(project)
         amount = agreement.price - advance - deducted
         if amount <= 0:

@@ -1,5 +1,6 @@
-"""Implementation plan versions: drafts, the checks a version must pass, its state moves, and the
-change-request table for versions filed after approval."""
+"""Implementation plan versions: drafts, the checks a version must pass, and the one table that
+moves a version's state: its change-request moves (versions filed after approval) and the
+internal moves the project's own transitions make for the first plan."""
 
 from typing import Any
 
@@ -19,7 +20,6 @@ from yufang.plans.services import check_two_places
 from .. import permissions as may
 from ..models import (
     FORBIDDEN_COST_WORDS,
-    WORKING_STATUSES,
     ZERO,
     PlanCostItem,
     PlanIndicator,
@@ -27,7 +27,7 @@ from ..models import (
     PlanVersionState,
     Project,
 )
-from .base import S, _lock_project
+from .base import _lock_project
 from .reports import _schedule_reports
 
 PLAN_FIELDS = [
@@ -140,15 +140,8 @@ def plan_version_create(
     """A new draft: the first plan, a resubmission after return, or (once approved) a change request."""
     project = _lock_project(project)
     _require(may.can_file_plan(actor, project))
-    if project.status in (S.PLAN_PENDING, S.RETURNED):
-        pass
-    elif project.status in WORKING_STATUSES and project.approved_plan_id:
-        if not (data.get("change_reason") or "").strip():
-            raise ValidationError({"change_reason": "实施方案已批准，再次提交的版本为变更申请，请写明变更理由。"})
-    else:
-        raise ValidationError(f"项目当前状态为「{project.get_status_display()}」，不能提交实施方案。")
-    if project.plan_versions.filter(state__in=[PlanVersionState.DRAFT, PlanVersionState.SUBMITTED]).exists():
-        raise ValidationError("已有未提交或待审核的实施方案版本，请先完成该版本。")
+    if project.approved_plan_id and not (data.get("change_reason") or "").strip():
+        raise ValidationError({"change_reason": "实施方案已批准，再次提交的版本为变更申请，请写明变更理由。"})
     values = {k: v for k, v in data.items() if k in PLAN_FIELDS}
     _check_version(project, values, cost_items, indicators)
     number = (project.plan_versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
@@ -162,9 +155,7 @@ def plan_version_update(
     *, version: PlanVersion, data: dict[str, Any], cost_items: list[dict], indicators: list[dict], actor: User
 ) -> PlanVersion:
     version = PlanVersion.objects.select_for_update().select_related("project__agreement").get(pk=version.pk)
-    _require(may.can_file_plan(actor, version.project))
-    if not version.is_editable:
-        raise ValidationError("已提交的实施方案版本不能修改；如需调整，请新建版本。")
+    _require(may.can_edit_plan_version(actor, version))
     values = {f: data.get(f, getattr(version, f)) for f in PLAN_FIELDS}
     _check_version(version.project, values, cost_items, indicators)
     before = [str(c) for c in version.cost_items.all()] + [str(i) for i in version.indicators.all()]
@@ -178,25 +169,19 @@ def plan_version_update(
     return version
 
 
-def _set_version_state(version: PlanVersion, state: str, actor: User, note: str = "", event: str = "") -> None:
-    """A version's state moves only here, called from a transition's effect (same transaction)."""
-    before = audit.snapshot(version)
-    version.state = state
-    now = timezone.now()
-    if state == PlanVersionState.SUBMITTED:
-        version.submitted_at = now
-    elif state in (PlanVersionState.APPROVED, PlanVersionState.RETURNED):
-        version.decided_at = now
-        version.decision_note = note
-    version.save(update_fields=["state", "submitted_at", "decided_at", "decision_note", "updated_at"])
-    audit.record(
-        actor=actor,
-        action=AuditAction.TRANSITION,
-        instance=version,
-        event=event or state,
-        changes=audit.diff(before, audit.snapshot(version)),
-        extra={"label": PlanVersionState(state).label, "note": note},
-    )
+# The internal moves' actions are the audit events these moves have always been recorded under.
+_INTERNAL_ACTION = {
+    PlanVersionState.SUBMITTED: "submitted",
+    PlanVersionState.RETURNED: "returned",
+    PlanVersionState.APPROVED: "approved",
+    PlanVersionState.SUPERSEDED: "superseded",
+}
+
+
+def _set_version_state(version: PlanVersion, state: str, actor: User, note: str = "") -> None:
+    """The project's transitions move a version through the version's own table (same
+    transaction; they have checked the actor)."""
+    PLAN_CHANGE_WORKFLOW.perform(obj=version, action=_INTERNAL_ACTION[state], actor=actor, note=note, internal=True)
 
 
 def _version_in(project: Project, state: str) -> PlanVersion:
@@ -240,9 +225,8 @@ def _approve_change(*, obj: PlanVersion, actor: User, note: str = "", **_) -> No
     if obj.completion_date > project.deadline:
         raise ValidationError(f"变更后的完成时限不能晚于项目完成时限 {project.deadline:%Y-%m-%d}；请申请延期。")
     if old is not None:
-        _set_version_state(old, PlanVersionState.SUPERSEDED, actor, event="superseded")
-    obj.decided_at = timezone.now()
-    obj.decision_note = note
+        _set_version_state(old, PlanVersionState.SUPERSEDED, actor)
+    _decided(obj=obj, note=note)
     # The workflow saves this version as approved after the effect, once the old one has left
     # the single "approved" place.
     project.approved_plan = obj
@@ -262,18 +246,32 @@ def _submit_change(*, obj: PlanVersion, **_) -> None:
     obj.submitted_at = timezone.now()
 
 
-def _return_change(*, obj: PlanVersion, note: str, **_) -> None:
+def _decided(*, obj: PlanVersion, note: str = "", **_) -> None:
     obj.decided_at = timezone.now()
     obj.decision_note = note
+
+
+_return_change = _decided
 
 
 V = PlanVersionState
 
 
+def _internal(source: str, target: str, allowed, effect=None) -> Transition:
+    return Transition(source, _INTERNAL_ACTION[target], target, target.label, allowed, effect, internal=True)
+
+
+# Every state move of a version. The change requests' moves are public (the version page, the
+# API); the first plan's moves and the superseding of the old version on a change are internal,
+# made by the project's transitions and `_approve_change`.
 PLAN_CHANGE_WORKFLOW = Workflow(
     model=PlanVersion,
     status_field="state",
     transitions=[
+        _internal(V.DRAFT, V.SUBMITTED, may.provider_of, _submit_change),
+        _internal(V.SUBMITTED, V.RETURNED, may.agency, _decided),
+        _internal(V.SUBMITTED, V.APPROVED, may.agency, _decided),
+        _internal(V.APPROVED, V.SUPERSEDED, may.agency),
         Transition(V.DRAFT, "submit", V.SUBMITTED, "提交变更申请", may.plan_change_by_provider, effect=_submit_change),
         Transition(
             V.SUBMITTED,

@@ -164,11 +164,7 @@ def progress_report_save(
     *, report: ProgressReport, narrative: str, achieved: dict[int, int], actor: User, attachment=None
 ) -> ProgressReport:
     report = ProgressReport.objects.select_for_update().select_related("project__agreement").get(pk=report.pk)
-    _require(may.provider_of(actor, report))
-    if not report.project.accepts_work:
-        raise ValidationError(f"项目当前状态为「{report.project.get_status_display()}」，不能再填报进度报告。")
-    if report.status not in (ReportStatus.DUE, ReportStatus.RETURNED):
-        raise ValidationError("该进度报告已提交，不能修改。")
+    _require(may.can_edit_report(actor, report))
     before = audit.snapshot(report)
     report.narrative = narrative
     if attachment is not None:

@@ -26,7 +26,7 @@ from .base import _form_page, _project
 @login_required
 def acceptance_convene(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-    _require(may.can_convene(request.user))
+    _require(may.can_convene(request.user, project), page=True)
     form = ConveneForm(
         request.POST or None,
         candidates=panel_candidates(),
@@ -65,14 +65,7 @@ def acceptance_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     indicators = list(acceptance.indicators.all())
     sheets = list(acceptance.sheets.select_related("member").prefetch_related("scores"))
-    is_member = acceptance.members.filter(pk=user.pk).exists()
-    has_scored = any(s.member_id == user.pk for s in sheets)
-    can_score = (
-        is_member
-        and not has_scored
-        and not acceptance.result
-        and acceptance.project.status == ProjectStatus.AWAITING_ACCEPTANCE
-    )
+    score = may.can_score(user, acceptance)
     rows = []
     for s in sheets:
         values = {sc.indicator_id: sc.value for sc in s.scores.all()}
@@ -88,7 +81,8 @@ def acceptance_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": acceptance.members.select_related("organisation"),
             "waiting": acceptance.members.exclude(pk__in=[s.member_id for s in sheets]),
             "average": services.acceptance_average(acceptance),
-            "form": ScoreForm(indicators=indicators) if can_score else None,
+            "form": ScoreForm(indicators=indicators) if score.allowed else None,
+            "score": score,
             "options": services.PROJECT_WORKFLOW.options(acceptance.project, user)
             if acceptance.project.status == ProjectStatus.AWAITING_ACCEPTANCE
             else [],

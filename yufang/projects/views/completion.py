@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -16,16 +16,14 @@ from yufang.core.scoping import get_scoped_or_404
 from .. import permissions as may
 from .. import selectors, services
 from ..forms import CompletionForm
-from ..models import CompletionReport, ProjectStatus
+from ..models import CompletionReport
 from .base import _form_page, _project
 
 
 @login_required
 def completion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-    _require(may.provider_of(request.user, project))
-    if project.status != ProjectStatus.IN_PROGRESS:
-        raise PermissionDenied(f"项目当前状态为「{project.get_status_display()}」，不能填写项目实施情况报告。")
+    _require(may.can_write_completion(request.user, project), page=True)
     report = CompletionReport.objects.filter(project=project).first()
     if report is not None:
         figures = list(report.figures.all())
@@ -83,7 +81,7 @@ def completion_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "c": report,
             "p": report.project,
             "held": selectors.sessions_held(report.project),
-            "can_edit": may.provider_of(request.user, report)[0] and report.project.status == ProjectStatus.IN_PROGRESS,
+            "edit": may.can_write_completion(request.user, report.project),
             "panels": panels,
             "history": history(report),
         },

@@ -141,7 +141,7 @@ def deduction_index(request: HttpRequest) -> HttpResponse:
 @login_required
 def deduction_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-    _require(may.can_record_deduction(request.user))
+    _require(may.can_record_deduction(request.user, project), page=True)
     form = DeductionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

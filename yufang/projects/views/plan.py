@@ -3,7 +3,7 @@ transitions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -116,7 +116,7 @@ def _plan_form(request, project: Project, version: PlanVersion | None):
 @login_required
 def plan_version_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-    _require(may.can_file_plan(request.user, project))
+    _require(may.can_file_plan(request.user, project), page=True)
     form, costs, indicators, saved = _plan_form(request, project, None)
     if saved is not None:
         messages.success(request, f"实施方案第{saved.number}版已保存为草稿。")
@@ -137,9 +137,7 @@ def plan_version_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_version_edit(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_scoped_or_404(request.user, PlanVersion.objects.select_related("project__agreement"), pk=pk)
-    _require(may.can_file_plan(request.user, version.project))
-    if not version.is_editable:
-        raise PermissionDenied("已提交的实施方案版本不能修改；如需调整，请新建版本。")
+    _require(may.can_edit_plan_version(request.user, version), page=True)
     form, costs, indicators, saved = _plan_form(request, version.project, version)
     if saved is not None:
         messages.success(request, "实施方案已保存。")
@@ -168,7 +166,7 @@ def plan_version_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "approved": approved,
             "options": services.PLAN_CHANGE_WORKFLOW.options(version, request.user) if is_change else [],
             "project_options": [] if is_change else services.PROJECT_WORKFLOW.options(project, request.user),
-            "can_edit": version.is_editable and may.can_file_plan(request.user, project)[0],
+            "edit": may.can_edit_plan_version(request.user, version),
             "history": history(version),
         },
     )

@@ -13,7 +13,7 @@ from yufang.core.transitions import transition_response as _perform
 from .. import permissions as may
 from .. import selectors, services
 from ..forms import ProjectFilterForm
-from ..models import Acceptance, CompletionReport, PaymentKind, PaymentStatus, PlanVersionState, ProjectStatus
+from ..models import Acceptance, CompletionReport, PaymentKind, PlanVersionState
 from .base import _project
 
 PROJECT_COLUMNS = [
@@ -59,7 +59,6 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     draft = next((v for v in versions if v.state == PlanVersionState.DRAFT), None)
     acceptance = Acceptance.objects.filter(project=project).first()
     payments = list(project.payments.all())
-    holds = {p.kind for p in payments if p.status != PaymentStatus.REFUSED}
     return render(
         request,
         "projects/project_detail.html",
@@ -70,30 +69,21 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": versions,
             "approved": project.approved_plan,
             "draft": draft,
-            "can_file": may.can_file_plan(user, project)[0]
-            and draft is None
-            and not any(v.state == PlanVersionState.SUBMITTED for v in versions)
-            and (project.status in (ProjectStatus.PLAN_PENDING, ProjectStatus.RETURNED) or project.accepts_work),
+            "file_plan": may.can_file_plan(user, project),
+            "edit_draft": may.can_edit_plan_version(user, draft) if draft is not None else None,
             "reports": [(r, r.is_overdue(day)) for r in project.reports.all()],
             "extensions": project.extensions.all(),
             "completion": CompletionReport.objects.filter(project=project).first(),
-            "can_write_completion": may.provider_of(user, project)[0] and project.status == ProjectStatus.IN_PROGRESS,
+            "write_completion": may.can_write_completion(user, project),
             "acceptance": acceptance,
-            "can_convene": may.can_convene(user)[0]
-            and project.status == ProjectStatus.AWAITING_ACCEPTANCE
-            and acceptance is None,
+            "convene": may.can_convene(user, project),
             "payments": payments,
             "deductions": project.deductions.all(),
             "deducted": services.deductions_total(project),
-            "can_request_advance": may.provider_of(user, project)[0]
-            and PaymentKind.ADVANCE not in holds
-            and project.status in services.ADVANCE_STATUSES,
-            "can_request_balance": may.provider_of(user, project)[0]
-            and PaymentKind.BALANCE not in holds
-            and project.status == ProjectStatus.ACCEPTED,
+            "request_advance": may.can_request_payment(user, project, PaymentKind.ADVANCE),
+            "request_balance": may.can_request_payment(user, project, PaymentKind.BALANCE),
             "balance_due": services.balance_due(project),
-            "can_deduct": may.can_record_deduction(user)[0]
-            and project.status not in (ProjectStatus.SETTLED, ProjectStatus.ARCHIVED, ProjectStatus.TERMINATED),
+            "deduct": may.can_record_deduction(user, project),
             "history": history(project),
             "regions": project.regions.all(),
         },

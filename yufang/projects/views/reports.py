@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +19,7 @@ from yufang.core.transitions import transition_response as _perform
 from .. import permissions as may
 from .. import selectors, services
 from ..forms import ReportFilterForm, ReportForm
-from ..models import ProgressReport, ReportStatus
+from ..models import ProgressReport
 from .base import _form_page
 from .project import _links
 
@@ -64,11 +64,6 @@ def report_attachment(request: HttpRequest, pk: int) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     prefill = services.report_prefill(report)
-    can_edit = (
-        may.provider_of(request.user, report)[0]
-        and report.status in (ReportStatus.DUE, ReportStatus.RETURNED)
-        and report.project.accepts_work
-    )
     return render(
         request,
         "projects/report_detail.html",
@@ -77,7 +72,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "figures": [(f, prefill.get(f.pk)) for f in report.figures.all()],
             "held": selectors.sessions_held(report.project, until=report.period_end),
             "options": services.REPORT_WORKFLOW.options(report, request.user),
-            "can_edit": can_edit,
+            "edit": may.can_edit_report(request.user, report),
             "overdue": report.is_overdue(timezone.localdate()),
             "history": history(report),
         },
@@ -87,11 +82,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    _require(may.provider_of(request.user, report))
-    if not report.project.accepts_work:
-        raise PermissionDenied(f"项目当前状态为「{report.project.get_status_display()}」，不能再填报进度报告。")
-    if report.status not in (ReportStatus.DUE, ReportStatus.RETURNED):
-        raise PermissionDenied("该进度报告已提交，不能修改。")
+    _require(may.can_edit_report(request.user, report), page=True)
     figures = list(report.figures.all())
     form = ReportForm(
         request.POST or None,

@@ -30,8 +30,6 @@ def team_change_request_create(
         raise ValidationError({"remove": "所选成员不在本协议的项目组中。"})
     if add_name and not add_role:
         raise ValidationError({"add_role": "请填写调入成员的项目职务。"})
-    if agreement.team_changes.filter(status=TeamChangeStatus.PENDING).exists():
-        raise ValidationError("已有待审核的项目组成员变更申请，请等待经办机构审核。")
     return model_create(
         model=TeamChangeRequest,
         data={

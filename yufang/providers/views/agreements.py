@@ -86,10 +86,10 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 agreement.provider, agreement.item, timezone.localdate(), agreement
             ),
             "debarment": services.provider_is_debarred(agreement.provider, timezone.localdate()),
-            "can_edit": can_edit_agreement(user, agreement)[0],
-            "can_edit_team": can_edit_team(user, agreement)[0],
-            "can_amend": can_amend_agreement(user, agreement)[0],
-            "can_request_team_change": can_request_team_change(user, agreement)[0],
+            "edit": can_edit_agreement(user, agreement),
+            "edit_team": can_edit_team(user, agreement),
+            "amend": can_amend_agreement(user, agreement),
+            "request_team_change": can_request_team_change(user, agreement),
             "show_phones": user.is_agency or user.organisation_id == agreement.provider_id,
             "team": agreement.team.all(),
             "team_form": TeamMemberForm(),
@@ -212,7 +212,7 @@ def agreement_amend(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def agreement_team_change(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement_for_edit(request, pk)
-    _require(can_request_team_change(request.user, agreement))
+    _require(can_request_team_change(request.user, agreement), page=True)
     form = TeamChangeForm(request.POST or None, agreement=agreement)
     if request.method == "POST" and form.is_valid():
         try:
