@@ -265,6 +265,8 @@ def test_the_signature_check_sees_a_positional_and_an_untyped_actor(tmp_path):
         "app.services.b: actor not typed as a user",
         "app.services.c: no actor",
     ]
+
+
 # One writer per lifecycle: where each guarded field may be assigned (a path under yufang/, a
 # module or a package), and nowhere else. Every status and state moves through a transition
 # table (`core.workflow` sets the table's field by name, which is not an assignment here); a
