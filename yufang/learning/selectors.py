@@ -277,18 +277,23 @@ def suspicious_patterns(
         .annotate(accounts=Count("enrolment", distinct=True))
         .filter(accounts__gte=device_accounts)
     )
+    shared = list(shared)
+    if not shared:
+        return patterns
+    # Who used each shared device, and those enrolments, in two queries however many devices.
+    users_of: dict[str, set[int]] = defaultdict(set)
+    for device, enrolment_id in LearningSession.objects.filter(
+        enrolment_id__in=ids, device__in=[row["device"] for row in shared]
+    ).values_list("device", "enrolment_id"):
+        users_of[device].add(enrolment_id)
+    listed = list(visible.filter(pk__in=set().union(*users_of.values())))
     for row in shared:
-        enrolment_ids = set(
-            LearningSession.objects.filter(enrolment_id__in=ids, device=row["device"]).values_list(
-                "enrolment_id", flat=True
-            )
-        )
         patterns.append(
             Pattern(
                 "device",
                 "同一设备登录多个账号",
                 f"设备 {row['device'][:8]}… 上有 {row['accounts']} 个学员账号学习过。",
-                list(visible.filter(pk__in=enrolment_ids)),
+                [e for e in listed if e.pk in users_of[row["device"]]],
             )
         )
     return patterns
