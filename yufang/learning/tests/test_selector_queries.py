@@ -75,7 +75,7 @@ def learners(world, setup):
             user = make_user(world.owner, f"t_learner_{i}", enterprise, Role.TRAINEE)
             person.user = user
             person.save(update_fields=["user"])
-            services.enrol(
+            services.enrolment_create(
                 actor=world.owner,
                 person=person,
                 plan=setup.plan,
@@ -247,7 +247,7 @@ def registrations(world, setup):
         for _ in range(n):
             i = made[0]
             made[0] += 1
-            services.self_register(
+            services.person_self_register(
                 name=f"自注册{chr(0x4E00 + i)}",
                 id_number=id_number("370303", datetime.date(1991, 2, 3), 900 + i),
                 phone=f"139{i:08d}",
