@@ -65,11 +65,9 @@ def _cell(table, cells, field):
     return cells[index] if index is not None and index < len(cells) else None
 
 
-@register("enterprises.register_check")
-def register_check(job, progress):
-    city = City.objects.get(pk=job.params["city_id"])
-    with job.file.open("rb") as f:
-        table = find_table(read_rows(f, job.file.name), REGISTER_COLUMNS, {"name", "credit_code", "industry"})
+def _register_lookups(city) -> tuple[dict, dict, dict]:
+    """The names a register's cells may use: the city's regions, the platform's industries (by
+    name, code and the common short words) and the hazardous-chemicals licence types."""
     regions = {r.name: r.pk for r in Region.objects.filter(city=city)}
     industries = {}
     for i in Industry.objects.all():
@@ -85,80 +83,107 @@ def register_check(job, progress):
     )
     licence = {label: value for value, label in LicenceType.choices if value}
     licence.update({"生产": "production", "经营": "operation", "使用": "use"})
+    return regions, industries, licence
+
+
+def _register_identity(table, cells, problems: list) -> tuple[str, str]:
+    """The row's name and credit code, checked against each other and the organisations on file."""
+    name = clean_text(_cell(table, cells, "name")).replace(" ", "")
+    code = clean_text(_cell(table, cells, "credit_code")).replace(" ", "").upper()
+    if not name:
+        problems.append("企业名称为空")
+    try:
+        validate_credit_code(code)
+        if not code:
+            raise ValidationError("")
+    except ValidationError:
+        problems.append(f"统一社会信用代码「{code or '（空）'}」无效（18 位，末位为校验码）")
+    other = (
+        Organisation.objects.filter(credit_code=code).exclude(kind=OrganisationKind.ENTERPRISE).first()
+        if code
+        else None
+    )
+    if other is not None:
+        problems.append("该信用代码已登记为非企业机构")
+    same_name = Organisation.objects.filter(name=name).exclude(credit_code=code).first() if name else None
+    if same_name is not None:
+        problems.append("同名机构已登记，但信用代码不同")
+    return name, code
+
+
+def _register_classification(table, cells, lookups: tuple[dict, dict, dict], problems: list) -> dict:
+    """The row's region, industry (and its GB/T 4754 code) and hazardous-chemicals licence."""
+    regions, industries, licence = lookups
+    region_name = clean_text(_cell(table, cells, "region")).replace(" ", "")
+    region_id = regions.get(region_name) if region_name else None
+    if region_name and region_id is None:
+        problems.append(f"区县「{region_name}」不在本市")
+    industry_name = clean_text(_cell(table, cells, "industry")).replace(" ", "")
+    industry_id = industries.get(industry_name)
+    if industry_id is None:
+        problems.append(f"行业类别「{industry_name or '（空）'}」不是平台的行业类别")
+    industry_code = clean_text(_cell(table, cells, "industry_code")).replace(" ", "").upper()
+    if industry_code:
+        try:
+            gbt4754_validator(industry_code)
+        except ValidationError as e:
+            problems.append(e.messages[0])
+    licence_text = clean_text(_cell(table, cells, "licence_type")).replace(" ", "")
+    licence_type = licence.get(licence_text, "") if licence_text not in ("", "无") else ""
+    if licence_text not in ("", "无") and not licence_type:
+        problems.append(f"危化品许可类型「{licence_text}」无法识别")
+    licence_number = clean_text(_cell(table, cells, "licence_number"))
+    if licence_type and not licence_number:
+        problems.append("有危化品许可的须填写许可证编号")
+    return {
+        "region_id": region_id,
+        "industry_id": industry_id,
+        "industry_code": industry_code,
+        "licence_type": licence_type,
+        "licence_number": licence_number if licence_type else "",
+    }
+
+
+def _register_contact(table, cells, problems: list) -> dict:
+    """The row's insured headcount and contact."""
+    headcount_raw = _cell(table, cells, "insured_headcount")
+    headcount = _int(headcount_raw, "参保人数", problems) if clean_text(headcount_raw) else 0
+    phone = clean_text(_cell(table, cells, "contact_phone")).replace(" ", "")
+    if phone:
+        try:
+            phone_validator(phone)
+        except ValidationError:
+            problems.append("联系电话格式不正确")
+    return {
+        "insured_headcount": headcount,
+        "contact_name": clean_text(_cell(table, cells, "contact_name")),
+        "contact_phone": phone,
+    }
+
+
+@register("enterprises.register_check")
+def register_check(job, progress):
+    city = City.objects.get(pk=job.params["city_id"])
+    with job.file.open("rb") as f:
+        table = find_table(read_rows(f, job.file.name), REGISTER_COLUMNS, {"name", "credit_code", "industry"})
+    lookups = _register_lookups(city)
     rows = list(table.rows)
     progress.total(len(rows), "正在逐行校验")
     good, errors, seen = [], [], {}
     for done, (number, cells) in enumerate(rows, start=1):
         problems = []
-        name = clean_text(_cell(table, cells, "name")).replace(" ", "")
-        code = clean_text(_cell(table, cells, "credit_code")).replace(" ", "").upper()
-        if not name:
-            problems.append("企业名称为空")
-        try:
-            validate_credit_code(code)
-            if not code:
-                raise ValidationError("")
-        except ValidationError:
-            problems.append(f"统一社会信用代码「{code or '（空）'}」无效（18 位，末位为校验码）")
-        other = (
-            Organisation.objects.filter(credit_code=code).exclude(kind=OrganisationKind.ENTERPRISE).first()
-            if code
-            else None
-        )
-        if other is not None:
-            problems.append("该信用代码已登记为非企业机构")
-        same_name = Organisation.objects.filter(name=name).exclude(credit_code=code).first() if name else None
-        if same_name is not None:
-            problems.append("同名机构已登记，但信用代码不同")
-        region_name = clean_text(_cell(table, cells, "region")).replace(" ", "")
-        region_id = regions.get(region_name) if region_name else None
-        if region_name and region_id is None:
-            problems.append(f"区县「{region_name}」不在本市")
-        industry_name = clean_text(_cell(table, cells, "industry")).replace(" ", "")
-        industry_id = industries.get(industry_name)
-        if industry_id is None:
-            problems.append(f"行业类别「{industry_name or '（空）'}」不是平台的行业类别")
-        industry_code = clean_text(_cell(table, cells, "industry_code")).replace(" ", "").upper()
-        if industry_code:
-            try:
-                gbt4754_validator(industry_code)
-            except ValidationError as e:
-                problems.append(e.messages[0])
-        licence_text = clean_text(_cell(table, cells, "licence_type")).replace(" ", "")
-        licence_type = licence.get(licence_text, "") if licence_text not in ("", "无") else ""
-        if licence_text not in ("", "无") and not licence_type:
-            problems.append(f"危化品许可类型「{licence_text}」无法识别")
-        licence_number = clean_text(_cell(table, cells, "licence_number"))
-        if licence_type and not licence_number:
-            problems.append("有危化品许可的须填写许可证编号")
-        headcount_raw = _cell(table, cells, "insured_headcount")
-        headcount = _int(headcount_raw, "参保人数", problems) if clean_text(headcount_raw) else 0
-        phone = clean_text(_cell(table, cells, "contact_phone")).replace(" ", "")
-        if phone:
-            try:
-                phone_validator(phone)
-            except ValidationError:
-                problems.append("联系电话格式不正确")
+        name, code = _register_identity(table, cells, problems)
+        place = _register_classification(table, cells, lookups, problems)
+        contact = _register_contact(table, cells, problems)
         if code and code in seen:
             problems.append(f"与第 {seen[code]} 行的信用代码相同")
         if problems:
             errors.append({"row": number, "name": name, "code": code, "errors": problems})
         else:
             seen[code] = number
+            region_id = place.pop("region_id")
             good.append(
-                {
-                    "name": name,
-                    "credit_code": code,
-                    "region_id": region_id,
-                    "city_id": city.pk,
-                    "industry_id": industry_id,
-                    "industry_code": industry_code,
-                    "licence_type": licence_type,
-                    "licence_number": licence_number if licence_type else "",
-                    "insured_headcount": headcount,
-                    "contact_name": clean_text(_cell(table, cells, "contact_name")),
-                    "contact_phone": phone,
-                }
+                {"name": name, "credit_code": code, "region_id": region_id, "city_id": city.pk, **place, **contact}
             )
         progress.step(done)
     job.result_url = reverse("enterprises:import_review", args=[job.pk])

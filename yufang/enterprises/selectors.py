@@ -47,6 +47,38 @@ def _ranks(values: list[Decimal | None]) -> list[int]:
     return ranks
 
 
+def _industry_averages(stats: list[InjuryStatistic]) -> tuple[Decimal | None, Decimal | None]:
+    """The industry's injury rate (‰) and loss ratio (%) over all its enterprises' figures."""
+    insured = sum(s.insured_headcount for s in stats)
+    cases = sum(s.cases for s in stats)
+    premiums = sum((s.premiums_paid for s in stats), Decimal(0))
+    benefits = sum((s.benefits_paid for s in stats), Decimal(0))
+    avg_rate = (Decimal(cases) * 1000 / insured).quantize(Decimal("0.01")) if insured else None
+    avg_loss = (benefits * 100 / premiums).quantize(Decimal("0.1")) if premiums else None
+    return avg_rate, avg_loss
+
+
+def _reason(s: InjuryStatistic, rr: int, lr: int, n: int, averages: tuple[Decimal | None, Decimal | None]) -> str:
+    """Why the enterprise stands where it does: its two figures, their ranks and the averages."""
+    avg_rate, avg_loss = averages
+    parts = []
+    if s.injury_rate is None:
+        parts.append("参保人数为 0，无法计算工伤发生率")
+    else:
+        parts.append(
+            f"工伤发生率 {s.injury_rate}‰（{s.cases} 件 ÷ {s.insured_headcount} 人），行业第 {rr}/{n}"
+            + (f"，行业平均 {avg_rate}‰" if avg_rate is not None else "")
+        )
+    if s.loss_ratio is None:
+        parts.append("未缴费，无法计算赔付率")
+    else:
+        parts.append(
+            f"赔付率 {s.loss_ratio}%（支付 {s.benefits_paid} 元 ÷ 缴费 {s.premiums_paid} 元），行业第 {lr}/{n}"
+            + (f"，行业平均 {avg_loss}%" if avg_loss is not None else "")
+        )
+    return "；".join(parts)
+
+
 def ranking(*, user, industry, year: int, key_year: int | None = None) -> list[RankRow]:
     """Enterprises of an industry for a year, ranked by injury rate per 1,000 insured and by loss
     ratio (benefits ÷ premiums); the combined order is the sum of the two ranks. Each row says
@@ -63,12 +95,7 @@ def ranking(*, user, industry, year: int, key_year: int | None = None) -> list[R
     rates = [s.injury_rate for s in stats]
     losses = [s.loss_ratio for s in stats]
     rate_ranks, loss_ranks = _ranks(rates), _ranks(losses)
-    insured = sum(s.insured_headcount for s in stats)
-    cases = sum(s.cases for s in stats)
-    premiums = sum((s.premiums_paid for s in stats), Decimal(0))
-    benefits = sum((s.benefits_paid for s in stats), Decimal(0))
-    avg_rate = (Decimal(cases) * 1000 / insured).quantize(Decimal("0.01")) if insured else None
-    avg_loss = (benefits * 100 / premiums).quantize(Decimal("0.1")) if premiums else None
+    averages = _industry_averages(stats)
     marks = {
         m.enterprise_id: m
         for m in KeyEnterpriseMark.objects.filter(
@@ -78,21 +105,6 @@ def ranking(*, user, industry, year: int, key_year: int | None = None) -> list[R
     n = len(stats)
     rows = []
     for s, rr, lr in zip(stats, rate_ranks, loss_ranks, strict=True):
-        parts = []
-        if s.injury_rate is None:
-            parts.append("参保人数为 0，无法计算工伤发生率")
-        else:
-            parts.append(
-                f"工伤发生率 {s.injury_rate}‰（{s.cases} 件 ÷ {s.insured_headcount} 人），行业第 {rr}/{n}"
-                + (f"，行业平均 {avg_rate}‰" if avg_rate is not None else "")
-            )
-        if s.loss_ratio is None:
-            parts.append("未缴费，无法计算赔付率")
-        else:
-            parts.append(
-                f"赔付率 {s.loss_ratio}%（支付 {s.benefits_paid} 元 ÷ 缴费 {s.premiums_paid} 元），行业第 {lr}/{n}"
-                + (f"，行业平均 {avg_loss}%" if avg_loss is not None else "")
-            )
         rows.append(
             RankRow(
                 stat=s,
@@ -101,7 +113,7 @@ def ranking(*, user, industry, year: int, key_year: int | None = None) -> list[R
                 loss_rank=lr,
                 score=rr + lr,
                 position=0,
-                reason="；".join(parts),
+                reason=_reason(s, rr, lr, n, averages),
                 mark=marks.get(s.enterprise_id),
             )
         )

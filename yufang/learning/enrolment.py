@@ -22,6 +22,8 @@ no credentials: the sheet says so."""
 import datetime
 import secrets
 import tempfile
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -144,58 +146,9 @@ def enrolment_apply(*, actor, check_job: Job, plan: Plan, checked, progress) -> 
     locked = Job.objects.select_for_update().get(pk=check_job.pk)
     if locked.result.get("applied"):
         raise ValidationError("该名单已导入过。")
-    allowed = enrolable_enterprises(actor, plan)
-    refused: list[dict] = []
-    refused_count = 0
     sheet: list[list] = []
-
-    def refuse(row: int, name: str, id_masked: str, reason: str) -> None:
-        nonlocal refused_count
-        refused_count += 1
-        checked.refused.append(row)
-        sheet.append([row, name, id_masked, "", "", f"未报名：{reason}"])
-        if len(refused) < REFUSED_KEEP:
-            refused.append({"row": row, "name": name, "id": id_masked, "reason": reason})
-
-    # Who each known row is on file: their enterprise decides, not what the row says.
-    known_ids = [k.person_id for k in checked.known]
-    on_file = {}
-    for start in range(0, len(known_ids), 5000):
-        on_file.update(
-            (pk, (ent, name, number))
-            for pk, ent, name, number in Person.objects.filter(pk__in=known_ids[start : start + 5000]).values_list(
-                "pk", "enterprise_id", "name", "id_number"
-            )
-        )
-    names = {r.row: r.name for r in checked.new}
-    enterprise_of: dict[int, int] = {}
-    if allowed is not None:
-        kept_new = []
-        for r in checked.new:
-            if r.enterprise_id in allowed:
-                kept_new.append(r)
-            else:
-                refuse(
-                    r.row, r.name, mask_id_number(r.id_number), "所在单位不是本单位或本机构项目服务的企业，无权为其报名"
-                )
-        checked.new = kept_new
-    for r in checked.new:
-        enterprise_of[r.row] = r.enterprise_id
-    kept_known = []
-    for known in checked.known:
-        row = known.row
-        enterprise_id, name, number = on_file[known.person_id]
-        names[row] = name
-        if enterprise_id is None and allowed is not None:
-            refuse(row, name, mask_id_number(number), "平台登记的该人员没有工作单位，须由经办机构为其报名")
-        elif allowed is not None and enterprise_id not in allowed:
-            refuse(
-                row, name, mask_id_number(number), "平台登记的该人员不属于本单位或本机构项目服务的企业，无权为其报名"
-            )
-        else:
-            kept_known.append(known)
-            enterprise_of[row] = enterprise_id or known.enterprise_id
-    checked.known = kept_known
+    refusals = _Refusals(checked=checked, sheet=sheet)
+    enterprise_of = _keep_enrolable(checked, enrolable_enterprises(actor, plan), refusals)
 
     target = enrolment_target(plan, check_job.params.get("enterprise_id"))
     write_people(checked, target)
@@ -203,48 +156,18 @@ def enrolment_apply(*, actor, check_job: Job, plan: Plan, checked, progress) -> 
     rows = rows_to_people(checked)
     progress.total(len(rows), "正在开通账号并报名")
     progress.step(0, force=True)
-    people = {}
     ids = list(rows.values())
-    for start in range(0, len(ids), 5000):
-        people.update(
-            (p.pk, p)
-            for p in Person.objects.select_for_update()
-            .filter(pk__in=ids[start : start + 5000])
-            .only("pk", "name", "phone", "id_number", "user_id")
-        )
+    people = _people_locked(ids)
     enterprises = Organisation.objects.in_bulk(set(enterprise_of.values()))
     already = set(Enrolment.objects.filter(plan=plan, person_id__in=ids).values_list("person_id", flat=True))
-
-    # New accounts, in bulk; the one-time passwords stay in memory until the sheet is written.
     without = [(row, people[pid]) for row, pid in rows.items() if people[pid].user_id is None]
-    usernames = _usernames(len(without))
-    users, passwords = [], {}
-    for (row, person), username in zip(without, usernames, strict=True):
-        user = User(
-            username=username,
-            organisation=enterprises[enterprise_of[row]],
-            display_name=person.name,
-            phone=person.phone,
-        )
-        password = generate_password()
-        set_issued_password(user, password)
-        users.append(user)
-        passwords[row] = password
-    User.objects.bulk_create(users, batch_size=1000)
-    UserRole.objects.bulk_create([UserRole(user=u, role=Role.TRAINEE) for u in users], batch_size=2000)
-    audit.record_created_many(actor=actor, instances=users, event="trainee_account")
-    for (_, person), user in zip(without, users, strict=True):
-        person.user = user
-    Person.objects.bulk_update([p for _, p in without], ["user"], batch_size=1000)
-    _audit_bound(actor, [(p, u) for (_, p), u in zip(without, users, strict=True)])
+    users, credentials = _accounts_open(actor, without, organisation_of=lambda row: enterprises[enterprise_of[row]])
 
     study_rule_for(plan=plan)
     provider = actor.organisation if actor.has_role(Role.PROVIDER_STAFF) else None
     new_enrolments = []
-    usernames_of = dict(zip([r for r, _ in without], usernames, strict=True))
     for done, (row, person_id) in enumerate(rows.items(), start=1):
         person = people[person_id]
-        id_masked = mask_id_number(person.id_number)
         if person_id not in already:
             new_enrolments.append(
                 Enrolment(
@@ -255,11 +178,7 @@ def enrolment_apply(*, actor, check_job: Job, plan: Plan, checked, progress) -> 
                     channel=Channel.ROSTER,
                 )
             )
-        note = "" if person_id not in already else "已报名，未重复报名"
-        if row in passwords:
-            sheet.append([row, person.name, id_masked, usernames_of[row], passwords[row], note or "新开通账号"])
-        else:
-            sheet.append([row, person.name, id_masked, "", "", "；".join(filter(None, [EXISTING_ACCOUNT, note]))])
+        sheet.append(_sheet_row(row, person, credentials.get(row), already=person_id in already))
         progress.step(done)
     Enrolment.objects.bulk_create(new_enrolments, batch_size=2000)
     audit.record_created_many(actor=actor, instances=new_enrolments)
@@ -269,9 +188,16 @@ def enrolment_apply(*, actor, check_job: Job, plan: Plan, checked, progress) -> 
         "already": len(already) + checked.already,
         "accounts": len(users),
         "existing_accounts": len(rows) - len(users),
-        "refused_count": refused_count,
+        "refused_count": refusals.count,
         "errors": checked.error_count,
     }
+    _mark_applied(actor, locked, plan=plan, filename=check_job.params.get("filename", ""), counts=counts)
+    sheet.sort(key=lambda r: r[0])
+    return {**counts, "plan_id": plan.pk, "refused": refusals.kept}, sheet
+
+
+def _mark_applied(actor, locked: Job, *, plan: Plan, filename: str, counts: dict) -> None:
+    """Marks the checking job applied, so the same list is not imported twice, and audits the import."""
     locked.result = {**locked.result, "applied": True, "applied_counts": counts}
     locked.save(update_fields=["result"])
     audit.record(
@@ -279,10 +205,117 @@ def enrolment_apply(*, actor, check_job: Job, plan: Plan, checked, progress) -> 
         action=AuditAction.UPDATE,
         instance=plan,
         event="enrolment_import",
-        extra={"file": check_job.params.get("filename", "")[:200], **counts},
+        extra={"file": filename[:200], **counts},
     )
-    sheet.sort(key=lambda r: r[0])
-    return {**counts, "plan_id": plan.pk, "refused": refused}, sheet
+
+
+@dataclass
+class _Refusals:
+    """The rows refused with their reasons: every one on the credential sheet and counted, the
+    first REFUSED_KEEP kept for the job result."""
+
+    checked: Any
+    sheet: list[list]
+    kept: list[dict] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, row: int, name: str, id_masked: str, reason: str) -> None:
+        self.count += 1
+        self.checked.refused.append(row)
+        self.sheet.append([row, name, id_masked, "", "", f"未报名：{reason}"])
+        if len(self.kept) < REFUSED_KEEP:
+            self.kept.append({"row": row, "name": name, "id": id_masked, "reason": reason})
+
+
+def _keep_enrolable(checked, allowed: set[int] | None, refusals: _Refusals) -> dict[int, int]:
+    """Drops from `checked` the rows the actor may not enrol (`allowed` None: anyone) and returns
+    each kept row's enterprise. A known person's enterprise is the one on file, not the row's."""
+    known_ids = [k.person_id for k in checked.known]
+    on_file = {}
+    for start in range(0, len(known_ids), 5000):
+        on_file.update(
+            (pk, (ent, name, number))
+            for pk, ent, name, number in Person.objects.filter(pk__in=known_ids[start : start + 5000]).values_list(
+                "pk", "enterprise_id", "name", "id_number"
+            )
+        )
+    enterprise_of: dict[int, int] = {}
+    if allowed is not None:
+        kept_new = []
+        for r in checked.new:
+            if r.enterprise_id in allowed:
+                kept_new.append(r)
+            else:
+                refusals.add(
+                    r.row, r.name, mask_id_number(r.id_number), "所在单位不是本单位或本机构项目服务的企业，无权为其报名"
+                )
+        checked.new = kept_new
+    for r in checked.new:
+        enterprise_of[r.row] = r.enterprise_id
+    kept_known = []
+    for known in checked.known:
+        row = known.row
+        enterprise_id, name, number = on_file[known.person_id]
+        if enterprise_id is None and allowed is not None:
+            refusals.add(row, name, mask_id_number(number), "平台登记的该人员没有工作单位，须由经办机构为其报名")
+        elif allowed is not None and enterprise_id not in allowed:
+            refusals.add(
+                row, name, mask_id_number(number), "平台登记的该人员不属于本单位或本机构项目服务的企业，无权为其报名"
+            )
+        else:
+            kept_known.append(known)
+            enterprise_of[row] = enterprise_id or known.enterprise_id
+    checked.known = kept_known
+    return enterprise_of
+
+
+def _people_locked(ids: list[int]) -> dict[int, Person]:
+    """The rows' people, locked, with what the accounts and the sheet read."""
+    people = {}
+    for start in range(0, len(ids), 5000):
+        people.update(
+            (p.pk, p)
+            for p in Person.objects.select_for_update()
+            .filter(pk__in=ids[start : start + 5000])
+            .only("pk", "name", "phone", "id_number", "user_id")
+        )
+    return people
+
+
+def _accounts_open(actor, without: list[tuple[int, Person]], *, organisation_of) -> tuple[list[User], dict]:
+    """New trainee accounts, in bulk, for the people without one, bound to them. Returns the
+    users and each row's (username, one-time password); the passwords stay in memory until the
+    sheet is written."""
+    usernames = _usernames(len(without))
+    users, credentials = [], {}
+    for (row, person), username in zip(without, usernames, strict=True):
+        user = User(
+            username=username,
+            organisation=organisation_of(row),
+            display_name=person.name,
+            phone=person.phone,
+        )
+        password = generate_password()
+        set_issued_password(user, password)
+        users.append(user)
+        credentials[row] = (username, password)
+    User.objects.bulk_create(users, batch_size=1000)
+    UserRole.objects.bulk_create([UserRole(user=u, role=Role.TRAINEE) for u in users], batch_size=2000)
+    audit.record_created_many(actor=actor, instances=users, event="trainee_account")
+    for (_, person), user in zip(without, users, strict=True):
+        person.user = user
+    Person.objects.bulk_update([p for _, p in without], ["user"], batch_size=1000)
+    _audit_bound(actor, [(p, u) for (_, p), u in zip(without, users, strict=True)])
+    return users, credentials
+
+
+def _sheet_row(row: int, person: Person, credential: tuple[str, str] | None, *, already: bool) -> list:
+    """The credential sheet's line for an enrolled (or already enrolled) row."""
+    id_masked = mask_id_number(person.id_number)
+    note = "已报名，未重复报名" if already else ""
+    if credential is not None:
+        return [row, person.name, id_masked, *credential, note or "新开通账号"]
+    return [row, person.name, id_masked, "", "", "；".join(filter(None, [EXISTING_ACCOUNT, note]))]
 
 
 def _audit_bound(actor, pairs: list[tuple[Person, User]]) -> None:

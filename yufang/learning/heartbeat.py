@@ -14,6 +14,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 import psycopg
 from django.db import connection, transaction
@@ -255,110 +256,133 @@ def verdict_label(verdict: str) -> str:
     return _LABELS[verdict]
 
 
+class _Row(NamedTuple):
+    """What `_sql()["select"]` reads, in its column order."""
+
+    nonce: str
+    enrolment_id: int
+    lesson_id: int
+    open_: bool
+    user_active: bool
+    active_session_id: int | None
+    last_beat_ms: int | None
+    last_position_ms: int
+    check_due_ms: int
+    check_pending: str
+    day: object
+    day_credited_ms: int
+    enrolment_credited_ms: int
+    duration_seconds: int
+    progress_id: int
+    lesson_credited_ms: int
+    furthest_ms: int
+    lesson_done: bool
+    beat_cap_seconds: int
+    daily_cap_hours: object
+    class_hour_minutes: int
+
+
 def _decide(row, b: "_BeatIn") -> tuple[_Writes, BeatResult]:
     """What a beat writes, and what it answers."""
     if row is None or not hmac.compare_digest(row[0], b.nonce):
         raise BeatRefused
-    (
-        _,
-        enrolment_id,
-        lesson_id,
-        open_,
-        user_active,
-        active_session_id,
-        last_beat_ms,
-        last_position_ms,
-        check_due_ms,
-        check_pending,
-        day,
-        day_credited_ms,
-        enrolment_credited_ms,
-        duration_seconds,
-        progress_id,
-        lesson_credited_ms,
-        furthest_ms,
-        lesson_done,
-        beat_cap_seconds,
-        daily_cap_hours,
-        class_hour_minutes,
-    ) = row
-    if not user_active:
+    r = _Row._make(row)
+    if not r.user_active:
         raise BeatRefused
     ops = connection.ops
-    now_ms = int(b.now_s * 1000)
     at = datetime.datetime.fromtimestamp(b.now_s, tz=datetime.UTC)
     today = timezone.localdate(at)
-    day_left = day_credited_ms if day is not None and str(day)[:10] == today.isoformat() else 0
-    daily_cap_ms = int(Decimal(str(daily_cap_hours)) * class_hour_minutes * 60_000)
-    state = State(
-        active=bool(open_) and active_session_id == b.session_id,
-        last_beat_ms=last_beat_ms,
-        last_position_ms=last_position_ms,
-        furthest_ms=furthest_ms,
-        lesson_credited_ms=lesson_credited_ms,
-        lesson_done=bool(lesson_done),
-        duration_ms=duration_seconds * 1000,
-        check_pending=bool(check_pending),
-        cap_ms=beat_cap_seconds * 1000,
-        day_left_ms=max(0, daily_cap_ms - day_left),
-    )
-    decision = judge(state, Beat(now_ms, int(b.position * 1000), b.rate, b.visible, b.playing))
-    required_ms = Lesson.required_ms_for(duration_seconds)
+    day_left = r.day_credited_ms if r.day is not None and str(r.day)[:10] == today.isoformat() else 0
+    state = _state(r, b, day_left)
+    decision = judge(state, Beat(int(b.now_s * 1000), int(b.position * 1000), b.rate, b.visible, b.playing))
+    required_ms = Lesson.required_ms_for(r.duration_seconds)
     credited = decision.credited_ms
-    just_completed = not lesson_done and lesson_credited_ms + credited >= required_ms
-    check = check_pending or None
+    just_completed = not r.lesson_done and r.lesson_credited_ms + credited >= required_ms
+    check = r.check_pending or None
     enrolment = progress = None
     if decision.accept:
-        if check is None and credited and enrolment_credited_ms + credited >= check_due_ms:
+        if check is None and credited and r.enrolment_credited_ms + credited >= r.check_due_ms:
             check = _new_check_nonce()
-        enrolment = [
-            now_ms,
-            decision.position_ms,
-            credited,
-            ops.adapt_datefield_value(today),
-            day_left + credited,
-            check or "",
-            enrolment_id,
-            # The guard: the state this decision was made on.
-            active_session_id,
-            last_beat_ms,
-            last_position_ms,
-            check_pending,
-            day,
-            day_credited_ms,
-        ]
-        if credited or decision.furthest_ms != furthest_ms:
-            progress = [
-                credited,
-                decision.furthest_ms,
-                ops.adapt_datetimefield_value(at) if just_completed else None,
-                progress_id,
-            ]
-    evidence = [
-        b.session_id,
-        enrolment_id,
-        lesson_id,
-        ops.adapt_datetimefield_value(at),
-        max(0, min(b.seq, 2**31 - 1)),
-        decision.wall_ms,
-        last_position_ms,
-        int(b.position * 1000),
-        float(b.rate),
-        credited,
-        decision.verdict,
-    ]
+        enrolment = _enrolment_write(r, b, decision, ops.adapt_datefield_value(today), day_left, check)
+        if credited or decision.furthest_ms != r.furthest_ms:
+            progress = _progress_write(r, decision, ops.adapt_datetimefield_value(at) if just_completed else None)
     result = BeatResult(
         verdict=decision.verdict,
         credited_ms=credited,
-        lesson_credited_ms=lesson_credited_ms + credited,
+        lesson_credited_ms=r.lesson_credited_ms + credited,
         lesson_required_ms=required_ms,
         furthest_ms=decision.furthest_ms,
-        lesson_completed=bool(lesson_done) or just_completed,
+        lesson_completed=bool(r.lesson_done) or just_completed,
         just_completed=just_completed,
         check=check if decision.accept else None,
         taken_over=not decision.accept,
         seek_to_ms=decision.furthest_ms if decision.verdict == Verdict.SEEK else None,
         day_left_ms=max(0, state.day_left_ms - credited),
-        enrolment_id=enrolment_id,
+        enrolment_id=r.enrolment_id,
     )
-    return _Writes(enrolment, progress, evidence), result
+    return _Writes(enrolment, progress, _evidence(r, b, decision, ops.adapt_datetimefield_value(at))), result
+
+
+def _state(r: _Row, b: "_BeatIn", day_left: int) -> State:
+    """The crediting rules' view of the enrolment and the lesson as read."""
+    daily_cap_ms = int(Decimal(str(r.daily_cap_hours)) * r.class_hour_minutes * 60_000)
+    return State(
+        active=bool(r.open_) and r.active_session_id == b.session_id,
+        last_beat_ms=r.last_beat_ms,
+        last_position_ms=r.last_position_ms,
+        furthest_ms=r.furthest_ms,
+        lesson_credited_ms=r.lesson_credited_ms,
+        lesson_done=bool(r.lesson_done),
+        duration_ms=r.duration_seconds * 1000,
+        check_pending=bool(r.check_pending),
+        cap_ms=r.beat_cap_seconds * 1000,
+        day_left_ms=max(0, daily_cap_ms - day_left),
+    )
+
+
+def _enrolment_write(r: _Row, b: "_BeatIn", decision, today, day_left: int, check: str | None) -> list:
+    """The enrolment update's SET values, then the guard: the state this decision was made on.
+    `today` comes adapted for the database, as `at` does in the helpers below."""
+    credited = decision.credited_ms
+    return [
+        int(b.now_s * 1000),
+        decision.position_ms,
+        credited,
+        today,
+        day_left + credited,
+        check or "",
+        r.enrolment_id,
+        r.active_session_id,
+        r.last_beat_ms,
+        r.last_position_ms,
+        r.check_pending,
+        r.day,
+        r.day_credited_ms,
+    ]
+
+
+def _progress_write(r: _Row, decision, completed_at) -> list:
+    """The lesson progress update's values (`completed_at` is set only the first time)."""
+    return [
+        decision.credited_ms,
+        decision.furthest_ms,
+        completed_at,
+        r.progress_id,
+    ]
+
+
+def _evidence(r: _Row, b: "_BeatIn", decision, at) -> list:
+    """The evidence row (StudyInterval) every beat leaves, accepted or not."""
+    return [
+        b.session_id,
+        r.enrolment_id,
+        r.lesson_id,
+        at,
+        max(0, min(b.seq, 2**31 - 1)),
+        decision.wall_ms,
+        r.last_position_ms,
+        int(b.position * 1000),
+        float(b.rate),
+        decision.credited_ms,
+        decision.verdict,
+    ]

@@ -53,63 +53,71 @@ def questions_check(job, progress):
     good, errors, seen = [], [], {}
     for done, (number, cells) in enumerate(rows, start=1):
         problems = []
-        category = clean_text(_cell(table, cells, "category"))
-        stem = clean_text(_cell(table, cells, "stem"))
-        kind_text = clean_text(_cell(table, cells, "kind")).replace(" ", "")
-        kind = KIND_NAMES.get(kind_text)
-        raw_answer = clean_text(_cell(table, cells, "answer")).replace(" ", "").upper()
-        options = [clean_text(_cell(table, cells, letter)) for letter in "ABCDEF"]
-        while options and not options[-1]:
-            options.pop()
-        if not category:
-            problems.append("题目分类为空")
-        if not stem:
-            problems.append("题干为空")
-        if kind is None:
-            problems.append(f"题型「{kind_text or '（空）'}」应为单选题、多选题或判断题")
-        answer = ""
-        if kind == QuestionKind.TRUE_FALSE:
-            options = ["正确", "错误"]
-            answer = TRUE_FALSE.get(raw_answer, raw_answer if raw_answer in ("A", "B") else "")
-            if not answer:
-                problems.append(f"判断题答案「{raw_answer or '（空）'}」应为“对”或“错”")
-        elif kind is not None:
-            if "" in options or len(options) < 2:
-                problems.append("选项至少两个，且中间不能有空选项")
-            letters = "".join(sorted({c for c in raw_answer if c.isalpha()}))
-            valid = "ABCDEF"[: len(options)]
-            if not letters or any(c not in valid for c in letters):
-                problems.append(f"答案「{raw_answer or '（空）'}」须为选项字母 {valid[:1]}–{valid[-1:]}")
-            elif kind == QuestionKind.SINGLE and len(letters) != 1:
-                problems.append("单选题只能有一个正确答案")
-            elif kind == QuestionKind.MULTIPLE and len(letters) < 2:
-                problems.append("多选题至少有两个正确答案")
-            answer = letters
-        key = (category, stem)
+        question = _question(table, cells, problems)
+        key = (question["category"], question["stem"])
         if not problems and key in existing:
             problems.append("题库中已有相同分类、相同题干的题目")
         if not problems and key in seen:
             problems.append(f"与第 {seen[key]} 行重复")
         if problems:
-            errors.append({"row": number, "text": stem[:40], "errors": problems})
+            errors.append({"row": number, "text": question["stem"][:40], "errors": problems})
         else:
             seen[key] = number
-            good.append(
-                {
-                    "row": number,
-                    "category": category,
-                    "kind": kind,
-                    "stem": stem,
-                    "options": options,
-                    "answer": answer,
-                    "explanation": clean_text(_cell(table, cells, "explanation")),
-                }
-            )
+            good.append({"row": number, **question})
         progress.step(done)
     job.result_url = reverse("learning:import_review", args=[job.pk])
     job.save(update_fields=["result_url"])
     progress.step(len(rows), f"有效 {len(good)} 行，错误 {len(errors)} 行", force=True)
     return {"kind": "questions", "header_row": table.header_row, "good": good, "errors": errors}
+
+
+def _question(table, cells, problems: list[str]) -> dict:
+    """One row's question, its problems added to `problems`."""
+    category = clean_text(_cell(table, cells, "category"))
+    stem = clean_text(_cell(table, cells, "stem"))
+    kind_text = clean_text(_cell(table, cells, "kind")).replace(" ", "")
+    kind = KIND_NAMES.get(kind_text)
+    raw_answer = clean_text(_cell(table, cells, "answer")).replace(" ", "").upper()
+    options = [clean_text(_cell(table, cells, letter)) for letter in "ABCDEF"]
+    while options and not options[-1]:
+        options.pop()
+    if not category:
+        problems.append("题目分类为空")
+    if not stem:
+        problems.append("题干为空")
+    if kind is None:
+        problems.append(f"题型「{kind_text or '（空）'}」应为单选题、多选题或判断题")
+    options, answer = _options_and_answer(kind, options, raw_answer, problems)
+    return {
+        "category": category,
+        "kind": kind,
+        "stem": stem,
+        "options": options,
+        "answer": answer,
+        "explanation": clean_text(_cell(table, cells, "explanation")),
+    }
+
+
+def _options_and_answer(kind, options: list[str], raw_answer: str, problems: list[str]) -> tuple[list[str], str]:
+    """The options as stored (a true/false question's are fixed) and the answer's letters."""
+    if kind == QuestionKind.TRUE_FALSE:
+        answer = TRUE_FALSE.get(raw_answer, raw_answer if raw_answer in ("A", "B") else "")
+        if not answer:
+            problems.append(f"判断题答案「{raw_answer or '（空）'}」应为“对”或“错”")
+        return ["正确", "错误"], answer
+    if kind is None:
+        return options, ""
+    if "" in options or len(options) < 2:
+        problems.append("选项至少两个，且中间不能有空选项")
+    letters = "".join(sorted({c for c in raw_answer if c.isalpha()}))
+    valid = "ABCDEF"[: len(options)]
+    if not letters or any(c not in valid for c in letters):
+        problems.append(f"答案「{raw_answer or '（空）'}」须为选项字母 {valid[:1]}–{valid[-1:]}")
+    elif kind == QuestionKind.SINGLE and len(letters) != 1:
+        problems.append("单选题只能有一个正确答案")
+    elif kind == QuestionKind.MULTIPLE and len(letters) < 2:
+        problems.append("多选题至少有两个正确答案")
+    return options, letters
 
 
 @register("learning.roster_check")

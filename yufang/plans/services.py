@@ -94,6 +94,17 @@ def plan_set_budget(*, actor: User, plan: Plan, lines: dict[str, Decimal], items
     a line's items may not add up to more than the line; nothing is saved unless all is right."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     _require(can_edit_plan(actor, plan))
+    errors = _budget_errors(plan, lines, items)
+    if errors:
+        raise ValidationError(errors)
+    _lines_set(plan, lines, actor=actor)
+    _items_set(plan, items, actor=actor)
+    return plan
+
+
+def _budget_errors(plan: Plan, lines: dict[str, Decimal], items: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Every problem with the proposed budget: amounts, the lines' sum against the fund, and each
+    line's items against the line."""
     errors: dict[str, list[str]] = {}
     for category, amount in lines.items():
         try:
@@ -124,15 +135,22 @@ def plan_set_budget(*, actor: User, plan: Plan, lines: dict[str, Decimal], items
             errors.setdefault("items", []).append(
                 f"「{label}」下各项目合计 {yuan(amount)}，超过该科目预算 {yuan(lines[category])}。"
             )
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
+
+def _lines_set(plan: Plan, lines: dict[str, Decimal], *, actor: User) -> None:
+    """The lines' new amounts, none below what is already committed."""
     for line in plan.lines.select_for_update():
         new_amount = lines.get(line.category, ZERO)
         if new_amount < line.committed:
             raise ValidationError({f"line_{line.category}": f"不能低于已承诺的 {yuan(line.committed)}。"})
         if new_amount != line.amount:
             model_update(instance=line, fields=["amount"], data={"amount": new_amount}, actor=actor)
+
+
+def _items_set(plan: Plan, items: list[dict[str, Any]], *, actor: User) -> None:
+    """The items as given (matched to the existing ones by name); items no longer listed are
+    deleted unless money has moved on them."""
     lines_by_category = {line.category: line for line in plan.lines.all()}
     keep = set()
     for order, data in enumerate(items, start=1):
@@ -157,7 +175,6 @@ def plan_set_budget(*, actor: User, plan: Plan, lines: dict[str, Decimal], items
             raise ValidationError({"items": f"「{item.name}」已有执行记录，不能删除。"})
         audit.record(actor=actor, action=AuditAction.DELETE, instance=item, changes={"name": [item.name, None]})
         item.delete()
-    return plan
 
 
 def _ready_to_issue(*, obj: Plan, actor: User, **_) -> None:
@@ -233,41 +250,7 @@ def _move(*, item: BudgetItem, amount: Decimal, kind: str, actor: User, source: 
         locked = BudgetItem.objects.select_for_update().get(pk=item.pk)
         if line.plan.status != PlanStatus.ISSUED:
             raise ValidationError(f"{line.plan} 尚未印发或已结束，不能承诺或支付资金。")
-        if kind == BudgetEntryKind.COMMIT:
-            if locked.committed + amount > locked.amount:
-                raise ValidationError(
-                    {
-                        "amount": f"「{locked.name}」预算 {yuan(locked.amount)}，已承诺 {yuan(locked.committed)}，"
-                        f"剩余 {yuan(locked.remaining)}，不足 {yuan(amount)}。"
-                    }
-                )
-            if line.committed + amount > line.amount:
-                raise ValidationError(
-                    {
-                        "amount": f"「{line.get_category_display()}」科目剩余 {yuan(line.remaining)}，不足 {yuan(amount)}。"
-                    }
-                )
-            locked.committed += amount
-            line.committed += amount
-        elif kind == BudgetEntryKind.RELEASE:
-            if amount > locked.committed - locked.paid:
-                raise ValidationError(
-                    {"amount": f"「{locked.name}」可释放的承诺额只有 {yuan(locked.committed - locked.paid)}。"}
-                )
-            locked.committed -= amount
-            line.committed -= amount
-        elif kind == BudgetEntryKind.PAY:
-            if locked.paid + amount > locked.committed:
-                raise ValidationError(
-                    {
-                        "amount": f"「{locked.name}」已承诺 {yuan(locked.committed)}，已支付 {yuan(locked.paid)}，"
-                        f"本次 {yuan(amount)} 将超过承诺额。"
-                    }
-                )
-            locked.paid += amount
-            line.paid += amount
-        else:
-            raise ValueError(kind)
+        _apply(locked, line, kind=kind, amount=amount)
         locked.save(update_fields=["committed", "paid", "updated_at"])
         line.save(update_fields=["committed", "paid", "updated_at"])
         entry = BudgetEntry.objects.create(
@@ -292,6 +275,44 @@ def _move(*, item: BudgetItem, amount: Decimal, kind: str, actor: User, source: 
         )
     item.committed, item.paid = locked.committed, locked.paid
     return item
+
+
+def _apply(locked: BudgetItem, line: BudgetLine, *, kind: str, amount: Decimal) -> None:
+    """Moves the locked item's and line's committed or paid amount, refusing a commitment beyond
+    the budget, a release beyond what is unpaid, and a payment beyond the commitment."""
+    if kind == BudgetEntryKind.COMMIT:
+        if locked.committed + amount > locked.amount:
+            raise ValidationError(
+                {
+                    "amount": f"「{locked.name}」预算 {yuan(locked.amount)}，已承诺 {yuan(locked.committed)}，"
+                    f"剩余 {yuan(locked.remaining)}，不足 {yuan(amount)}。"
+                }
+            )
+        if line.committed + amount > line.amount:
+            raise ValidationError(
+                {"amount": f"「{line.get_category_display()}」科目剩余 {yuan(line.remaining)}，不足 {yuan(amount)}。"}
+            )
+        locked.committed += amount
+        line.committed += amount
+    elif kind == BudgetEntryKind.RELEASE:
+        if amount > locked.committed - locked.paid:
+            raise ValidationError(
+                {"amount": f"「{locked.name}」可释放的承诺额只有 {yuan(locked.committed - locked.paid)}。"}
+            )
+        locked.committed -= amount
+        line.committed -= amount
+    elif kind == BudgetEntryKind.PAY:
+        if locked.paid + amount > locked.committed:
+            raise ValidationError(
+                {
+                    "amount": f"「{locked.name}」已承诺 {yuan(locked.committed)}，已支付 {yuan(locked.paid)}，"
+                    f"本次 {yuan(amount)} 将超过承诺额。"
+                }
+            )
+        locked.paid += amount
+        line.paid += amount
+    else:
+        raise ValueError(kind)
 
 
 def budget_commit(*, item: BudgetItem, amount: Decimal, actor: User, source: models.Model) -> BudgetItem:

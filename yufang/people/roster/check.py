@@ -4,7 +4,7 @@ import datetime
 import hmac
 import unicodedata
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from stdnum.cn import ric
 
@@ -34,6 +34,8 @@ from .rules import (
 )
 from .stage import _known, _Stage
 
+_name_ok, _phone_ok, _scientific = _NAME.match, _PHONE.match, _SCIENTIFIC.match
+
 
 def roster_check(
     file: BinaryIO,
@@ -45,15 +47,70 @@ def roster_check(
     table for roster_apply on the same connection). Raises JobFailed for a file that cannot be
     read or has no recognisable header.
 
-    The ID number rules are those of people.idnumbers.check, inlined: this loop runs 100,000
-    times (a test holds the two to the same verdicts)."""
+    The ID number rules are those of people.idnumbers.check, inlined in _id_number: this loop
+    runs 100,000 times (a test holds the two to the same verdicts). The row's parts are named
+    helpers; measured against the former single loop on a 20,000-row bench/roster_import.py
+    file (PostgreSQL, CPU seconds by time.process_time, 15 alternated runs each, on a loaded
+    2-core machine): 0.637 s against 0.626 s at best, 0.656 s against 0.652 s median, about
+    2% slower at most, within the noise."""
     table = open_table(file, filename, COLUMNS, REQUIRED)
     rows = table.raw
-    own_enterprise = target.own_enterprise_id
-    real_name = target.real_name
+    own_enterprise, real_name = target.own_enterprise_id, target.real_name
     lookups = _Lookups(target.city_id, (target.enterprise_required or real_name) and own_enterprise is None)
-    col = table.columns
-    i_name, i_id = col["name"], col["id_number"]
+    i_name, i_id, i_phone, i_ent, i_code, i_pos, i_ind = _columns(table.columns, lookups, real_name)
+    day = target.day
+    key = _id_key()
+    refs = _Refs(own_enterprise, real_name, i_ent, i_code, i_pos, i_ind, lookups)
+    result = Checked(header_row=table.header_row)
+    seen: dict[str, tuple[int, str]] = {}  # id_hash -> (first row, its name)
+    pending: list[RosterRow] = []
+    total = 0
+
+    with _Stage() as stage:
+        # The rows below the header, read straight from the file's iterator (find_table stopped
+        # at the header): blank rows are skipped with a test cheaper than clean_text on each.
+        for number, cells in enumerate(rows, start=table.header_row + 1):
+            if not any(c is not None and (c.strip() if isinstance(c, str) else True) for c in cells):
+                continue
+            note = _not_data(cells, i_name, i_id)
+            if note:
+                _note(result, number, note)
+                continue
+            total += 1
+            if progress is not None and not total % PROGRESS_EVERY:
+                stage.flush()
+                progress(total, max(table.height, total))
+            n = len(cells)
+            problems: list[str] = []
+            warnings: list[str] = []
+            name = _name(cells[i_name] if i_name < n else "", problems)
+            number_text, sex, birth, shown = _id_number(
+                cells[i_id] if i_id < n else None, day, number, problems, result
+            )
+            phone = _phone(cells[i_phone], problems) if i_phone is not None and i_phone < n else ""
+            enterprise_id, position_id, industry_id = _references(cells, n, refs, problems, warnings)
+            id_hash = _duplicate(key, number_text, number, name, shown, seen, problems, result) if number_text else ""
+            if problems:
+                _error(result, number, name, shown, problems)
+                continue
+            row = RosterRow(
+                number, number_text, id_hash, name, sex, birth, phone, enterprise_id, position_id, industry_id
+            )
+            _flag(result, row, shown, warnings, day)
+            pending.append(row)
+            stage.write(row)
+    result.total = total
+    result.staged = stage.enabled
+    if progress is not None:
+        progress(total, total)
+    _settle_known(result, pending, target, staged=stage.enabled)
+    result.errors.sort(key=lambda e: e["row"])
+    return result
+
+
+def _columns(col: dict, lookups: _Lookups, real_name: bool) -> tuple:
+    """The indexes of the columns the loop reads (name, id_number, phone, enterprise, credit_code,
+    position, industry); refuses a header without the columns the roster needs."""
     i_phone, i_ent, i_code, i_pos, i_ind = (
         col.get(k) for k in ("phone", "enterprise", "credit_code", "position", "industry")
     )
@@ -66,175 +123,35 @@ def roster_check(
 
         missing = "、".join(label for label, i in (("“行业”", i_ind), ("“岗位”", i_pos)) if i is None)
         raise JobFailed(f"实名制花名册须分行业、分岗位登记：表头缺少{missing}列。")
-    day = target.day
-    key = _id_key()
-    digest = hmac.digest
-    calc_check = ric.calc_check_digit
-    normalize, category = unicodedata.normalize, unicodedata.category
-    name_ok, phone_ok, scientific = _NAME.match, _PHONE.match, _SCIENTIFIC.match
-    date = datetime.date
-    enterprise_of, position_of, industry_of = lookups.enterprise, lookups.position, lookups.industry
-    result = Checked(header_row=table.header_row)
-    seen: dict[str, tuple[int, str]] = {}  # id_hash -> (first row, its name)
-    pending: list[RosterRow] = []
-    total = 0
+    return col["name"], col["id_number"], i_phone, i_ent, i_code, i_pos, i_ind
 
-    def error(number: int, name: str, shown_id: str, messages: list[str]) -> None:
-        result.error_count += 1
-        result.error_rows[number] = "；".join(messages)
-        if len(result.errors) < rules.ERROR_KEEP:
-            result.errors.append({"row": number, "name": name, "id": shown_id, "errors": messages})
 
-    with _Stage() as stage:
-        # The rows below the header, read straight from the file's iterator (find_table stopped
-        # at the header): blank rows are skipped with a test cheaper than clean_text on each.
-        for number, cells in enumerate(rows, start=table.header_row + 1):
-            if not any(c is not None and (c.strip() if isinstance(c, str) else True) for c in cells):
-                continue
-            note = _not_data(cells, i_name, i_id)
-            if note:
-                result.not_data += 1
-                if len(result.notes) < rules.ERROR_KEEP:
-                    result.notes.append({"row": number, "note": note})
-                continue
-            total += 1
-            if progress is not None and not total % PROGRESS_EVERY:
-                stage.flush()
-                progress(total, max(table.height, total))
-            n = len(cells)
-            problems: list[str] = []
-            warnings: list[str] = []
-            # Name: full-width letters and spaces normalised, inner spaces removed.
-            name = cells[i_name] if i_name < n else ""
-            if not isinstance(name, str):
-                name = clean_text(name)
-            elif not name.isascii():
-                name = normalize("NFKC", name)
-            name = "".join(name.split())
-            if not name.isascii():
-                name = name.translate(_DOTS)
-            if not name:
-                problems.append("姓名为空")
-            elif not name_ok(name):
-                problems.append(f"姓名「{name[:20]}」含有数字或符号")
-            # ID number.
-            raw = cells[i_id] if i_id < n else None
-            number_text = ""
-            sex, birth = "", None
-            if isinstance(raw, float | int) and not isinstance(raw, bool):
-                # A 15-digit number is exactly what the cell holds: the old-format ID number.
-                old = raw == int(raw) and len(str(int(raw))) == 15
-                reason = OLD_ID if old else NUMERIC_ID
-                problems.append(reason)
-                shown = "（数字）"
-                result.invalid_ids.append({"row": number, "id": shown, "reason": reason})
-            else:
-                text = raw if isinstance(raw, str) else ("" if raw is None else str(raw))
-                if not text.isascii():
-                    # Zero-width spaces, BOMs and other format characters go like spaces.
-                    text = "".join(c for c in normalize("NFKC", text) if category(c) != "Cf")
-                text = "".join(text.split()).upper()
-                reason = ""
-                if not text:
-                    reason = "身份证号为空"
-                elif scientific(text) or text.endswith(".0"):
-                    reason = NUMERIC_ID
-                elif len(text) == 15 and text.isdigit():
-                    reason = OLD_ID
-                elif len(text) != 18:
-                    reason = f"身份证号应为 18 位，实际 {len(text)} 位"
-                elif not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
-                    reason = "身份证号只能由数字组成，最后一位可以是 X"
-                elif calc_check(text) != text[17]:
-                    reason = "身份证号校验位不正确，请核对是否录错"
-                else:
-                    try:
-                        birth = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
-                    except ValueError:
-                        reason = "身份证号中的出生日期不存在"
-                    else:
-                        if birth > day or birth.year < 1900:
-                            reason = "身份证号中的出生日期不合理"
-                            birth = None
-                        else:
-                            number_text = text
-                            sex = "M" if int(text[16]) % 2 else "F"
-                shown = mask_id_number(text) if len(text) >= 10 else text
-                if reason:
-                    problems.append(reason)
-                    if text:
-                        result.invalid_ids.append({"row": number, "id": shown, "reason": reason})
-            # Phone, optional.
-            phone = ""
-            if i_phone is not None and i_phone < n:
-                value = cells[i_phone]
-                if value not in (None, ""):
-                    phone = value if isinstance(value, str) and value.isascii() else clean_text(value)
-                    phone = _COUNTRY.sub("", _PHONE_NOISE.sub("", phone))
-                    if not phone_ok(phone):
-                        if _LANDLINE.match(phone):
-                            problems.append(NOT_MOBILE)
-                        elif phone.isdigit() and len(phone) == 11:
-                            problems.append("手机号不正确：应以 13–19 开头")
-                        else:
-                            problems.append("手机号应为 11 位数字")
-            # Enterprise and position, resolved once per distinct text.
-            enterprise_id = position_id = industry_id = None
-            if own_enterprise is not None:
-                enterprise_id = own_enterprise
-            elif i_ent is not None or i_code is not None:
-                enterprise_id, ent_error, ent_warning = enterprise_of(
-                    cells[i_code] if i_code is not None and i_code < n else None,
-                    cells[i_ent] if i_ent is not None and i_ent < n else None,
-                )
-                if ent_error:
-                    problems.append(ent_error)
-                elif ent_warning:
-                    warnings.append(ent_warning)
-            # Position and industry: in a real-name roster a blank or unknown one refuses the row.
-            reference_notes = problems if real_name else warnings
-            if i_pos is not None:
-                position_id, message = position_of(cells[i_pos] if i_pos < n else None, real_name)
-                if message:
-                    reference_notes.append(message)
-            if i_ind is not None:
-                industry_id, message = industry_of(cells[i_ind] if i_ind < n else None, real_name)
-                if message:
-                    reference_notes.append(message)
-            id_hash = ""
-            if number_text:
-                id_hash = digest(key, number_text.encode(), "sha256").hex()
-                first = seen.get(id_hash)
-                if first is not None:
-                    first_row, first_name = first
-                    if first_name and name and first_name != name:
-                        problems.append(
-                            f"与第 {first_row} 行身份证号相同而姓名不同（「{first_name[:20]}」与「{name[:20]}」）："
-                            "请核对是否录错姓名或冒用他人身份证号"
-                        )
-                    else:
-                        problems.append(f"与第 {first_row} 行为同一人（身份证号相同）")
-                    result.duplicates.append({"row": number, "first_row": first_row, "id": shown})
-                else:
-                    seen[id_hash] = (number, name)
-            if problems:
-                error(number, name, shown, problems)
-                continue
-            if warnings:
-                result.warnings.append({"row": number, "name": name, "id": shown, "warnings": warnings})
-            problem = working_age_problem(sex, birth, day)
-            if problem:
-                result.ages.append((number, problem))
-            row = RosterRow(
-                number, number_text, id_hash, name, sex, birth, phone, enterprise_id, position_id, industry_id
-            )
-            pending.append(row)
-            stage.write(row)
-    result.total = total
-    result.staged = stage.enabled
-    if progress is not None:
-        progress(total, total)
-    known = _known(pending, stage.enabled)
+def _note(result: Checked, number: int, note: str) -> None:
+    result.not_data += 1
+    if len(result.notes) < rules.ERROR_KEEP:
+        result.notes.append({"row": number, "note": note})
+
+
+def _flag(result: Checked, row: RosterRow, shown: str, warnings: list[str], day: datetime.date) -> None:
+    """A valid row's warnings and its age flag (reported, not refused)."""
+    if warnings:
+        result.warnings.append({"row": row.row, "name": row.name, "id": shown, "warnings": warnings})
+    problem = working_age_problem(row.sex, row.birth_date, day)
+    if problem:
+        result.ages.append((row.row, problem))
+
+
+def _error(result: Checked, number: int, name: str, shown_id: str, messages: list[str]) -> None:
+    result.error_count += 1
+    result.error_rows[number] = "；".join(messages)
+    if len(result.errors) < rules.ERROR_KEEP:
+        result.errors.append({"row": number, "name": name, "id": shown_id, "errors": messages})
+
+
+def _settle_known(result: Checked, pending: list[RosterRow], target: RosterTarget, *, staged: bool) -> None:
+    """Sorts the valid rows into new people, people on file (refused if the name differs) and
+    people already on the target's list."""
+    known = _known(pending, staged)
     on_roster = target.on_list(pk for pk, _ in known.values()) if known else set()
     for row in pending:
         match = known.get(row.id_hash)
@@ -243,7 +160,8 @@ def roster_check(
             continue
         person_id, known_name = match
         if known_name.replace(" ", "") != row.name:
-            error(
+            _error(
+                result,
                 row.row,
                 row.name,
                 mask_id_number(row.id_number),
@@ -256,5 +174,145 @@ def roster_check(
             result.skipped.append(row.row)
             continue
         result.known.append(KnownRow(row.row, person_id, row.enterprise_id))
-    result.errors.sort(key=lambda e: e["row"])
-    return result
+
+
+class _Refs(NamedTuple):
+    """Where a row's enterprise, position and industry come from."""
+
+    own_enterprise: int | None
+    real_name: bool
+    i_ent: int | None
+    i_code: int | None
+    i_pos: int | None
+    i_ind: int | None
+    lookups: _Lookups
+
+
+def _name(name, problems: list[str]) -> str:
+    """The name with full-width letters and spaces normalised and inner spaces removed."""
+    if not isinstance(name, str):
+        name = clean_text(name)
+    elif not name.isascii():
+        name = unicodedata.normalize("NFKC", name)
+    name = "".join(name.split())
+    if not name.isascii():
+        name = name.translate(_DOTS)
+    if not name:
+        problems.append("姓名为空")
+    elif not _name_ok(name):
+        problems.append(f"姓名「{name[:20]}」含有数字或符号")
+    return name
+
+
+def _id_number(raw, day: datetime.date, number: int, problems: list[str], result: Checked):
+    """The ID number's (valid number or "", sex, birth, masked form shown in reports). The rules
+    of people.idnumbers.check, inlined (a test holds the two to the same verdicts)."""
+    if isinstance(raw, float | int) and not isinstance(raw, bool):
+        # A 15-digit number is exactly what the cell holds: the old-format ID number.
+        old = raw == int(raw) and len(str(int(raw))) == 15
+        reason = OLD_ID if old else NUMERIC_ID
+        problems.append(reason)
+        result.invalid_ids.append({"row": number, "id": "（数字）", "reason": reason})
+        return "", "", None, "（数字）"
+    text = raw if isinstance(raw, str) else ("" if raw is None else str(raw))
+    if not text.isascii():
+        # Zero-width spaces, BOMs and other format characters go like spaces.
+        text = "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf")
+    text = "".join(text.split()).upper()
+    number_text, sex, birth, reason = "", "", None, ""
+    if not text:
+        reason = "身份证号为空"
+    elif _scientific(text) or text.endswith(".0"):
+        reason = NUMERIC_ID
+    elif len(text) == 15 and text.isdigit():
+        reason = OLD_ID
+    elif len(text) != 18:
+        reason = f"身份证号应为 18 位，实际 {len(text)} 位"
+    elif not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
+        reason = "身份证号只能由数字组成，最后一位可以是 X"
+    elif ric.calc_check_digit(text) != text[17]:
+        reason = "身份证号校验位不正确，请核对是否录错"
+    else:
+        try:
+            birth = datetime.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+        except ValueError:
+            reason = "身份证号中的出生日期不存在"
+        else:
+            if birth > day or birth.year < 1900:
+                reason = "身份证号中的出生日期不合理"
+                birth = None
+            else:
+                number_text = text
+                sex = "M" if int(text[16]) % 2 else "F"
+    shown = mask_id_number(text) if len(text) >= 10 else text
+    if reason:
+        problems.append(reason)
+        if text:
+            result.invalid_ids.append({"row": number, "id": shown, "reason": reason})
+    return number_text, sex, birth, shown
+
+
+def _phone(value, problems: list[str]) -> str:
+    """The optional mobile number, its country code and separators removed."""
+    if value in (None, ""):
+        return ""
+    phone = value if isinstance(value, str) and value.isascii() else clean_text(value)
+    phone = _COUNTRY.sub("", _PHONE_NOISE.sub("", phone))
+    if not _phone_ok(phone):
+        if _LANDLINE.match(phone):
+            problems.append(NOT_MOBILE)
+        elif phone.isdigit() and len(phone) == 11:
+            problems.append("手机号不正确：应以 13–19 开头")
+        else:
+            problems.append("手机号应为 11 位数字")
+    return phone
+
+
+def _references(cells, n: int, refs: _Refs, problems: list[str], warnings: list[str]):
+    """The row's (enterprise, position, industry) ids, each text resolved once per distinct text.
+    In a real-name roster a blank or unknown position or industry refuses the row."""
+    enterprise_id = position_id = industry_id = None
+    i_ent, i_code, i_pos, i_ind = refs.i_ent, refs.i_code, refs.i_pos, refs.i_ind
+    if refs.own_enterprise is not None:
+        enterprise_id = refs.own_enterprise
+    elif i_ent is not None or i_code is not None:
+        enterprise_id, ent_error, ent_warning = refs.lookups.enterprise(
+            cells[i_code] if i_code is not None and i_code < n else None,
+            cells[i_ent] if i_ent is not None and i_ent < n else None,
+        )
+        if ent_error:
+            problems.append(ent_error)
+        elif ent_warning:
+            warnings.append(ent_warning)
+    real_name = refs.real_name
+    reference_notes = problems if real_name else warnings
+    if i_pos is not None:
+        position_id, message = refs.lookups.position(cells[i_pos] if i_pos < n else None, real_name)
+        if message:
+            reference_notes.append(message)
+    if i_ind is not None:
+        industry_id, message = refs.lookups.industry(cells[i_ind] if i_ind < n else None, real_name)
+        if message:
+            reference_notes.append(message)
+    return enterprise_id, position_id, industry_id
+
+
+def _duplicate(
+    key: bytes, number_text: str, number: int, name: str, shown: str, seen: dict, problems: list[str], result
+) -> str:
+    """The ID number's keyed hash; a row repeating an earlier row's person is refused."""
+    id_hash = hmac.digest(key, number_text.encode(), "sha256").hex()
+    first = seen.get(id_hash)
+    if first is None:
+        seen[id_hash] = (number, name)
+        return id_hash
+    first_row, first_name = first
+    if first_name and name and first_name != name:
+        problems.append(
+            f"与第 {first_row} 行身份证号相同而姓名不同（「{first_name[:20]}」与「{name[:20]}」）："
+            "请核对是否录错姓名或冒用他人身份证号"
+        )
+    else:
+        problems.append(f"与第 {first_row} 行为同一人（身份证号相同）")
+    result.duplicates.append({"row": number, "first_row": first_row, "id": shown})
+    return id_hash

@@ -31,44 +31,10 @@ def _rows(formset, keys) -> list[dict]:
 
 def _plan_form(request, project: Project, version: PlanVersion | None):
     if version is not None:
-        initial_costs = [{"category": c.category, "name": c.name, "amount": c.amount} for c in version.cost_items.all()]
-        initial_indicators = [
-            {
-                "kind": i.kind,
-                "description": i.description,
-                "industry": i.industry,
-                "position": i.position,
-                "planned": i.planned,
-            }
-            for i in version.indicators.all()
-        ]
+        initial_costs, initial_indicators = _version_rows(version)
         form = PlanVersionForm(request.POST or None, instance=PlanVersion.objects.get(pk=version.pk))
     else:
-        base = project.plan_versions.order_by("-number").first()
-        if base is not None:
-            initial = {f: getattr(base, f) for f in services.PLAN_FIELDS if f != "change_reason"}
-            initial_costs = [
-                {"category": c.category, "name": c.name, "amount": c.amount} for c in base.cost_items.all()
-            ]
-            initial_indicators = [
-                {
-                    "kind": i.kind,
-                    "description": i.description,
-                    "industry": i.industry,
-                    "position": i.position,
-                    "planned": i.planned,
-                }
-                for i in base.indicators.all()
-            ]
-        else:
-            initial = {
-                "title": project.name,
-                "start_date": project.agreement.period_start,
-                "completion_date": project.deadline,
-                "report_interval_months": 1,
-            }
-            initial_costs = []
-            initial_indicators = services.plan_indicator_defaults(project)
+        initial, initial_costs, initial_indicators = _new_version_initial(project)
         form = PlanVersionForm(request.POST or None, initial=initial)
     costs = CostItemFormSet(request.POST or None, initial=initial_costs, prefix="cost")
     indicators = PlanIndicatorFormSet(request.POST or None, initial=initial_indicators, prefix="ind")
@@ -79,38 +45,77 @@ def _plan_form(request, project: Project, version: PlanVersion | None):
         form.fields.pop("change_reason", None)
     saved = None
     if request.method == "POST" and form.is_valid() and costs.is_valid() and indicators.is_valid():
-        cost_rows = _rows(costs, ("category", "name", "amount"))
-        indicator_rows = _rows(indicators, ("kind", "description", "industry", "position", "planned"))
         try:
-            if version is None:
-                saved = services.plan_version_create(
-                    project=project,
-                    data=form.cleaned_data,
-                    cost_items=cost_rows,
-                    indicators=indicator_rows,
-                    actor=request.user,
-                )
-            else:
-                saved = services.plan_version_update(
-                    version=version,
-                    data=form.cleaned_data,
-                    cost_items=cost_rows,
-                    indicators=indicator_rows,
-                    actor=request.user,
-                )
+            saved = _plan_save(request, project, version, form, costs, indicators)
         except ValidationError as e:
-            if hasattr(e, "error_dict"):
-                for key in ("cost_items", "indicators"):
-                    if key in e.error_dict:
-                        target = costs if key == "cost_items" else indicators
-                        target._non_form_errors = target.error_class(
-                            [m for err in e.error_dict.pop(key) for m in err.messages]
-                        )
-                if e.error_dict:
-                    form_errors_from(form, e)
-            else:
-                form_errors_from(form, e)
+            _plan_errors(e, form, costs, indicators)
     return form, costs, indicators, saved
+
+
+def _version_rows(version: PlanVersion) -> tuple[list[dict], list[dict]]:
+    """A version's cost and indicator rows as the formsets' initial data."""
+    costs = [{"category": c.category, "name": c.name, "amount": c.amount} for c in version.cost_items.all()]
+    indicators = [
+        {
+            "kind": i.kind,
+            "description": i.description,
+            "industry": i.industry,
+            "position": i.position,
+            "planned": i.planned,
+        }
+        for i in version.indicators.all()
+    ]
+    return costs, indicators
+
+
+def _new_version_initial(project: Project) -> tuple[dict, list[dict], list[dict]]:
+    """A new version starts from the latest one, or for the first from the project and the
+    agreement's indicators."""
+    base = project.plan_versions.order_by("-number").first()
+    if base is not None:
+        initial = {f: getattr(base, f) for f in services.PLAN_FIELDS if f != "change_reason"}
+        return initial, *_version_rows(base)
+    initial = {
+        "title": project.name,
+        "start_date": project.agreement.period_start,
+        "completion_date": project.deadline,
+        "report_interval_months": 1,
+    }
+    return initial, [], services.plan_indicator_defaults(project)
+
+
+def _plan_save(request, project: Project, version: PlanVersion | None, form, costs, indicators) -> PlanVersion:
+    cost_rows = _rows(costs, ("category", "name", "amount"))
+    indicator_rows = _rows(indicators, ("kind", "description", "industry", "position", "planned"))
+    if version is None:
+        return services.plan_version_create(
+            project=project,
+            data=form.cleaned_data,
+            cost_items=cost_rows,
+            indicators=indicator_rows,
+            actor=request.user,
+        )
+    return services.plan_version_update(
+        version=version,
+        data=form.cleaned_data,
+        cost_items=cost_rows,
+        indicators=indicator_rows,
+        actor=request.user,
+    )
+
+
+def _plan_errors(e: ValidationError, form, costs, indicators) -> None:
+    """The service's refusal shown where it belongs: cost and indicator errors above their
+    formsets, the rest beside the form's fields."""
+    if hasattr(e, "error_dict"):
+        for key in ("cost_items", "indicators"):
+            if key in e.error_dict:
+                target = costs if key == "cost_items" else indicators
+                target._non_form_errors = target.error_class([m for err in e.error_dict.pop(key) for m in err.messages])
+        if e.error_dict:
+            form_errors_from(form, e)
+    else:
+        form_errors_from(form, e)
 
 
 @login_required

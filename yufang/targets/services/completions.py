@@ -112,47 +112,25 @@ def completion_record_many(
     per person id), and counts each for every target the completion meets. Idempotent per
     (source, person): people already recorded for the source are skipped. `source_key` tells
     apart records of one source (a historic batch's mode and day). Returns the new completions."""
-    if mode not in Mode.values:
-        raise ValidationError({"mode": f"未知的培训方式：{mode}"})
-    historic = isinstance(source, LegacyBatch)
-    if historic and not _historic:
-        # Historic records enter only through their import (historic_import_apply), with its report.
-        raise ValidationError("原系统记录只能通过“原系统记录导入”写入。")
-    if historic and project is not None:
-        raise ValidationError("原系统记录不属于平台上的项目。")
+    historic = _source_allowed(mode=mode, source=source, project=project, _historic=_historic)
     source_type = ContentType.objects.get_for_model(source)
     source_id = f"{source.pk}:{source_key}" if source_key else str(source.pk)
     with transaction.atomic():
         done = set(
             Completion.objects.filter(source_type=source_type, source_id=source_id).values_list("person_id", flat=True)
         )
-        fresh, seen = [], set()
-        for person in people:
-            if person.pk in done or person.pk in seen:
-                continue
-            seen.add(person.pk)
-            person_hours = hours.get(person.pk, Decimal(0)) if isinstance(hours, dict) else hours
-            if person_hours < 0:
-                raise ValidationError({"hours": f"{person.name} 的学时不能为负数。"})
-            fresh.append(
-                Completion(
-                    person=person,
-                    year=completed_on.year,
-                    mode=mode,
-                    completed_on=completed_on,
-                    industry_id=person.industry_id,
-                    position_id=person.position_id,
-                    enterprise_id=person.enterprise_id,
-                    region_id=person.region_id,
-                    provider=provider,
-                    project=project,
-                    hours=person_hours,
-                    historic=historic,
-                    source_type=source_type,
-                    source_id=source_id,
-                    source_repr=str(source)[:300],
-                )
-            )
+        common = {
+            "year": completed_on.year,
+            "mode": mode,
+            "completed_on": completed_on,
+            "provider": provider,
+            "project": project,
+            "historic": historic,
+            "source_type": source_type,
+            "source_id": source_id,
+            "source_repr": str(source)[:300],
+        }
+        fresh = _fresh(people, done=done, hours=hours, common=common)
         if not fresh:
             return []
         created = Completion.objects.bulk_create(fresh, batch_size=2000)
@@ -163,15 +141,60 @@ def completion_record_many(
             for c in created:
                 c.pk = by_person[c.person_id]
         audit.record_created_many(actor=actor, instances=created)
-        by_city: dict[int | None, list[Completion]] = defaultdict(list)
-        cities = _cities_of(created)
-        for c in created:
-            by_city[cities[c.pk]].append(c)
-        for city_id, group in by_city.items():
-            for target in _candidate_targets(year=completed_on.year, city_id=city_id):
-                criteria = Criteria.of(target)
-                _count(target, criteria, [c for c in group if criteria.matches(c)])
+        _count_for_targets(created, year=completed_on.year)
     return created
+
+
+def _source_allowed(*, mode: str, source: models.Model, project, _historic: bool) -> bool:
+    """Refuses an unknown mode and a historic batch outside its import or with a project;
+    returns whether the source is a historic batch."""
+    if mode not in Mode.values:
+        raise ValidationError({"mode": f"未知的培训方式：{mode}"})
+    historic = isinstance(source, LegacyBatch)
+    if historic and not _historic:
+        # Historic records enter only through their import (historic_import_apply), with its report.
+        raise ValidationError("原系统记录只能通过“原系统记录导入”写入。")
+    if historic and project is not None:
+        raise ValidationError("原系统记录不属于平台上的项目。")
+    return historic
+
+
+def _fresh(
+    people: list[Person], *, done: set[int], hours: Decimal | dict[int, Decimal], common: dict
+) -> list[Completion]:
+    """Unsaved completions for the people not yet recorded for the source, each once."""
+    fresh, seen = [], set()
+    for person in people:
+        if person.pk in done or person.pk in seen:
+            continue
+        seen.add(person.pk)
+        person_hours = hours.get(person.pk, Decimal(0)) if isinstance(hours, dict) else hours
+        if person_hours < 0:
+            raise ValidationError({"hours": f"{person.name} 的学时不能为负数。"})
+        fresh.append(
+            Completion(
+                person=person,
+                industry_id=person.industry_id,
+                position_id=person.position_id,
+                enterprise_id=person.enterprise_id,
+                region_id=person.region_id,
+                hours=person_hours,
+                **common,
+            )
+        )
+    return fresh
+
+
+def _count_for_targets(created: list[Completion], *, year: int) -> None:
+    """Counts the new completions for every target of their city (or the province) they meet."""
+    by_city: dict[int | None, list[Completion]] = defaultdict(list)
+    cities = _cities_of(created)
+    for c in created:
+        by_city[cities[c.pk]].append(c)
+    for city_id, group in by_city.items():
+        for target in _candidate_targets(year=year, city_id=city_id):
+            criteria = Criteria.of(target)
+            _count(target, criteria, [c for c in group if criteria.matches(c)])
 
 
 def completion_record(

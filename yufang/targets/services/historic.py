@@ -22,21 +22,9 @@ def historic_import_apply(*, actor: User, batch: dict[str, Any], checked, job=No
     the people not yet on file, and their completions (labelled 原系统记录, in no project),
     counted for every target that includes historic records. With the checking job, marks it
     applied so the same file is not imported twice. The only writer of historic completions."""
-    from yufang.people.services import person_bulk_create
-
     from ..historic import rows_by_completion
 
-    allowed, reason = can_import_historic(actor)
-    if not allowed:
-        raise PermissionDenied(reason)
-    if not (batch.get("source_document") or "").strip():
-        raise ValidationError({"source_document": "请写明来源文件（原系统名称、文号或导出日期）。"})
-    if not checked.good:
-        raise ValidationError("没有可导入的有效行。")
-    if job is not None:
-        locked = type(job).objects.select_for_update().get(pk=job.pk)
-        if locked.result.get("applied"):
-            raise ValidationError("该文件已导入过。")
+    locked = _import_allowed(actor=actor, batch=batch, checked=checked, job=job)
     record = model_create(
         model=LegacyBatch,
         data={
@@ -51,14 +39,56 @@ def historic_import_apply(*, actor: User, batch: dict[str, Any], checked, job=No
     )
     if file is not None:
         record.file.save(file.name.rsplit("/", 1)[-1], file, save=True)
-    keys = {r.id_number: idnumbers.id_hash(r.id_number) for r in checked.good}
+    by_number = _people_by_number(actor=actor, good=checked.good)
+    for (mode, day), group in sorted(rows_by_completion(checked.good, by_number).items()):
+        completion_record_many(
+            people=group["people"],
+            mode=mode,
+            completed_on=day,
+            source=record,
+            source_key=f"{mode}:{day.isoformat()}",
+            provider=record.provider,
+            hours=group["hours"],
+            actor=actor,
+            _historic=True,
+        )
+    if locked is not None:
+        locked.result = {**locked.result, "applied": True, "batch_id": record.pk}
+        locked.save(update_fields=["result"])
+    return record
+
+
+def _import_allowed(*, actor: User, batch: dict[str, Any], checked, job):
+    """Refuses an import the actor may not make, without its source document, without good rows
+    or already applied; returns the checking job, locked (None without one)."""
+    allowed, reason = can_import_historic(actor)
+    if not allowed:
+        raise PermissionDenied(reason)
+    if not (batch.get("source_document") or "").strip():
+        raise ValidationError({"source_document": "请写明来源文件（原系统名称、文号或导出日期）。"})
+    if not checked.good:
+        raise ValidationError("没有可导入的有效行。")
+    if job is None:
+        return None
+    locked = type(job).objects.select_for_update().get(pk=job.pk)
+    if locked.result.get("applied"):
+        raise ValidationError("该文件已导入过。")
+    return locked
+
+
+def _people_by_number(*, actor: User, good: list) -> dict[str, Person]:
+    """The rows' people by ID number: those on file, and the others created with the employer,
+    region, industry and position their row names."""
+    from yufang.people.services import person_bulk_create
+
+    keys = {r.id_number: idnumbers.id_hash(r.id_number) for r in good}
     people = {p.id_hash: p for p in Person.objects.filter(id_hash__in=set(keys.values()))}
     enterprises = Organisation.objects.select_related("enterprise_profile").in_bulk(
-        {r.enterprise_id for r in checked.good if r.enterprise_id}
+        {r.enterprise_id for r in good if r.enterprise_id}
     )
-    positions = Position.objects.in_bulk({r.position_id for r in checked.good if r.position_id})
+    positions = Position.objects.in_bulk({r.position_id for r in good if r.position_id})
     new_rows, seen = [], set()
-    for r in checked.good:
+    for r in good:
         if keys[r.id_number] in people or r.id_number in seen:
             continue
         seen.add(r.id_number)
@@ -76,20 +106,4 @@ def historic_import_apply(*, actor: User, batch: dict[str, Any], checked, job=No
         )
     for person in person_bulk_create(actor=actor, rows=new_rows):
         people[person.id_hash] = person
-    by_number = {number: people[key] for number, key in keys.items()}
-    for (mode, day), group in sorted(rows_by_completion(checked.good, by_number).items()):
-        completion_record_many(
-            people=group["people"],
-            mode=mode,
-            completed_on=day,
-            source=record,
-            source_key=f"{mode}:{day.isoformat()}",
-            provider=record.provider,
-            hours=group["hours"],
-            actor=actor,
-            _historic=True,
-        )
-    if job is not None:
-        locked.result = {**locked.result, "applied": True, "batch_id": record.pk}
-        locked.save(update_fields=["result"])
-    return record
+    return {number: people[key] for number, key in keys.items()}
