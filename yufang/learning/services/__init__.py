@@ -6,7 +6,7 @@ The package keeps every name the former single module had importable from here."
 
 from yufang.core.permissions import require as _require
 
-from ..certification import _certificate_code, _issuer, enrolment_evaluate, enrolments_evaluate
+from ..certification import _certificate_code, _issuer, enrolment_evaluate, enrolments_certify, enrolments_evaluate
 from .catalogue import (
     COURSE_FIELDS,
     EVALUATE_JOB,
@@ -36,8 +36,18 @@ from .enrolment import (
     registration_transition,
     self_register,
 )
-from .exams import GRACE_SECONDS, _normalise_answer, exam_start, exam_submit, hours_of, questions_apply
+from .exams import (
+    GRACE_SECONDS,
+    _normalise_answer,
+    exam_start,
+    exam_start_many,
+    exam_submit,
+    exam_submit_many,
+    hours_of,
+    questions_apply,
+)
 from .session import _check_gap_ms, check_answer, device_key, session_start
+from .study import CreditSummary, StudyRecord, study_credit_many
 
 __all__ = [
     "REGISTRATION_WORKFLOW",
@@ -73,11 +83,17 @@ __all__ = [
     "_certificate_code",
     "enrolment_evaluate",
     "enrolments_evaluate",
+    "enrolments_certify",
     "_issuer",
     "GRACE_SECONDS",
     "exam_start",
     "_normalise_answer",
     "exam_submit",
+    "exam_start_many",
+    "exam_submit_many",
+    "StudyRecord",
+    "CreditSummary",
+    "study_credit_many",
     "questions_apply",
     "hours_of",
 ]
