@@ -104,9 +104,10 @@ def enrolments_certify(*, days: dict[int, datetime.date]) -> list[Certificate]:
     enrolments = []
     for start in range(0, len(ids), 2000):
         enrolments += list(
-            Enrolment.objects.select_for_update()
+            Enrolment.objects.select_for_update(of=("self",))
             .select_related("person", "plan", "enterprise")
-            .filter(pk__in=ids[start : start + 2000], certificate__isnull=True)
+            .filter(pk__in=ids[start : start + 2000])
+            .exclude(pk__in=Certificate.objects.values("enrolment_id"))
             .order_by("pk")
         )
     progress = progress_of_many(enrolments)

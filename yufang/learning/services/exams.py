@@ -131,7 +131,10 @@ def exam_start_many(*, actor, course: Course, starts: dict[Enrolment, datetime.d
     ids = sorted(e.pk for e in starts)
     moments = {e.pk: moment for e, moment in starts.items()}
     enrolments = list(
-        Enrolment.objects.select_for_update().select_related("person", "plan").filter(pk__in=ids).order_by("pk")
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("person", "plan")
+        .filter(pk__in=ids)
+        .order_by("pk")
     )
     for enrolment in enrolments:
         _require(can_record_for(actor, enrolment))
@@ -200,7 +203,7 @@ def exam_submit_many(
     get their certificate (enrolments_certify). All or nothing."""
     by_pk = {a.pk: (answers, moment) for a, answers, moment in sheets}
     locked = list(
-        ExamAttempt.objects.select_for_update()
+        ExamAttempt.objects.select_for_update(of=("self",))
         .select_related("exam", "enrolment__person")
         .filter(pk__in=sorted(by_pk))
         .order_by("pk")

@@ -80,7 +80,7 @@ def study_credit_many(*, actor, plan: Plan, records: list[StudyRecord]) -> Credi
     for start in range(0, len(ids), CHUNK):
         enrolments.update(
             (e.pk, e)
-            for e in Enrolment.objects.select_for_update()
+            for e in Enrolment.objects.select_for_update(of=("self",))
             .select_related("person")
             .filter(pk__in=ids[start : start + CHUNK])
             .order_by("pk")

@@ -28,9 +28,7 @@ from .factories import make_course
 
 def noon(days_ago: int, seconds: int = 0) -> datetime.datetime:
     day = timezone.localdate() - datetime.timedelta(days=days_ago)
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12))) + datetime.timedelta(
-        seconds=seconds
-    )
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12))) + datetime.timedelta(seconds=seconds)
 
 
 def record(enrolment, lesson, start, seconds, position, **kw):
