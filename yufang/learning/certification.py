@@ -13,6 +13,7 @@ from yufang.accounts.models import Organisation
 from yufang.core import audit
 from yufang.core.masking import mask_id_number
 from yufang.core.models import AuditAction
+from yufang.core.services import rows_update
 from yufang.plans.models import Plan
 from yufang.projects.selectors import online_project_of
 from yufang.targets.services import SourcedCompletion, completion_record, completion_record_each
@@ -148,7 +149,7 @@ def enrolments_certify(*, days: dict[int, datetime.date]) -> list[Certificate]:
     for enrolment in met:
         enrolment.completed_on = days[enrolment.pk]
         enrolment.updated_at = now
-    Enrolment.objects.bulk_update(met, ["completed_on", "updated_at"], batch_size=1000)
+    rows_update(met, ["completed_on", "updated_at"])
     audit.record_updated_many(
         actor=None,
         changes=[
@@ -157,6 +158,7 @@ def enrolments_certify(*, days: dict[int, datetime.date]) -> list[Certificate]:
         event="rule_met",
     )
     projects: dict[tuple, object] = {}
+    providers = Organisation.objects.in_bulk({e.provider_id for e in met if e.provider_id})
     records = []
     for enrolment, certificate in zip(met, certificates, strict=True):
         key = (enrolment.provider_id, enrolment.plan_id)
@@ -167,7 +169,7 @@ def enrolments_certify(*, days: dict[int, datetime.date]) -> list[Certificate]:
                 person=enrolment.person,
                 completed_on=certificate.issued_on,
                 source=certificate,
-                provider=enrolment.provider,
+                provider=providers.get(enrolment.provider_id),
                 project=projects[key],
                 hours=certificate.total_hours,
             )

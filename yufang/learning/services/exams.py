@@ -12,6 +12,7 @@ from django.utils import timezone
 from yufang.core import audit
 from yufang.core.models import AuditAction
 from yufang.core.permissions import require as _require
+from yufang.core.services import rows_update
 from yufang.plans.models import Plan
 
 from ..certification import enrolment_evaluate, enrolments_certify
@@ -204,7 +205,7 @@ def exam_submit_many(
     by_pk = {a.pk: (answers, moment) for a, answers, moment in sheets}
     locked = list(
         ExamAttempt.objects.select_for_update(of=("self",))
-        .select_related("exam", "enrolment__person")
+        .select_related("exam__course", "enrolment__person")
         .filter(pk__in=sorted(by_pk))
         .order_by("pk")
     )
@@ -231,7 +232,7 @@ def exam_submit_many(
             passed_on[attempt.enrolment_id] = max(
                 passed_on.get(attempt.enrolment_id, timezone.localdate(moment)), timezone.localdate(moment)
             )
-    ExamAttempt.objects.bulk_update(locked, ["answers", "submitted_at", "score", "passed"], batch_size=1000)
+    rows_update(locked, ["answers", "submitted_at", "score", "passed"])
     audit.record_updated_many(actor=actor, changes=changes, event="exam_submit")
     if passed_on:
         enrolments_certify(days=passed_on)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yufang.core import audit
+from yufang.core.services import rows_update
 from yufang.plans.models import Plan
 
 from ..certification import enrolments_certify
@@ -81,7 +82,7 @@ def study_credit_many(*, actor, plan: Plan, records: list[StudyRecord]) -> Credi
         enrolments.update(
             (e.pk, e)
             for e in Enrolment.objects.select_for_update(of=("self",))
-            .select_related("person")
+            .select_related("person", "plan")
             .filter(pk__in=ids[start : start + CHUNK])
             .order_by("pk")
         )
@@ -211,7 +212,7 @@ def study_credit_many(*, actor, plan: Plan, records: list[StudyRecord]) -> Credi
     StudyInterval.objects.bulk_create(intervals, batch_size=CHUNK)
     LessonProgress.objects.bulk_create(new_rows.values(), batch_size=CHUNK)
     changed = [progress[key] for key in touched_rows if key not in new_rows]
-    LessonProgress.objects.bulk_update(changed, ["credited_ms", "furthest_ms", "completed_at"], batch_size=CHUNK)
+    rows_update(changed, ["credited_ms", "furthest_ms", "completed_at"])
 
     touched, changes = [], []
     for eid, count in records_of.items():
@@ -230,7 +231,7 @@ def study_credit_many(*, actor, plan: Plan, records: list[StudyRecord]) -> Credi
                 {"records": count, "credited_ms": credited},
             )
         )
-    Enrolment.objects.bulk_update(touched, ["credited_ms", "day", "day_credited_ms", "updated_at"], batch_size=CHUNK)
+    rows_update(touched, ["credited_ms", "day", "day_credited_ms", "updated_at"])
     audit.record_updated_many(actor=actor, changes=changes, event="study_credit")
     if completed_on:
         summary.certificates = len(enrolments_certify(days=completed_on))
