@@ -3,8 +3,8 @@ baseline survey, the year's targets, and people with completions recorded throug
 service that offline sessions and the online platform use. The people, their enterprises and
 the completions are generated (realistic names and valid ID numbers, not real people); they
 come from the platform's own flows (sessions with attendance, training_sessions.py; online
-learners, learning.py) and, for what happened before the platform, from two historic imports
-(原系统记录) checked row by row like any import."""
+learners, learning.py and online.py) and, for what happened before the platform, from two
+historic imports (原系统记录) checked row by row like any import."""
 
 import datetime
 import io
