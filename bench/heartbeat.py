@@ -63,7 +63,7 @@ def prepare(n_learners: int) -> list[str]:
 
     world = make_world()
     plan = make_plan(world, year=timezone.localdate().year)
-    rule = services.study_rule_for(plan)
+    rule = services.study_rule_for(plan=plan)
     rule.beat_cap_seconds, rule.check_min_seconds, rule.check_max_seconds = 20, 10**6, 10**6
     rule.daily_cap_hours = Decimal("999")
     rule.save()
@@ -88,7 +88,7 @@ def prepare(n_learners: int) -> list[str]:
     tokens = []
     for person in people:
         user, _ = services._trainee_account(actor=world.owner, person=person, enterprise=enterprise, password=None)
-        services.enrol(actor=world.owner, person=person, plan=plan, enterprise=enterprise, channel="roster")
+        services.enrolment_create(actor=world.owner, person=person, plan=plan, enterprise=enterprise, channel="roster")
         _, token = services.session_start(user=user, lesson=lesson, device_id=str(person.pk), user_agent="bench")
         tokens.append(token)
     return tokens

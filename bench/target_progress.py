@@ -78,7 +78,7 @@ def main() -> None:
     from yufang.people.idnumbers import id_hash
     from yufang.plans.models import Plan
     from yufang.reference.models import Industry, Position
-    from yufang.targets import services
+    from yufang.targets import counting, services
     from yufang.targets.figures import figures_recount
     from yufang.targets.models import Completion, LegacyBatch, Target
     from yufang.targets.selectors import plan_progress, target_breakdown
@@ -175,7 +175,7 @@ def main() -> None:
     t0 = time.perf_counter()
     targets = list(Target.objects.filter(plan=plan).select_related("plan", "programme"))
     for target in targets:
-        services.target_recount(target)
+        services.target_recount(target=target)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     t_rollups = time.perf_counter() - t0
@@ -186,7 +186,7 @@ def main() -> None:
     for target in targets:
         target.refresh_from_db()
         if target.metric == "persons":
-            criteria = services.Criteria.of(target)
+            criteria = counting.Criteria.of(target)
             raw_count = Completion.objects.filter(criteria.q()).aggregate(n=Count("person", distinct=True))["n"]
             exact &= raw_count == target.achieved
             print(f"  {target.name}: {target.achieved} 人（原始记录去重计数 {raw_count}）")
@@ -209,9 +209,9 @@ def main() -> None:
         # What a straightforward implementation does: count distinct people per target and
         # group the first target's completions by district, industry, position and month.
         for target in targets:
-            q = services.Criteria.of(target).q()
+            q = counting.Criteria.of(target).q()
             Completion.objects.filter(q).aggregate(n=Count("person", distinct=True))
-        q = services.Criteria.of(targets[0]).q()
+        q = counting.Criteria.of(targets[0]).q()
         for field in ("region", "industry", "position"):
             list(Completion.objects.filter(q).values(field).annotate(n=Count("person", distinct=True)))
         list(Completion.objects.filter(q).values("completed_on__month").annotate(n=Count("person", distinct=True)))

@@ -3,6 +3,7 @@ downloaded browser. Without Chromium they are skipped, and the summary says so."
 
 import os
 import shutil
+import threading
 
 import pytest
 
@@ -45,6 +46,34 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _one_request_at_a_time(live_server):
+    """On the in-memory SQLite of the test settings, pytest-django hands the live server's
+    threads the test's own database connection, one connection object for every thread. Two
+    requests at once (a heartbeat beside a media range request) then interleave their
+    transactions on it, and a session save fails as a 400 now and then. Production has a
+    connection per thread (a file or PostgreSQL); here the server answers one request at a
+    time so the tests see what production does. PostgreSQL runs are left concurrent."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import connection
+
+    if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+        yield
+        return
+    lock = threading.RLock()
+    original = WSGIHandler.__call__
+
+    def serialised(self, environ, start_response):
+        with lock:
+            return original(self, environ, start_response)
+
+    WSGIHandler.__call__ = serialised
+    try:
+        yield
+    finally:
+        WSGIHandler.__call__ = original
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ def learning_world():
     # A short year for a short test: 1 class hour = 1 minute, 0.1 elective hours = 6 seconds.
     Plan.objects.filter(pk=plan.pk).update(class_hour_minutes=1, online_elective_hours=Decimal("0.1"))
     plan.refresh_from_db()
-    rule = services.study_rule_for(plan)
+    rule = services.study_rule_for(plan=plan)
     rule.beat_seconds, rule.beat_cap_seconds, rule.check_min_seconds, rule.check_max_seconds = 1, 3, 3, 3
     rule.save()
     owner = world.owner

@@ -19,7 +19,7 @@ class TokenAuth(HttpBearer):
     """`Authorization: Bearer yf_...` from the user's API token page."""
 
     def authenticate(self, request, token):
-        user = services.token_authenticate(token)
+        user = services.token_authenticate(raw=token)
         if user is not None:
             request.user = api_user(user)
         return user

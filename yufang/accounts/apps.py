@@ -7,13 +7,12 @@ class AccountsConfig(AppConfig):
     verbose_name = "机构与账号"
 
     def ready(self) -> None:
-        from django.urls import reverse
-
-        from yufang.core.registry import NavGroup, NavItem, Panel, Todo, add_nav, add_panel, add_todos
+        from yufang.core.registry import NavGroup, NavItem, Panel, add_nav, add_panel, add_todos
 
         from . import scoping  # noqa: F401 - registers the scoping rules
         from .models import Role
         from .permissions import can_manage_any_users
+        from .todos import account_todos
 
         add_nav(
             NavItem(
@@ -34,12 +33,6 @@ class AccountsConfig(AppConfig):
             )
         )
         add_nav(NavItem("审计记录", "core:audit_log", lambda u: u.is_programme_owner, group=NavGroup.ADMIN, order=95))
-
-        def account_todos(user):
-            items = []
-            if not user.display_name or not user.phone:
-                items.append(Todo("完善个人信息（姓名、手机号）", reverse("accounts:profile"), level="warning"))
-            return items
 
         add_todos(account_todos)
 

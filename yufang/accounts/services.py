@@ -39,12 +39,12 @@ ORGANISATION_FIELDS = [
 USER_FIELDS = ["display_name", "phone", "email"]
 
 
-def organisation_create(*, actor, data: dict[str, Any]) -> Organisation:
+def organisation_create(*, actor: User, data: dict[str, Any]) -> Organisation:
     _require(can_manage_organisations(actor))
     return model_create(model=Organisation, data=data, actor=actor)
 
 
-def organisation_update(*, actor, organisation: Organisation, data: dict[str, Any]) -> Organisation:
+def organisation_update(*, actor: User, organisation: Organisation, data: dict[str, Any]) -> Organisation:
     _require(can_manage_organisations(actor))
     organisation, _ = model_update(
         instance=organisation, fields=[f for f in ORGANISATION_FIELDS if f in data], data=data, actor=actor
@@ -80,7 +80,7 @@ def new_user_save(user: User, password: str | None) -> str | None:
     return issued
 
 
-def _set_roles(*, user: User, roles: set[str], actor) -> None:
+def _set_roles(*, user: User, roles: set[str], actor: User) -> None:
     current = set(user.roles.values_list("role", flat=True))
     if current == roles:
         return
@@ -100,7 +100,7 @@ def _set_roles(*, user: User, roles: set[str], actor) -> None:
 @transaction.atomic
 def user_create(
     *,
-    actor,
+    actor: User,
     organisation: Organisation,
     username: str,
     roles: set[str],
@@ -139,13 +139,13 @@ def notification_read(*, actor: User, notification: Notification) -> None:
         notification.save(update_fields=["read_at"])
 
 
-def _by(actor) -> str:
+def _by(actor: User) -> str:
     org = getattr(actor.organisation, "name", "")
     return f"{org} {actor.get_username()}".strip()
 
 
 @transaction.atomic
-def user_update(*, actor, user: User, data: dict[str, Any], roles: set[str] | None = None) -> User:
+def user_update(*, actor: User, user: User, data: dict[str, Any], roles: set[str] | None = None) -> User:
     _require(can_manage_user(actor, user))
     if user.pk == actor.pk and data.get("is_active") is False:
         raise ValidationError({"is_active": "不能停用自己的账号。"})
@@ -174,7 +174,7 @@ def user_update(*, actor, user: User, data: dict[str, Any], roles: set[str] | No
 
 
 @transaction.atomic
-def user_reset_password(*, actor, user: User) -> str:
+def user_reset_password(*, actor: User, user: User) -> str:
     _require(can_manage_user(actor, user))
     password = generate_password()
     set_issued_password(user, password)
@@ -190,7 +190,7 @@ def user_reset_password(*, actor, user: User) -> str:
     return password
 
 
-def _tokens_revoke_all(*, user: User, actor) -> None:
+def _tokens_revoke_all(*, user: User, actor: User) -> None:
     """A reset means the account may be in the wrong hands: its API tokens stop working too."""
     now = timezone.now()
     for token in ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True):
@@ -253,7 +253,7 @@ def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     return token
 
 
-def token_authenticate(raw: str) -> User | None:
+def token_authenticate(*, raw: str) -> User | None:
     token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
     if token is None or not token.is_usable or not token.user.is_active:
         return None

@@ -290,14 +290,17 @@ def _display(field, value, names: _Names) -> Any:
     return value
 
 
-def readable_changes(entries) -> list:
+def readable_changes(entries, *, model: type[models.Model] | None = None) -> list:
     """Sets `readable_rows` (field label, old, new) and `hidden_count` (technical fields that
     changed besides, shown only as a count) on each audit entry, as its readers see them.
-    Related records' names are fetched once per model for all the entries."""
+    Related records' names are fetched once per model for all the entries. `model` reads
+    records that keep changes of one model without being audit entries (an agreement's
+    amendments)."""
     names = _Names()
     prepared = []
+    fixed_model = model
     for entry in entries:
-        model = entry.content_type.model_class()
+        model = fixed_model or entry.content_type.model_class()
         rows, hidden = [], 0
         for key, pair in (entry.changes or {}).items():
             old, new = (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)

@@ -48,6 +48,12 @@ class AuditLogQuerySet(models.QuerySet):
         clone._readable = True
         return clone
 
+    def _clone(self):
+        # Kept through filtering and slicing: a paginated page is a slice of the list's queryset.
+        clone = super()._clone()
+        clone._readable = getattr(self, "_readable", False)
+        return clone
+
     def _fetch_all(self):
         fresh = self._result_cache is None
         super()._fetch_all()

@@ -18,4 +18,5 @@ def audit_log_search(
         qs = qs.filter(occurred_at__date__gte=date_from)
     if date_to:
         qs = qs.filter(occurred_at__date__lte=date_to)
-    return qs
+    # Related names in the changes are fetched once per model for the page, not once per entry.
+    return qs.readable()

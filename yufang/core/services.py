@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models, transaction
 
 from . import audit
@@ -9,7 +10,9 @@ from .models import AuditAction
 
 
 @transaction.atomic
-def model_create[M: models.Model](*, model: type[M], data: dict[str, Any], actor, event: str = "") -> M:
+def model_create[M: models.Model](
+    *, model: type[M], data: dict[str, Any], actor: AbstractBaseUser, event: str = ""
+) -> M:
     instance = model(**data)
     instance.full_clean()
     instance.save()
@@ -19,7 +22,7 @@ def model_create[M: models.Model](*, model: type[M], data: dict[str, Any], actor
 
 @transaction.atomic
 def model_update[M: models.Model](
-    *, instance: M, fields: list[str], data: dict[str, Any], actor, event: str = ""
+    *, instance: M, fields: list[str], data: dict[str, Any], actor: AbstractBaseUser, event: str = ""
 ) -> tuple[M, bool]:
     """Set the named fields from data, validate, save only what changed, audit the difference."""
     before = audit.snapshot(instance, fields)
@@ -41,7 +44,7 @@ def model_update[M: models.Model](
 
 
 @transaction.atomic
-def model_delete(*, instance: models.Model, actor, event: str = "") -> None:
+def model_delete(*, instance: models.Model, actor: AbstractBaseUser, event: str = "") -> None:
     before = audit.snapshot(instance)
     audit.record(
         actor=actor,
@@ -51,24 +54,3 @@ def model_delete(*, instance: models.Model, actor, event: str = "") -> None:
         event=event,
     )
     instance.delete()
-
-
-def rows_update(objs: list[models.Model], fields: list[str]) -> None:
-    """Writes the named fields of many rows of one model: one parameterised UPDATE by primary key,
-    run for every row at once (executemany). Django's bulk_update builds a CASE expression per
-    field and row, which for thousands of rows costs far more than the writes. No audit: the
-    calling service writes it."""
-    if not objs:
-        return
-    from django.db import connection
-
-    meta = type(objs[0])._meta
-    columns = [meta.get_field(name) for name in fields]
-    quote = connection.ops.quote_name
-    sql = (
-        f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in columns)}"
-        f" WHERE {quote(meta.pk.column)} = %s"
-    )
-    params = [[f.get_db_prep_save(getattr(o, f.attname), connection) for f in columns] + [o.pk] for o in objs]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)

@@ -195,7 +195,7 @@ def _study(user, lesson, start: datetime.datetime, *, device: str, beats: int | 
         result = heartbeat.beat(token=token, seq=seq, position=position, rate=1.0, visible=True, playing=True, now=t)
         if result.check:
             t += 4
-            services.check_answer(token=token, answer=result.check, now=t)
+            services.study_check_answer(token=token, answer=result.check, now=t)
         if result.lesson_completed:
             break
     return datetime.datetime.fromtimestamp(t, tz=TZ)
@@ -223,7 +223,9 @@ def _learner(owner, enterprise, plan, *, name: str, seq: int, industry: str, pos
         position=Position.objects.get(code=position),
     )
     user, _ = services._trainee_account(actor=owner, person=person, enterprise=enterprise, password=None)
-    services.enrol(actor=owner, person=person, plan=plan, enterprise=enterprise, channel="roster", provider=provider)
+    services.enrolment_create(
+        actor=owner, person=person, plan=plan, enterprise=enterprise, channel="roster", provider=provider
+    )
     return person, user
 
 
@@ -254,7 +256,9 @@ def load(users: dict[str, User], plan: Plan) -> None:
             position=Position.objects.get(code="team_leader"),
         )
         Person.objects.filter(pk=person.pk, user__isnull=True).update(user=trainee)
-    services.enrol(actor=owner, person=person, plan=plan, enterprise=enterprise, channel="roster", provider=provider)
+    services.enrolment_create(
+        actor=owner, person=person, plan=plan, enterprise=enterprise, channel="roster", provider=provider
+    )
     _study(trainee, hz.lessons.first(), datetime.datetime(2023, 9, 4, 19, 30, tzinfo=TZ), device="demo-trainee")
 
     stage_people = []

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from yufang.accounts.models import Organisation, OrganisationKind
+from yufang.accounts.models import Organisation, OrganisationKind, User
 from yufang.accounts.services import organisation_create, organisation_update
 from yufang.core import audit
 from yufang.core.models import AuditAction
@@ -31,7 +31,7 @@ STAT_FIELDS = ["accident_cases", "disease_cases", "insured_headcount", "premiums
 
 @transaction.atomic
 def enterprise_save(
-    *, actor, organisation: Organisation | None = None, org_data: dict[str, Any], data: dict[str, Any]
+    *, actor: User, organisation: Organisation | None = None, org_data: dict[str, Any], data: dict[str, Any]
 ) -> EnterpriseProfile:
     """Creates or updates an enterprise and its profile. One record per credit code: an
     existing enterprise with the code is updated, never duplicated."""
@@ -57,7 +57,7 @@ def enterprise_save(
 
 
 @transaction.atomic
-def statistic_save(*, actor, enterprise: Organisation, year: int, data: dict[str, Any]) -> InjuryStatistic:
+def statistic_save(*, actor: User, enterprise: Organisation, year: int, data: dict[str, Any]) -> InjuryStatistic:
     _require(may.can_manage_register(actor))
     data = {k: v for k, v in data.items() if k in STAT_FIELDS}
     stat = InjuryStatistic.objects.select_for_update().filter(enterprise=enterprise, year=year).first()
@@ -68,7 +68,7 @@ def statistic_save(*, actor, enterprise: Organisation, year: int, data: dict[str
 
 
 @transaction.atomic
-def key_mark(*, actor, enterprise: Organisation, year: int, reason: str) -> KeyEnterpriseMark:
+def key_mark(*, actor: User, enterprise: Organisation, year: int, reason: str) -> KeyEnterpriseMark:
     _require(may.can_mark_key(actor))
     reason = reason.strip()
     if len(reason) < 4:
@@ -90,7 +90,7 @@ def key_mark(*, actor, enterprise: Organisation, year: int, reason: str) -> KeyE
 
 
 @transaction.atomic
-def key_unmark(*, actor, mark: KeyEnterpriseMark) -> None:
+def key_unmark(*, actor: User, mark: KeyEnterpriseMark) -> None:
     _require(may.can_mark_key(actor))
     year = mark.year
     model_delete(instance=mark, actor=actor)
@@ -106,7 +106,7 @@ def _recount_key_targets(year: int) -> None:
 
 
 @transaction.atomic
-def register_import_apply(*, actor, rows: list[dict], job=None, kind: str = "register") -> int:
+def register_import_apply(*, actor: User, rows: list[dict], job=None, kind: str = "register") -> int:
     """Applies checked import rows (register or statistics) in one transaction."""
     _require(may.can_manage_register(actor))
     if job is not None:

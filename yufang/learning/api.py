@@ -18,7 +18,7 @@ from yufang.core.api import PageNumberPagination, scoped_object
 from yufang.core.client_ip import client_ip_address
 from yufang.core.scoping import get_scoped_or_404, scoped
 
-from . import heartbeat, services
+from . import heartbeat, selectors, services
 from .models import Certificate, Course, Enrolment, ExamAttempt, Lesson, Question
 from .permissions import can_view_learners
 from .selectors import enrolment_list, progress_of
@@ -197,7 +197,7 @@ def session_start(request, payload: SessionIn):
         duration_ms=lesson.duration_seconds * 1000,
         required_ms=lesson.required_ms,
         credited_ms=progress.credited_ms,
-        beat_seconds=services.study_rule_for(enrolment.plan).beat_seconds,
+        beat_seconds=services.study_rule_for(plan=enrolment.plan).beat_seconds,
         check=enrolment.check_pending or None,
     )
 
@@ -226,7 +226,7 @@ def beat(request, payload: BeatIn):
 @router.post("/learning/check", response=OkOut, auth=LearningToken(), summary="回答随机验证（点击继续）")
 def check(request, payload: CheckIn):
     try:
-        services.check_answer(token=request.auth, answer=payload.answer)
+        services.study_check_answer(token=request.auth, answer=payload.answer)
     except heartbeat.BeatRefused:
         raise Http404 from None
     return OkOut(ok=True)
@@ -267,7 +267,7 @@ def attempt_submit(request, attempt_id: int, payload: AnswersIn):
 
 @router.get("/learning/progress", response=ProgressOut, summary="本人学习进度")
 def my_progress(request):
-    enrolment = services.enrolment_of(request.auth)
+    enrolment = selectors.enrolment_of(request.auth)
     if enrolment is None:
         raise Http404
     return _progress_out(enrolment)

@@ -7,13 +7,12 @@ class LearningConfig(AppConfig):
     verbose_name = "云享培训（线上学习）"
 
     def ready(self) -> None:
-        from django.urls import reverse
-
-        from yufang.core.registry import NavGroup, NavItem, Panel, Todo, add_nav, add_panel, add_todos
+        from yufang.core.registry import NavGroup, NavItem, Panel, add_nav, add_panel, add_todos
 
         from . import enrolment, jobs, scoping  # noqa: F401 - registers scoping rules and job handlers
         from .permissions import can_manage_catalogue, can_view_learners, is_learner
         from .selectors import enterprise_home_panel, trainee_home_panel
+        from .todos import registration_todos
 
         add_nav(NavItem("我的学习", "learning:home", is_learner, order=5))
         add_nav(
@@ -37,17 +36,5 @@ class LearningConfig(AppConfig):
         )
         add_panel(Panel("learning/_home_trainee.html", trainee_home_panel, order=1))
         add_panel(Panel("learning/_home_enterprise.html", enterprise_home_panel, order=1))
-
-        def registration_todos(user):
-            if not user.has_role("enterprise_contact", "agency_staff"):
-                return []
-            from yufang.core.scoping import scoped
-
-            from .models import Registration
-
-            count = scoped(user, Registration).filter(status="pending").count()
-            if not count:
-                return []
-            return [Todo("个人注册待确认", reverse("learning:registrations") + "?status=pending", count=count)]
 
         add_todos(registration_todos)

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from yufang.accounts.models import Organisation
 from yufang.core import audit
+from yufang.core.bulk import rows_update
 from yufang.core.masking import mask_id_number
 from yufang.core.models import AuditAction
-from yufang.core.services import rows_update
 from yufang.plans.models import Plan
 from yufang.projects.selectors import online_project_of
 from yufang.targets.services import SourcedCompletion, completion_record, completion_record_each

@@ -106,10 +106,9 @@ def _usernames(count: int) -> list[str]:
 
 @register(APPLY_JOB)
 def enrolment_apply_job(job, progress):
-    from yufang.training.jobs import check_progress
-    from yufang.training.roster import roster_check
+    from yufang.people.roster import check_progress, roster_check
 
-    from .services import enrolment_target
+    from .selectors import enrolment_target
 
     check_job = Job.objects.get(pk=job.params["check_job_id"], kind=CHECK_JOB)
     plan = Plan.objects.get(pk=job.params["plan_id"])
@@ -137,9 +136,10 @@ def enrolment_apply(*, actor, check_job: Job, plan: Plan, checked, progress) -> 
     """Writes the checked rows the actor may enrol: new people, one account for each person
     without one, one enrolment per person and year. Returns (counts and refused rows for the
     job result, the credential sheet's rows)."""
-    from yufang.training.roster import drop_stage, rows_to_people, write_people
+    from yufang.people.roster import drop_stage, rows_to_people, write_people
 
-    from .services import enrolment_target, study_rule_for
+    from .selectors import enrolment_target
+    from .services import study_rule_for
 
     locked = Job.objects.select_for_update().get(pk=check_job.pk)
     if locked.result.get("applied"):
@@ -158,7 +158,7 @@ def enrolment_apply(*, actor, check_job: Job, plan: Plan, checked, progress) -> 
             refused.append({"row": row, "name": name, "id": id_masked, "reason": reason})
 
     # Who each known row is on file: their enterprise decides, not what the row says.
-    known_ids = [p for _, p, _ in checked.known]
+    known_ids = [k.person_id for k in checked.known]
     on_file = {}
     for start in range(0, len(known_ids), 5000):
         on_file.update(
@@ -167,21 +167,24 @@ def enrolment_apply(*, actor, check_job: Job, plan: Plan, checked, progress) -> 
                 "pk", "enterprise_id", "name", "id_number"
             )
         )
-    names = {r[0]: r[3] for r in checked.new}
+    names = {r.row: r.name for r in checked.new}
     enterprise_of: dict[int, int] = {}
     if allowed is not None:
         kept_new = []
         for r in checked.new:
-            if r[7] in allowed:
+            if r.enterprise_id in allowed:
                 kept_new.append(r)
             else:
-                refuse(r[0], r[3], mask_id_number(r[1]), "所在单位不是本单位或本机构项目服务的企业，无权为其报名")
+                refuse(
+                    r.row, r.name, mask_id_number(r.id_number), "所在单位不是本单位或本机构项目服务的企业，无权为其报名"
+                )
         checked.new = kept_new
     for r in checked.new:
-        enterprise_of[r[0]] = r[7]
+        enterprise_of[r.row] = r.enterprise_id
     kept_known = []
-    for row, person_id, row_enterprise in checked.known:
-        enterprise_id, name, number = on_file[person_id]
+    for known in checked.known:
+        row = known.row
+        enterprise_id, name, number = on_file[known.person_id]
         names[row] = name
         if enterprise_id is None and allowed is not None:
             refuse(row, name, mask_id_number(number), "平台登记的该人员没有工作单位，须由经办机构为其报名")
@@ -190,8 +193,8 @@ def enrolment_apply(*, actor, check_job: Job, plan: Plan, checked, progress) -> 
                 row, name, mask_id_number(number), "平台登记的该人员不属于本单位或本机构项目服务的企业，无权为其报名"
             )
         else:
-            kept_known.append((row, person_id, row_enterprise))
-            enterprise_of[row] = enterprise_id or row_enterprise
+            kept_known.append(known)
+            enterprise_of[row] = enterprise_id or known.enterprise_id
     checked.known = kept_known
 
     target = enrolment_target(plan, check_job.params.get("enterprise_id"))
@@ -235,7 +238,7 @@ def enrolment_apply(*, actor, check_job: Job, plan: Plan, checked, progress) -> 
     Person.objects.bulk_update([p for _, p in without], ["user"], batch_size=1000)
     _audit_bound(actor, [(p, u) for (_, p), u in zip(without, users, strict=True)])
 
-    study_rule_for(plan)
+    study_rule_for(plan=plan)
     provider = actor.organisation if actor.has_role(Role.PROVIDER_STAFF) else None
     new_enrolments = []
     usernames_of = dict(zip([r for r, _ in without], usernames, strict=True))

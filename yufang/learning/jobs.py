@@ -7,10 +7,9 @@ from django.urls import reverse
 
 from yufang.core.jobs import register
 from yufang.core.spreadsheets import clean_text, find_table, read_rows
+from yufang.people.roster import check_progress, check_result, drop_stage
+from yufang.people.roster import roster_check as check_roster
 from yufang.plans.models import Plan
-from yufang.training.jobs import check_progress, check_result
-from yufang.training.roster import drop_stage
-from yufang.training.roster import roster_check as check_roster
 
 from .models import Question, QuestionKind
 from .services import EVALUATE_JOB, enrolments_evaluate
@@ -119,7 +118,7 @@ def roster_check(job, progress):
     numbers, duplicates, people on file) against the year's enrolment list. An enterprise enrols
     its own staff; a provider or the agency names each row's enterprise by its unified social
     credit code or name."""
-    from .services import enrolment_target
+    from .selectors import enrolment_target
 
     plan = Plan.objects.get(pk=job.params["plan_id"])
     target = enrolment_target(plan, job.params.get("enterprise_id"))

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from yufang.accounts.models import Organisation, OrganisationKind
 from yufang.core.scoping import scoped
+from yufang.people.models import Person
 from yufang.plans.models import Plan
 
 from .models import (
@@ -24,6 +25,7 @@ from .models import (
     LearningSession,
     Lesson,
     LessonProgress,
+    Registration,
     StudyInterval,
 )
 
@@ -445,3 +447,47 @@ def enterprises_named(query: str, *, limit: int = 10) -> list[tuple[str, str]]:
         .order_by("name", "pk")
         .values_list("name", "credit_code")[:limit]
     )
+
+
+# --- Reads the services and pages share (formerly in services) ----------------------------
+
+
+def current_plan_for(enterprise: Organisation) -> Plan | None:
+    return Plan.objects.filter(city_id=enterprise.city_id, status="issued").order_by("-year").first()
+
+
+def enrolment_target(plan: Plan, enterprise_id: int | None = None):
+    """The year's online enrolment list as a roster target for the shared roster importer."""
+    from yufang.people.roster import RosterTarget
+
+    return RosterTarget(
+        city_id=plan.city_id,
+        day=timezone.localdate(),
+        industry_id=None,  # the row's industry, else the enterprise's focus industry
+        on_list=lambda ids: set(ids) & set(Enrolment.objects.filter(plan=plan).values_list("person_id", flat=True)),
+        own_enterprise_id=enterprise_id,
+        enterprise_required=True,
+    )
+
+
+def registration_problem(registration: Registration) -> str:
+    """What stops a confirmation, for the confirmer's eyes only (they may know the archive)."""
+    person = Person.objects.filter(id_hash=registration.id_hash).select_related("user").first()
+    if person is None:
+        return ""
+    if person.user_id:
+        return f"该人员已有平台账号（{person.user.username}）：请驳回本申请，由其使用原账号（可为其重置密码）。"
+    if person.name != registration.name:
+        return f"姓名与人员档案不一致（档案为「{person.name}」）：请核实身份后驳回，姓名更正由经办机构办理。"
+    return ""
+
+
+def enrolment_of(user, plan: Plan | None = None) -> Enrolment | None:
+    qs = Enrolment.objects.filter(person__user=user).select_related("plan", "person", "enterprise")
+    if plan is not None:
+        qs = qs.filter(plan=plan)
+    return qs.order_by("-plan__year").first()
+
+
+def hours_of(ms: int, plan: Plan) -> Decimal:
+    return (Decimal(ms) / (plan.class_hour_minutes * 60_000)).quantize(Decimal("0.01"))

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from yufang.accounts.models import User
 from yufang.core import audit
 from yufang.core.models import AuditAction
 from yufang.core.services import model_update
@@ -20,7 +21,7 @@ def person_find(*, id_number: str) -> Person | None:
 
 
 @transaction.atomic
-def person_upsert(*, actor, id_number: str, name: str, **profile) -> tuple[Person, bool]:
+def person_upsert(*, actor: User, id_number: str, name: str, **profile) -> tuple[Person, bool]:
     """Finds the person by ID number or creates them; updates the profile fields given, never the
     name (person_rename). Returns (person, created). Raises ValidationError for an invalid ID
     number or a name that differs from the archive's."""
@@ -52,7 +53,7 @@ def person_upsert(*, actor, id_number: str, name: str, **profile) -> tuple[Perso
 
 
 @transaction.atomic
-def person_rename(*, actor, person: Person, name: str, reason: str) -> Person:
+def person_rename(*, actor: User, person: Person, name: str, reason: str) -> Person:
     """Corrects the name in a person's archive: only the register's keepers, with a reason,
     audited."""
     allowed, why = can_edit_archive(actor)
@@ -83,7 +84,7 @@ def person_rename(*, actor, person: Person, name: str, reason: str) -> Person:
 
 
 @transaction.atomic
-def person_bulk_create(*, actor, rows: list[dict]) -> list[Person]:
+def person_bulk_create(*, actor: User, rows: list[dict]) -> list[Person]:
     """Creates many new people at once (id_number, name, and profile fields). Every ID number is
     checked; people already on file are left as they are. Returns the people created."""
     prepared, seen = [], set()

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Sum
 
+from yufang.accounts.models import User
 from yufang.core import audit
 from yufang.core.models import AuditAction
 from yufang.core.permissions import require as _require
@@ -64,7 +65,7 @@ def check_two_places(value: Decimal, field: str) -> None:
 
 
 @transaction.atomic
-def plan_create(*, actor, data: dict[str, Any]) -> Plan:
+def plan_create(*, actor: User, data: dict[str, Any]) -> Plan:
     _require(can_edit_plan(actor))
     for field in ("fund_amount", "premium_income"):
         check_two_places(data.get(field), field)
@@ -75,7 +76,7 @@ def plan_create(*, actor, data: dict[str, Any]) -> Plan:
 
 
 @transaction.atomic
-def plan_update(*, actor, plan: Plan, data: dict[str, Any]) -> Plan:
+def plan_update(*, actor: User, plan: Plan, data: dict[str, Any]) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     _require(can_edit_plan(actor, plan))
     for field in ("fund_amount", "premium_income"):
@@ -88,7 +89,7 @@ def plan_update(*, actor, plan: Plan, data: dict[str, Any]) -> Plan:
 
 
 @transaction.atomic
-def plan_set_budget(*, actor, plan: Plan, lines: dict[str, Decimal], items: list[dict[str, Any]]) -> Plan:
+def plan_set_budget(*, actor: User, plan: Plan, lines: dict[str, Decimal], items: list[dict[str, Any]]) -> Plan:
     """Sets every line and item of a draft plan at once. Lines must add up exactly to the fund;
     a line's items may not add up to more than the line; nothing is saved unless all is right."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
@@ -159,7 +160,7 @@ def plan_set_budget(*, actor, plan: Plan, lines: dict[str, Decimal], items: list
     return plan
 
 
-def _ready_to_issue(*, obj: Plan, actor, **_) -> None:
+def _ready_to_issue(*, obj: Plan, actor: User, **_) -> None:
     problems = []
     if not obj.doc_number:
         problems.append("文号")
@@ -214,14 +215,14 @@ PLAN_WORKFLOW = Workflow(
 )
 
 
-def plan_transition(*, plan: Plan, action: str, actor, note: str = "") -> Plan:
+def plan_transition(*, plan: Plan, action: str, actor: User, note: str = "") -> Plan:
     return PLAN_WORKFLOW.perform(obj=plan, action=action, actor=actor, note=note)
 
 
 # --- The budget ledger -------------------------------------------------------------------------
 
 
-def _move(*, item: BudgetItem, amount: Decimal, kind: str, actor, source: models.Model) -> BudgetItem:
+def _move(*, item: BudgetItem, amount: Decimal, kind: str, actor: User, source: models.Model) -> BudgetItem:
     if not isinstance(amount, Decimal):
         raise TypeError("amount must be a Decimal")
     check_two_places(amount, "amount")
@@ -293,16 +294,16 @@ def _move(*, item: BudgetItem, amount: Decimal, kind: str, actor, source: models
     return item
 
 
-def budget_commit(*, item: BudgetItem, amount: Decimal, actor, source: models.Model) -> BudgetItem:
+def budget_commit(*, item: BudgetItem, amount: Decimal, actor: User, source: models.Model) -> BudgetItem:
     """Commits an amount (an agreement's price) against an item and its line."""
     return _move(item=item, amount=amount, kind=BudgetEntryKind.COMMIT, actor=actor, source=source)
 
 
-def budget_release(*, item: BudgetItem, amount: Decimal, actor, source: models.Model) -> BudgetItem:
+def budget_release(*, item: BudgetItem, amount: Decimal, actor: User, source: models.Model) -> BudgetItem:
     """Gives back committed money that will not be paid (an agreement terminated or reduced)."""
     return _move(item=item, amount=amount, kind=BudgetEntryKind.RELEASE, actor=actor, source=source)
 
 
-def budget_pay(*, item: BudgetItem, amount: Decimal, actor, source: models.Model) -> BudgetItem:
+def budget_pay(*, item: BudgetItem, amount: Decimal, actor: User, source: models.Model) -> BudgetItem:
     """Records money paid out of what was committed."""
     return _move(item=item, amount=amount, kind=BudgetEntryKind.PAY, actor=actor, source=source)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from yufang.core.registry import FIGURE_CHECKS, contributions
 
+from .counting import target_check
 from .models import Target
-from .services import target_check
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ BASELINE_COLUMNS = {
 @register("targets.recount")
 def recount(job, progress):
     target = Target.objects.select_related("plan", "programme").get(pk=job.params["target_id"])
-    achieved = target_recount(target, progress)
+    achieved = target_recount(target=target, progress=progress)
     # The finished job says what it found, not the "正在重新统计" it showed while counting.
     progress.step(job.done, f"重新统计完成：{target.name} 达成 {achieved}", force=True)
     job.result_url = reverse("targets:progress", args=[target.plan_id]) + f"?target={target.pk}"

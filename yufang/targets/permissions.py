@@ -11,3 +11,9 @@ def can_manage_targets(user) -> tuple[bool, str]:
     if user.is_programme_owner:
         return True, ""
     return False, "目标与多年度工程只能由市人社局设定。"
+
+
+def can_import_historic(actor) -> tuple[bool, str]:
+    if actor.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF):
+        return True, ""
+    return False, "原系统记录只能由市人社局或经办机构导入。"

@@ -24,7 +24,7 @@ from . import services
 from .exports import progress_xlsx
 from .forms import BaselineUploadForm, CompletionFilterForm, HistoricUploadForm, ProgrammeForm, TargetForm
 from .models import EnterpriseSet, LegacyBatch, Target, TrainingProgramme
-from .permissions import can_manage_targets, can_view_progress
+from .permissions import can_import_historic, can_manage_targets, can_view_progress
 from .selectors import completion_list, plan_progress, programme_partway, programme_summary, target_breakdown
 
 
@@ -280,7 +280,7 @@ def baseline_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 def _require_historic(user):
-    _require(services.can_import_historic(user))
+    _require(can_import_historic(user))
 
 
 @login_required
@@ -289,7 +289,7 @@ def historic_index(request: HttpRequest) -> HttpResponse:
     # Batches are programme-wide records: officials of the city see them, a district does not.
     if not request.user.has_role("programme_owner", "agency_staff", "partner"):
         raise PermissionDenied("原系统记录批次仅对市人社局、经办机构和协同部门开放。")
-    can_import = services.can_import_historic(request.user)[0]
+    can_import = can_import_historic(request.user)[0]
     form = HistoricUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         _require_historic(request.user)

@@ -181,7 +181,7 @@ def sign(request, payload: SignIn):
     obj = TrainingSession.objects.select_related("project__plan").filter(pk=session_id).first()
     if obj is None:
         raise ValidationError("二维码或场次编号无效。")
-    attendance = services.sign_with_code(
+    attendance = services.attendance_sign_with_code(
         session=obj,
         direction=payload.direction,
         token=payload.token,

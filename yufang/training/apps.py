@@ -8,10 +8,10 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         from yufang.accounts.models import Role
-        from yufang.core.registry import NavGroup, NavItem, Todo, add_nav, add_todos
+        from yufang.core.registry import NavGroup, NavItem, add_nav, add_todos
 
         from . import contributions, jobs, scoping  # noqa: F401 - registers job handlers and scoping rules
-        from .selectors import open_flag_count
+        from .todos import flag_todos
 
         staff = (Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.PARTNER, Role.DISTRICT_OFFICER, Role.PROVIDER_STAFF)
         add_nav(
@@ -28,18 +28,6 @@ class TrainingConfig(AppConfig):
                 order=52,
             )
         )
-
-        def flag_todos(user):
-            if not user.has_role(Role.AGENCY_STAFF):
-                return []
-            from django.urls import reverse
-
-            count = open_flag_count(user=user)
-            if not count:
-                return []
-            return [
-                Todo("线下培训异常待核查", reverse("training:flag_list") + "?status=open", count=count, level="warning")
-            ]
 
         add_todos(flag_todos)
         contributions.register()

@@ -6,12 +6,11 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from yufang.core.export import sheet_row, text_cell
+from yufang.core.export import sheet_row
 from yufang.core.listing import Column
 from yufang.core.masking import mask_id_number, mask_phone
 
 from .models import Attendance, Flag, RosterEntry, TrainingSession
-from .roster import error_file_rows
 
 
 def _t(dt):
@@ -112,43 +111,3 @@ def roster_rows(session):
     return RosterEntry.objects.filter(session=session).select_related(
         "person", "person__enterprise", "person__position"
     )
-
-
-def roster_error_file(job, error_rows: dict[int, str]) -> None:
-    """Made by the checking job: the rows of the uploaded file that have errors, as uploaded,
-    each with its row number and what is wrong, kept as the job's output (private storage) so
-    that downloading it costs the web request nothing. Written as a stream; every uploaded
-    value is written as text (a cell starting with "=" stays the text it was)."""
-    import tempfile
-
-    from django.core.files import File
-    from openpyxl.cell import WriteOnlyCell
-
-    if not error_rows:
-        return
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("错误行")
-    with job.file.open("rb") as f:
-        for i, values in enumerate(error_file_rows(f, job.file.name, error_rows)):
-            cells = []
-            for value in values:
-                cell = WriteOnlyCell(ws, value=value) if isinstance(value, int | float) else text_cell(ws, str(value))
-                if i == 0:
-                    cell.font = Font(bold=True)
-                cells.append(cell)
-            ws.append(cells)
-    with tempfile.TemporaryFile() as out:
-        wb.save(out)
-        out.seek(0)
-        job.output.save(f"errors_{job.pk}.xlsx", File(out), save=False)
-    job.save(update_fields=["output"])
-
-
-def roster_error_workbook(job) -> bytes:
-    """The error file the checking job made (404 if the file had no errors)."""
-    from django.http import Http404
-
-    if not job.output:
-        raise Http404("该文件没有错误行。")
-    with job.output.open("rb") as f:
-        return f.read()

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from yufang.core.masking import mask_id_number
 from yufang.people.models import Person
+from yufang.people.roster import MAX_AGE, MIN_AGE, working_age_problem
 
 from .models import Attendance, Flag, FlagKind, RosterEntry, SessionStatus, TrainingSession
-from .roster import MAX_AGE, MIN_AGE, working_age_problem
 
 DEVICE_BURST = (3, datetime.timedelta(minutes=5))  # three sign-ins from one phone in five minutes
 ADDRESS_BURST = (30, datetime.timedelta(minutes=2))  # a venue's Wi-Fi is shared; thirty in two minutes is not

@@ -6,36 +6,16 @@ from django.urls import reverse
 from yufang.accounts.models import User
 from yufang.core.jobs import JobFailed, register
 from yufang.core.models import Job
+from yufang.people.roster import check_progress, check_result
 
 from .models import TrainingSession
-from .roster import ERROR_KEEP, roster_check
-
-
-def check_progress(progress):
-    """The roster check's progress callback: the total as the file's size tells it, then the
-    rows done."""
-
-    def report(done: int, total: int) -> None:
-        if total and total != progress.job.total:
-            progress.total(total, "正在逐行校验")
-        progress.step(done, "正在逐行校验")
-
-    return report
+from .roster import roster_check
 
 
 def _check(job, progress, session):
     progress.total(0, "正在逐行校验")
     with job.file.open("rb") as f:
         return roster_check(f, job.file.name, session, progress=check_progress(progress))
-
-
-def check_result(job, checked) -> dict:
-    """What a check job keeps: the counts and a bounded sample of the problems; the full list of
-    rows with errors is the error file the job makes."""
-    from .exports import roster_error_file
-
-    roster_error_file(job, checked.error_rows)
-    return {"filename": job.params.get("filename", ""), **checked.report(), "error_sample": ERROR_KEEP}
 
 
 @register("training.roster_check")

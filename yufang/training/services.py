@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from yufang.accounts.models import User
 from yufang.core import audit
 from yufang.core.models import AuditAction
 from yufang.core.permissions import require as _require
@@ -54,7 +55,7 @@ def _validate_session(project: Project, data: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def session_create(*, project: Project, data: dict[str, Any], enterprises=(), actor) -> TrainingSession:
+def session_create(*, project: Project, data: dict[str, Any], enterprises=(), actor: User) -> TrainingSession:
     project = Project.objects.select_for_update().get(pk=project.pk)
     _require(may.can_schedule(actor, project))
     data = {k: v for k, v in data.items() if k in SESSION_FIELDS}
@@ -65,7 +66,7 @@ def session_create(*, project: Project, data: dict[str, Any], enterprises=(), ac
 
 
 @transaction.atomic
-def session_update(*, session: TrainingSession, data: dict[str, Any], enterprises=None, actor) -> TrainingSession:
+def session_update(*, session: TrainingSession, data: dict[str, Any], enterprises=None, actor: User) -> TrainingSession:
     session = TrainingSession.objects.select_for_update().select_related("project").get(pk=session.pk)
     _require(may.can_manage_session(actor, session))
     data = {k: v for k, v in data.items() if k in SESSION_FIELDS}
@@ -98,7 +99,7 @@ def completes(session: TrainingSession, seconds: int) -> bool:
     return seconds * 100 >= percent * (session.ends_at - session.starts_at).total_seconds()
 
 
-def _close(*, obj: TrainingSession, actor, note: str = "", **params) -> None:
+def _close(*, obj: TrainingSession, actor: User, note: str = "", **params) -> None:
     session = TrainingSession.objects.select_related("project__plan", "project__provider").get(pk=obj.pk)
     attendances = list(Attendance.objects.filter(session=session).select_related("person"))
     for a in attendances:
@@ -153,7 +154,7 @@ SESSION_WORKFLOW = Workflow(
 )
 
 
-def session_transition(*, session: TrainingSession, action: str, actor, note: str = "") -> TrainingSession:
+def session_transition(*, session: TrainingSession, action: str, actor: User, note: str = "") -> TrainingSession:
     return SESSION_WORKFLOW.perform(obj=session, action=action, actor=actor, note=note)
 
 
@@ -161,7 +162,9 @@ def session_transition(*, session: TrainingSession, action: str, actor, note: st
 
 
 @transaction.atomic
-def roster_apply(*, session: TrainingSession, checked: Checked, actor, filename: str = "", job=None) -> dict[str, int]:
+def roster_apply(
+    *, session: TrainingSession, checked: Checked, actor: User, filename: str = "", job=None
+) -> dict[str, int]:
     """Writes the valid rows of a checked roster in one transaction: new people, roster entries,
     one audit record for the import, and the flags the file raised. Call on the connection that
     checked the file (on PostgreSQL its rows wait there in a temporary table). With the checking
@@ -231,7 +234,7 @@ def attendance_sign(
     device: str = "",
     ip: str | None = None,
     at: datetime.datetime | None = None,
-    actor=None,
+    actor: User | None = None,
 ) -> Attendance:
     """Signs a person in or out, once each. The caller has checked the code (or is the API,
     acting for a logged-in trainee)."""
@@ -292,7 +295,7 @@ def _check_text_code_throttled(session: TrainingSession, direction: str, text_co
 
 @transaction.atomic
 def attendance_sign_many(
-    *, session: TrainingSession, signs: list[dict[str, Any]], method: str = Method.QR, actor
+    *, session: TrainingSession, signs: list[dict[str, Any]], method: str = Method.QR, actor: User
 ) -> list[Attendance]:
     """The bulk form of attendance_sign: many sign-ins (and sign-outs) at once, as a venue's
     sign-in terminal hands over what it recorded while offline. Each sign is a dict with person,
@@ -347,7 +350,7 @@ def attendance_sign_many(
     return created
 
 
-def sign_with_code(
+def attendance_sign_with_code(
     *,
     session: TrainingSession,
     direction: str,
@@ -407,7 +410,7 @@ def _roster_person(*, session: TrainingSession, id_number: str, name: str) -> Pe
 def attendance_mark(
     *,
     session: TrainingSession,
-    actor,
+    actor: User,
     name: str,
     id_number: str,
     signed_in_at: datetime.datetime,
@@ -466,7 +469,7 @@ def attendance_mark(
 # --- Flags -------------------------------------------------------------------------------------
 
 
-def _note_effect(*, obj: Flag, actor, note: str = "", **params) -> None:
+def _note_effect(*, obj: Flag, actor: User, note: str = "", **params) -> None:
     obj.review_note = note[:300]
 
 
@@ -497,11 +500,11 @@ FLAG_WORKFLOW = Workflow(
 )
 
 
-def flag_transition(*, flag: Flag, action: str, actor, note: str = "") -> Flag:
+def flag_transition(*, flag: Flag, action: str, actor: User, note: str = "") -> Flag:
     return FLAG_WORKFLOW.perform(obj=flag, action=action, actor=actor, note=note)
 
 
-def flags_decide(*, flags: list[Flag], action: str, actor, note: str = "") -> int:
+def flags_decide(*, flags: list[Flag], action: str, actor: User, note: str = "") -> int:
     """Decide several flags with one note: each through the flag workflow (its own check and
     audit record), all in one transaction, so a flag that may not be decided leaves none
     decided. Returns how many were decided."""

@@ -13,8 +13,9 @@ from openpyxl import Workbook, load_workbook
 
 from yufang.core.jobs import JobFailed
 from yufang.core.spreadsheets import open_table
+from yufang.people.roster import COLUMNS, REQUIRED
+from yufang.people.roster import rules as roster_rules
 from yufang.training import roster
-from yufang.training.roster import COLUMNS, REQUIRED
 from yufang.training.tests.factories import HEADER, make_session, people_rows, xlsx
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -88,10 +89,7 @@ def test_nul_and_control_characters_in_a_csv_are_removed_and_the_error_file_down
 def test_the_result_keeps_a_sample_of_errors_and_the_error_file_has_them_all(
     world, client, django_capture_on_commit_callbacks, monkeypatch
 ):
-    monkeypatch.setattr(roster, "ERROR_KEEP", 5)
-    import yufang.training.jobs as training_jobs
-
-    monkeypatch.setattr(training_jobs, "ERROR_KEEP", 5)
+    monkeypatch.setattr(roster_rules, "ERROR_KEEP", 5)
     session = make_session(world)
     rows = people_rows(12)
     for r in rows:

@@ -28,13 +28,9 @@ from .enrolment import (
     _registration_reject,
     _trainee_account,
     _trainee_username,
-    current_plan_for,
-    enrol,
-    enrolment_of,
-    enrolment_target,
-    registration_problem,
+    enrolment_create,
+    person_self_register,
     registration_transition,
-    self_register,
 )
 from .exams import (
     GRACE_SECONDS,
@@ -43,10 +39,9 @@ from .exams import (
     exam_start_many,
     exam_submit,
     exam_submit_many,
-    hours_of,
     questions_apply,
 )
-from .session import _check_gap_ms, check_answer, device_key, session_start
+from .session import _check_gap_ms, device_key, session_start, study_check_answer
 from .study import CreditSummary, StudyRecord, study_credit_many
 
 __all__ = [
@@ -55,7 +50,6 @@ __all__ = [
     "_new_trainee_user",
     "_registration_confirm",
     "_registration_reject",
-    "registration_problem",
     "registration_transition",
     "_require",
     "COURSE_FIELDS",
@@ -69,17 +63,14 @@ __all__ = [
     "MINUTES_PER_DAY",
     "study_rule_update",
     "exam_save",
-    "current_plan_for",
     "_trainee_username",
     "_trainee_account",
-    "enrol",
-    "enrolment_target",
-    "self_register",
-    "enrolment_of",
+    "enrolment_create",
+    "person_self_register",
     "device_key",
     "session_start",
     "_check_gap_ms",
-    "check_answer",
+    "study_check_answer",
     "_certificate_code",
     "enrolment_evaluate",
     "enrolments_evaluate",
@@ -95,5 +86,4 @@ __all__ = [
     "CreditSummary",
     "study_credit_many",
     "questions_apply",
-    "hours_of",
 ]

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from yufang.accounts.models import Role
+from yufang.accounts.models import Role, User
 from yufang.core.jobs import job_start
 from yufang.core.models import Job
 from yufang.core.permissions import require as _require
@@ -24,7 +24,9 @@ LESSON_FIELDS = ["order", "title", "kind", "class_hours", "duration_seconds", "v
 
 
 @transaction.atomic
-def course_save(*, actor, data: dict[str, Any], industries=(), positions=(), course: Course | None = None) -> Course:
+def course_save(
+    *, actor: User, data: dict[str, Any], industries=(), positions=(), course: Course | None = None
+) -> Course:
     _require(can_manage_catalogue(actor))
     data = {k: v for k, v in data.items() if k in COURSE_FIELDS}
     if actor.has_role(Role.PROVIDER_STAFF) and not actor.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF):
@@ -40,7 +42,7 @@ def course_save(*, actor, data: dict[str, Any], industries=(), positions=(), cou
 
 
 @transaction.atomic
-def lesson_add(*, actor, course: Course, data: dict[str, Any]) -> Lesson:
+def lesson_add(*, actor: User, course: Course, data: dict[str, Any]) -> Lesson:
     _require(can_edit_course(actor, course))
     data = {k: v for k, v in data.items() if k in LESSON_FIELDS}
     if not data.get("order"):
@@ -49,7 +51,9 @@ def lesson_add(*, actor, course: Course, data: dict[str, Any]) -> Lesson:
 
 
 @transaction.atomic
-def curriculum_set(*, actor, plan: Plan, course: Course, kind: str, industry=None, position=None) -> CurriculumEntry:
+def curriculum_set(
+    *, actor: User, plan: Plan, course: Course, kind: str, industry=None, position=None
+) -> CurriculumEntry:
     """Marks a course required or elective for an audience of the year (idempotent)."""
     _require(can_set_curriculum(actor))
     entry = CurriculumEntry.objects.filter(plan=plan, course=course, industry=industry, position=position).first()
@@ -63,7 +67,7 @@ def curriculum_set(*, actor, plan: Plan, course: Course, kind: str, industry=Non
     return entry
 
 
-def study_rule_for(plan: Plan) -> StudyRule:
+def study_rule_for(*, plan: Plan) -> StudyRule:
     rule = StudyRule.objects.filter(plan=plan).first()
     if rule is None:
         try:
@@ -86,13 +90,13 @@ MINUTES_PER_DAY = 24 * 60
 
 
 @transaction.atomic
-def study_rule_update(*, actor, plan: Plan, data: dict[str, Any]) -> tuple[StudyRule, Job | None]:
+def study_rule_update(*, actor: User, plan: Plan, data: dict[str, Any]) -> tuple[StudyRule, Job | None]:
     """Saves the year's study settings. The elective hours of the completion rule are the plan's
     and change through the plan's own service, under its rule (the programme owner, a draft
     plan). Lowering them may let learners who have already studied enough meet the rule: a
     background job then evaluates them, and is returned."""
     _require(can_edit_study_rule(actor))
-    rule = StudyRule.objects.select_for_update().get(pk=study_rule_for(plan).pk)
+    rule = StudyRule.objects.select_for_update().get(pk=study_rule_for(plan=plan).pk)
     values = {k: data[k] for k in STUDY_RULE_FIELDS if k in data}
     new = {f: values.get(f, getattr(rule, f)) for f in STUDY_RULE_FIELDS}
     elective = data.get("online_elective_hours")
@@ -128,7 +132,7 @@ def study_rule_update(*, actor, plan: Plan, data: dict[str, Any]) -> tuple[Study
 
 
 @transaction.atomic
-def exam_save(*, actor, course: Course, data: dict[str, Any]) -> Exam:
+def exam_save(*, actor: User, course: Course, data: dict[str, Any]) -> Exam:
     _require(can_edit_course(actor, course))
     draw = {str(k): int(v) for k, v in (data.get("draw") or {}).items() if int(v) > 0}
     if not draw:

@@ -4,7 +4,6 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from yufang.accounts.models import Organisation, OrganisationKind, Role, User, UserRole
 from yufang.accounts.services import new_user_save
@@ -18,11 +17,8 @@ from yufang.plans.models import Plan
 
 from ..models import Channel, Enrolment, Registration, RegistrationStatus
 from ..permissions import can_decide_registration
+from ..selectors import current_plan_for, registration_problem
 from .catalogue import study_rule_for
-
-
-def current_plan_for(enterprise: Organisation) -> Plan | None:
-    return Plan.objects.filter(city_id=enterprise.city_id, status="issued").order_by("-year").first()
 
 
 def _trainee_username() -> str:
@@ -32,7 +28,9 @@ def _trainee_username() -> str:
             return name
 
 
-def _trainee_account(*, actor, person: Person, enterprise: Organisation, password: str | None) -> tuple[User, str]:
+def _trainee_account(
+    *, actor: User, person: Person, enterprise: Organisation, password: str | None
+) -> tuple[User, str]:
     """One account per person: the person's existing account, else a new trainee account.
     Returns (user, the one-time password or "" for an existing account)."""
     if person.user_id:
@@ -45,7 +43,7 @@ def _trainee_account(*, actor, person: Person, enterprise: Organisation, passwor
 
 
 def _new_trainee_user(
-    *, actor, enterprise: Organisation, display_name: str, phone: str, password: str | None
+    *, actor: User, enterprise: Organisation, display_name: str, phone: str, password: str | None
 ) -> tuple[User, str | None]:
     user = User(username=_trainee_username(), organisation=enterprise, display_name=display_name, phone=phone)
     issued = new_user_save(user, password)
@@ -54,7 +52,7 @@ def _new_trainee_user(
     return user, issued
 
 
-def _bind_account(*, actor, person: Person, user: User) -> None:
+def _bind_account(*, actor: User, person: Person, user: User) -> None:
     """Links an account to a person who has none (one account per person), audited."""
     Person.objects.filter(pk=person.pk, user__isnull=True).update(user=user)
     person.refresh_from_db(fields=["user"])
@@ -70,14 +68,14 @@ def _bind_account(*, actor, person: Person, user: User) -> None:
 
 
 @transaction.atomic
-def enrol(
-    *, actor, person: Person, plan: Plan, enterprise: Organisation, channel: str, provider=None
+def enrolment_create(
+    *, actor: User, person: Person, plan: Plan, enterprise: Organisation, channel: str, provider=None
 ) -> tuple[Enrolment, bool]:
     """Enrols a person in the year's online programme (once per year)."""
     existing = Enrolment.objects.filter(person=person, plan=plan).first()
     if existing is not None:
         return existing, False
-    study_rule_for(plan)
+    study_rule_for(plan=plan)
     enrolment = Enrolment.objects.create(
         person=person, plan=plan, enterprise=enterprise, provider=provider, channel=channel
     )
@@ -85,22 +83,8 @@ def enrol(
     return enrolment, True
 
 
-def enrolment_target(plan: Plan, enterprise_id: int | None = None):
-    """The year's online enrolment list as a roster target for the shared roster importer."""
-    from yufang.training.roster import RosterTarget
-
-    return RosterTarget(
-        city_id=plan.city_id,
-        day=timezone.localdate(),
-        industry_id=None,  # the row's industry, else the enterprise's focus industry
-        on_list=lambda ids: set(ids) & set(Enrolment.objects.filter(plan=plan).values_list("person_id", flat=True)),
-        own_enterprise_id=enterprise_id,
-        enterprise_required=True,
-    )
-
-
 @transaction.atomic
-def self_register(
+def person_self_register(
     *,
     name: str,
     id_number: str,
@@ -146,19 +130,7 @@ def self_register(
     return user
 
 
-def registration_problem(registration: Registration) -> str:
-    """What stops a confirmation, for the confirmer's eyes only (they may know the archive)."""
-    person = Person.objects.filter(id_hash=registration.id_hash).select_related("user").first()
-    if person is None:
-        return ""
-    if person.user_id:
-        return f"该人员已有平台账号（{person.user.username}）：请驳回本申请，由其使用原账号（可为其重置密码）。"
-    if person.name != registration.name:
-        return f"姓名与人员档案不一致（档案为「{person.name}」）：请核实身份后驳回，姓名更正由经办机构办理。"
-    return ""
-
-
-def _registration_confirm(*, obj: Registration, actor, note: str = "", **params) -> None:
+def _registration_confirm(*, obj: Registration, actor: User, note: str = "", **params) -> None:
     problem = registration_problem(obj)
     if problem:
         raise ValidationError(problem)
@@ -176,10 +148,10 @@ def _registration_confirm(*, obj: Registration, actor, note: str = "", **params)
         )
     # A known person's archive stays as it is: the confirmation links the account and enrols.
     _bind_account(actor=actor, person=person, user=obj.user)
-    enrol(actor=actor, person=person, plan=obj.plan, enterprise=obj.enterprise, channel=Channel.SELF)
+    enrolment_create(actor=actor, person=person, plan=obj.plan, enterprise=obj.enterprise, channel=Channel.SELF)
 
 
-def _registration_reject(*, obj: Registration, actor, note: str = "", **params) -> None:
+def _registration_reject(*, obj: Registration, actor: User, note: str = "", **params) -> None:
     User.objects.filter(pk=obj.user_id).update(is_active=False)
     audit.record(
         actor=actor,
@@ -216,12 +188,5 @@ REGISTRATION_WORKFLOW = Workflow(
 )
 
 
-def registration_transition(*, registration: Registration, action: str, actor, note: str = "") -> Registration:
+def registration_transition(*, registration: Registration, action: str, actor: User, note: str = "") -> Registration:
     return REGISTRATION_WORKFLOW.perform(obj=registration, action=action, actor=actor, note=note)
-
-
-def enrolment_of(user, plan: Plan | None = None) -> Enrolment | None:
-    qs = Enrolment.objects.filter(person__user=user).select_related("plan", "person", "enterprise")
-    if plan is not None:
-        qs = qs.filter(plan=plan)
-    return qs.order_by("-plan__year").first()

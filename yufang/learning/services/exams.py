@@ -2,24 +2,22 @@
 
 import datetime
 import random
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from yufang.accounts.models import User
 from yufang.core import audit
+from yufang.core.bulk import rows_update
 from yufang.core.models import AuditAction
 from yufang.core.permissions import require as _require
-from yufang.core.services import rows_update
-from yufang.plans.models import Plan
 
 from ..certification import enrolment_evaluate, enrolments_certify
 from ..models import Course, Enrolment, Exam, ExamAttempt, Question, QuestionKind
 from ..permissions import can_manage_catalogue, can_record_for
-from ..selectors import progress_of, progress_of_many
-from .enrolment import enrolment_of
+from ..selectors import enrolment_of, progress_of, progress_of_many
 
 GRACE_SECONDS = 60
 
@@ -121,7 +119,7 @@ def exam_submit(*, user, attempt: ExamAttempt, answers: dict[str, Any], now=None
 
 
 @transaction.atomic
-def exam_start_many(*, actor, course: Course, starts: dict[Enrolment, datetime.datetime]) -> list[ExamAttempt]:
+def exam_start_many(*, actor: User, course: Course, starts: dict[Enrolment, datetime.datetime]) -> list[ExamAttempt]:
     """The bulk form of exam_start for a proctored exam session (考场集中考试) the agency or the
     learners' provider runs: a paper drawn at random for each candidate, by the same conditions
     (the course in their curriculum, its lessons done, not yet passed, attempts left). An open
@@ -196,7 +194,7 @@ def exam_start_many(*, actor, course: Course, starts: dict[Enrolment, datetime.d
 
 @transaction.atomic
 def exam_submit_many(
-    *, actor, sheets: list[tuple[ExamAttempt, dict[str, Any], datetime.datetime]]
+    *, actor: User, sheets: list[tuple[ExamAttempt, dict[str, Any], datetime.datetime]]
 ) -> list[ExamAttempt]:
     """The bulk form of exam_submit: a proctored session's answer sheets (attempt, answers,
     handed in at), scored on the server as one learner's submission is: after the time limit
@@ -240,7 +238,7 @@ def exam_submit_many(
 
 
 @transaction.atomic
-def questions_apply(*, actor, job) -> int:
+def questions_apply(*, actor: User, job) -> int:
     """Adds the good rows of a checked question file (one transaction)."""
     _require(can_manage_catalogue(actor))
     locked = type(job).objects.select_for_update().get(pk=job.pk)
@@ -270,7 +268,3 @@ def questions_apply(*, actor, job) -> int:
         extra={"rows": len(created)},
     )
     return len(created)
-
-
-def hours_of(ms: int, plan: Plan) -> Decimal:
-    return (Decimal(ms) / (plan.class_hour_minutes * 60_000)).quantize(Decimal("0.01"))

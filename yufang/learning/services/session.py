@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from ..heartbeat import BeatRefused, parse_token
 from ..models import Enrolment, LearningSession, Lesson, LessonProgress, SessionEnd, StudyInterval, StudyRule, Verdict
-from ..selectors import curriculum_for
+from ..selectors import curriculum_for, enrolment_of
 from .catalogue import study_rule_for
-from .enrolment import enrolment_of
 
 
 def device_key(device_id: str, user_agent: str) -> str:
@@ -39,7 +38,7 @@ def session_start(
     if lesson.course_id not in kinds:
         raise PermissionDenied("该课程不在您的课程表中。")
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    rule = study_rule_for(enrolment.plan)
+    rule = study_rule_for(plan=enrolment.plan)
     moment = now or timezone.now()
     LearningSession.objects.filter(enrolment=enrolment, ended_at__isnull=True).update(
         ended_at=moment, end_reason=SessionEnd.TAKEN_OVER
@@ -70,7 +69,7 @@ def _check_gap_ms(rule: StudyRule) -> int:
 
 
 @transaction.atomic
-def check_answer(*, token: str, answer: str, now: float | None = None) -> bool:
+def study_check_answer(*, token: str, answer: str, now: float | None = None) -> bool:
     """The learner tapped "continue" on an attention check. The time spent on the check is not
     credited: the session's clock restarts now."""
     session_id, nonce = parse_token(token)
@@ -83,7 +82,7 @@ def check_answer(*, token: str, answer: str, now: float | None = None) -> bool:
     if not enrolment.check_pending or not secrets.compare_digest(enrolment.check_pending, answer or ""):
         raise ValidationError("验证已失效，请按页面提示重新作答。")
     now_s = time.time() if now is None else now
-    rule = study_rule_for(enrolment.plan)
+    rule = study_rule_for(plan=enrolment.plan)
     enrolment.check_pending = ""
     enrolment.check_due_ms = enrolment.credited_ms + _check_gap_ms(rule)
     enrolment.last_beat_ms = int(now_s * 1000)

@@ -15,8 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from yufang.accounts.models import User
 from yufang.core import audit
-from yufang.core.services import rows_update
+from yufang.core.bulk import rows_update
 from yufang.plans.models import Plan
 
 from ..certification import enrolments_certify
@@ -64,7 +65,7 @@ def _ms(moment: datetime.datetime) -> int:
 
 
 @transaction.atomic
-def study_credit_many(*, actor, plan: Plan, records: list[StudyRecord]) -> CreditSummary:
+def study_credit_many(*, actor: User, plan: Plan, records: list[StudyRecord]) -> CreditSummary:
     """Credits recorded sittings of the plan's learners. All or nothing: a record of someone the
     actor may not record for is refused (PermissionDenied), and one outside the learner's
     curriculum, without an account, ending in the future or spanning midnight refuses the batch
@@ -111,7 +112,7 @@ def study_credit_many(*, actor, plan: Plan, records: list[StudyRecord]) -> Credi
     if problems:
         raise ValidationError(problems[:20])
 
-    rule = study_rule_for(plan)
+    rule = study_rule_for(plan=plan)
     daily_cap_ms = int(Decimal(rule.daily_cap_hours) * plan.class_hour_minutes * 60_000)
     first_day = min(timezone.localdate(r.started_at) for r in records)
     last_day = max(timezone.localdate(r.ended_at) for r in records)

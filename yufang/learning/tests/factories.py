@@ -52,7 +52,7 @@ def make_trainee_enrolment(world, plan, side: str = "a", *, industry: str = "haz
     user = world.users[f"trainee_{side}"]
     person.user = user
     person.save(update_fields=["user"])
-    enrolment, _ = services.enrol(
+    enrolment, _ = services.enrolment_create(
         actor=world.owner,
         person=person,
         plan=plan,

@@ -6,13 +6,13 @@ from decimal import Decimal
 
 def enrolment(world, side):
     from tests.scoping_matrix import _completion
-    from yufang.learning.services import enrol
+    from yufang.learning.services import enrolment_create
     from yufang.providers.tests.matrix import plan_of
 
     cache = world.__dict__.setdefault("_enrolments", {})
     if side not in cache:
         person = _completion(world, side).person
-        cache[side], _ = enrol(
+        cache[side], _ = enrolment_create(
             actor=world.owner,
             person=person,
             plan=plan_of(world),
@@ -46,7 +46,7 @@ def certificate(world, side):
 def registration(world, side):
     """A worker's self-registration naming side a's (or b's) enterprise, waiting for it."""
     from yufang.learning.models import Registration
-    from yufang.learning.services import self_register
+    from yufang.learning.services import person_self_register
     from yufang.providers.tests.matrix import plan_of
     from yufang.reference.models import Position
     from yufang.targets.tests.factories import id_number
@@ -54,7 +54,7 @@ def registration(world, side):
     cache = world.__dict__.setdefault("_registrations", {})
     if side not in cache:
         plan_of(world)  # registration needs the year's issued plan
-        user = self_register(
+        user = person_self_register(
             name=f"自注册{side}",
             id_number=id_number("370303", datetime.date(1990, 7, 1), 880 if side == "a" else 881),
             phone="13900008888",

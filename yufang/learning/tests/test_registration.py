@@ -52,7 +52,7 @@ def data(world, *, name, number, enterprise="enterprise_b", phone="13900001111")
 
 
 def test_registering_as_a_known_person_changes_nothing_and_binds_nothing(world, known):
-    user = services.self_register(**data(world, name="李档案", number=known.id_number))
+    user = services.person_self_register(**data(world, name="李档案", number=known.id_number))
     known.refresh_from_db()
     assert known.user_id is None
     assert known.enterprise == world.orgs["enterprise_a"] and known.phone == "13811112222"
@@ -91,7 +91,7 @@ def test_answers_do_not_reveal_what_is_on_file(world, known):
 
 
 def test_the_named_enterprise_confirms_and_only_then_the_person_is_linked(world, known):
-    user = services.self_register(**data(world, name="李档案", number=known.id_number))
+    user = services.person_self_register(**data(world, name="李档案", number=known.id_number))
     registration = Registration.objects.get(user=user)
     with pytest.raises(PermissionDenied):
         services.registration_transition(registration=registration, action="confirm", actor=world.users["enterprise_a"])
@@ -104,7 +104,7 @@ def test_the_named_enterprise_confirms_and_only_then_the_person_is_linked(world,
 
 def test_a_new_person_enters_the_archive_on_confirmation(world, setup):
     number = id_number("370303", datetime.date(1992, 8, 9), 17)
-    user = services.self_register(**data(world, name="王新人", number=number, enterprise="enterprise_a"))
+    user = services.person_self_register(**data(world, name="王新人", number=number, enterprise="enterprise_a"))
     assert not Person.objects.filter(name="王新人").exists()
     registration = Registration.objects.get(user=user)
     services.registration_transition(registration=registration, action="confirm", actor=world.users["agency"])
@@ -114,7 +114,7 @@ def test_a_new_person_enters_the_archive_on_confirmation(world, setup):
 
 
 def test_a_person_with_an_account_or_another_name_cannot_be_confirmed(client, world, known):
-    user = services.self_register(**data(world, name="冒名者", number=known.id_number))
+    user = services.person_self_register(**data(world, name="冒名者", number=known.id_number))
     registration = Registration.objects.get(user=user)
     with pytest.raises(ValidationError, match="姓名"):
         services.registration_transition(registration=registration, action="confirm", actor=world.users["enterprise_b"])
@@ -126,7 +126,7 @@ def test_a_person_with_an_account_or_another_name_cannot_be_confirmed(client, wo
     known.refresh_from_db()
     assert known.user_id is None
     # The confirmer's list shows the pending ones of its own enterprise only.
-    user2 = services.self_register(**data(world, name="李档案", number=known.id_number))
+    user2 = services.person_self_register(**data(world, name="李档案", number=known.id_number))
     client.force_login(world.users["enterprise_b"])
     page = client.get(reverse("learning:registrations")).text
     assert user2.username in page

@@ -167,8 +167,8 @@ def test_attention_check_stops_credit_until_answered(setup, user):
     blocked = heartbeat.beat(token=token, seq=2, position=24, rate=1, visible=True, playing=True, now=t + 24)
     assert blocked.verdict == Verdict.CHECK and blocked.credited_ms == 0
     with pytest.raises(ValidationError):
-        services.check_answer(token=token, answer="wrong", now=t + 30)
-    services.check_answer(token=token, answer=first.check, now=t + 30)
+        services.study_check_answer(token=token, answer="wrong", now=t + 30)
+    services.study_check_answer(token=token, answer=first.check, now=t + 30)
     after = heartbeat.beat(token=token, seq=3, position=36, rate=1, visible=True, playing=True, now=t + 42)
     assert after.verdict == Verdict.CREDITED and after.credited_ms == 12_000
 
@@ -257,20 +257,20 @@ def test_self_registration_one_account_per_person(setup, world):
         "position": Position.objects.get(code="worker"),
         "password": "Study-hard-2023",
     }
-    user = services.self_register(**data)
+    user = services.person_self_register(**data)
     assert user.has_role("trainee") and not hasattr(user, "person")  # bound only once confirmed
     registration = user.registration
     services.registration_transition(registration=registration, action="confirm", actor=world.users["enterprise_a"])
     user.refresh_from_db()
     assert user.person.enrolments.count() == 1
     # Registering again is answered alike; the enterprise then sees why it cannot confirm.
-    again = services.self_register(**data)
+    again = services.person_self_register(**data)
     with pytest.raises(ValidationError, match="已有平台账号"):
         services.registration_transition(
             registration=again.registration, action="confirm", actor=world.users["enterprise_a"]
         )
     with pytest.raises(ValidationError, match="统一社会信用代码"):
-        services.self_register(
+        services.person_self_register(
             **{**data, "id_number": id_number("370303", datetime.date(1991, 5, 6), 1), "credit_code": "X"}
         )
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from yufang.accounts.models import User
 from yufang.core import audit
 from yufang.core.models import AuditAction
 from yufang.core.permissions import require as _require
@@ -55,7 +56,7 @@ def acceptance_convene(
     project: Project,
     convened_on: datetime.date,
     members: list,
-    actor,
+    actor: User,
     pass_mark: Decimal = Decimal("60"),
     indicators: list[dict[str, Any]] | None = None,
 ) -> Acceptance:
@@ -101,7 +102,9 @@ def acceptance_convene(
 
 
 @transaction.atomic
-def acceptance_score(*, acceptance: Acceptance, scores: dict[int, Decimal], actor, remarks: str = "") -> ScoreSheet:
+def acceptance_score(
+    *, acceptance: Acceptance, scores: dict[int, Decimal], actor: User, remarks: str = ""
+) -> ScoreSheet:
     acceptance = Acceptance.objects.select_for_update().select_related("project").get(pk=acceptance.pk)
     if not acceptance.members.filter(pk=actor.pk).exists():
         raise PermissionDenied("只有评估验收小组成员可以评分。")
@@ -186,7 +189,7 @@ def _pass(*, obj: Project, note: str = "", decided_on: datetime.date | None = No
 
 
 def _fail(
-    *, obj: Project, actor, note: str, decision_number: str = "", decided_on: datetime.date | None = None, **_
+    *, obj: Project, actor: User, note: str, decision_number: str = "", decided_on: datetime.date | None = None, **_
 ) -> None:
     """Failure withholds the balance and debars the provider for three years from the decision
     date (seed 六)."""

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from yufang.accounts.models import User
 from yufang.core.permissions import require as _require
 from yufang.core.services import model_create, model_update
 from yufang.plans.models import yuan
@@ -41,7 +42,7 @@ def completion_defaults(project: Project) -> dict[str, str]:
 
 @transaction.atomic
 def completion_report_save(
-    *, project: Project, data: dict[str, Any], achieved: dict[int, int] | None = None, actor, files=None
+    *, project: Project, data: dict[str, Any], achieved: dict[int, int] | None = None, actor: User, files=None
 ) -> CompletionReport:
     """Creates or updates the completion report while the project is under way. Figures are
     the approved plan's indicators against the platform's records over the whole project."""

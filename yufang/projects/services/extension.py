@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from yufang.accounts.models import User
 from yufang.core import audit
 from yufang.core.models import AuditAction
 from yufang.core.services import model_create
@@ -14,7 +15,7 @@ from .reports import _schedule_reports
 
 
 def _request_extension(
-    *, obj: Project, actor, note: str = "", reason: str = "", new_deadline: datetime.date | None = None, **_
+    *, obj: Project, actor: User, note: str = "", reason: str = "", new_deadline: datetime.date | None = None, **_
 ) -> None:
     reason = (reason or note).strip()
     if not reason:
@@ -37,7 +38,7 @@ def _pending_extension(project: Project) -> Extension:
     return ext
 
 
-def _decide_extension(ext: Extension, status: str, actor, note: str) -> None:
+def _decide_extension(ext: Extension, status: str, actor: User, note: str) -> None:
     before = audit.snapshot(ext)
     ext.status = status
     ext.decision_note = note
@@ -53,12 +54,12 @@ def _decide_extension(ext: Extension, status: str, actor, note: str) -> None:
     )
 
 
-def _confirm_extension(*, obj: Project, actor, note: str = "", **_) -> None:
+def _confirm_extension(*, obj: Project, actor: User, note: str = "", **_) -> None:
     ext = _pending_extension(obj)
     _decide_extension(ext, ExtensionStatus.CONFIRMED, actor, note)
     obj.deadline = ext.new_deadline
     _schedule_reports(obj, obj.approved_plan, actor)
 
 
-def _refuse_extension(*, obj: Project, actor, note: str, **_) -> None:
+def _refuse_extension(*, obj: Project, actor: User, note: str, **_) -> None:
     _decide_extension(_pending_extension(obj), ExtensionStatus.REFUSED, actor, note)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 
+from yufang.accounts.models import User
 from yufang.core import audit
 from yufang.core.models import AuditAction
 from yufang.core.permissions import require as _require
@@ -52,7 +53,7 @@ def balance_due(project: Project) -> Decimal:
 
 
 @transaction.atomic
-def deduction_create(*, project: Project, data: dict[str, Any], actor) -> Deduction:
+def deduction_create(*, project: Project, data: dict[str, Any], actor: User) -> Deduction:
     project = _lock_project(project)
     _require(may.can_record_deduction(actor, project))
     if project.status in (S.PLAN_PENDING, S.UNDER_REVIEW, S.RETURNED, S.SETTLED, S.ARCHIVED, S.TERMINATED):
@@ -111,7 +112,7 @@ DEDUCTION_WORKFLOW = Workflow(
 )
 
 
-def deduction_transition(*, deduction: Deduction, action: str, actor, note: str = "") -> Deduction:
+def deduction_transition(*, deduction: Deduction, action: str, actor: User, note: str = "") -> Deduction:
     return DEDUCTION_WORKFLOW.perform(obj=deduction, action=action, actor=actor, note=note)
 
 
@@ -119,7 +120,7 @@ ADVANCE_STATUSES = (S.APPROVED, S.IN_PROGRESS, S.EXTENSION_REQUESTED)
 
 
 @transaction.atomic
-def payment_request(*, project: Project, kind: str, actor, amount: Decimal | None = None) -> Payment:
+def payment_request(*, project: Project, kind: str, actor: User, amount: Decimal | None = None) -> Payment:
     """The provider asks for the advance (after the plan is approved, once, up to the agreement's
     percentage of the price) or the balance (after acceptance passes: price − advance − deductions)."""
     project = _lock_project(project)
@@ -188,7 +189,7 @@ def _approve_payment(*, obj: Payment, **_) -> None:
         )
 
 
-def _pay(*, obj: Payment, actor, voucher_number: str = "", paid_on: datetime.date | None = None, **_) -> None:
+def _pay(*, obj: Payment, actor: User, voucher_number: str = "", paid_on: datetime.date | None = None, **_) -> None:
     voucher_number = (voucher_number or "").strip()
     if not voucher_number:
         raise ValidationError({"voucher_number": "请填写支付凭证号。"})
@@ -271,13 +272,13 @@ PAYMENT_WORKFLOW = Workflow(
 
 
 def payment_transition(
-    *, payment: Payment, action: str, actor, note: str = "", voucher_number: str = "", paid_on=None
+    *, payment: Payment, action: str, actor: User, note: str = "", voucher_number: str = "", paid_on=None
 ) -> Payment:
     params = {"voucher_number": voucher_number, "paid_on": paid_on} if action == "pay" else {}
     return PAYMENT_WORKFLOW.perform(obj=payment, action=action, actor=actor, note=note, **params)
 
 
-def _release_unpaid(project: Project, actor) -> None:
+def _release_unpaid(project: Project, actor: User) -> None:
     """What was committed and not paid goes back to the budget item (deductions, a failed project)."""
     agreement = ServiceAgreement.objects.select_for_update().select_related("item").get(pk=project.agreement_id)
     before = agreement.committed
@@ -300,7 +301,7 @@ def _no_payment_in_flight(project: Project) -> None:
         raise ValidationError("有付款尚在办理中，办结后才能执行此操作。")
 
 
-def _settle(*, obj: Project, actor, **_) -> None:
+def _settle(*, obj: Project, actor: User, **_) -> None:
     _no_payment_in_flight(obj)
     if obj.deductions.filter(status=DeductionStatus.OBJECTED).exists():
         raise ValidationError("有扣减异议尚待决定，不能结算。")
@@ -310,6 +311,6 @@ def _settle(*, obj: Project, actor, **_) -> None:
     _release_unpaid(obj, actor)
 
 
-def _archive_failed(*, obj: Project, actor, **_) -> None:
+def _archive_failed(*, obj: Project, actor: User, **_) -> None:
     _no_payment_in_flight(obj)
     _release_unpaid(obj, actor)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from yufang.accounts.models import User
 from yufang.core import audit
 from yufang.core.models import AuditAction
 from yufang.core.permissions import require as _require
@@ -134,7 +135,7 @@ def _write_rows(version: PlanVersion, cost_items: list[dict], indicators: list[d
 
 @transaction.atomic
 def plan_version_create(
-    *, project: Project, data: dict[str, Any], cost_items: list[dict], indicators: list[dict], actor
+    *, project: Project, data: dict[str, Any], cost_items: list[dict], indicators: list[dict], actor: User
 ) -> PlanVersion:
     """A new draft: the first plan, a resubmission after return, or (once approved) a change request."""
     project = _lock_project(project)
@@ -158,7 +159,7 @@ def plan_version_create(
 
 @transaction.atomic
 def plan_version_update(
-    *, version: PlanVersion, data: dict[str, Any], cost_items: list[dict], indicators: list[dict], actor
+    *, version: PlanVersion, data: dict[str, Any], cost_items: list[dict], indicators: list[dict], actor: User
 ) -> PlanVersion:
     version = PlanVersion.objects.select_for_update().select_related("project__agreement").get(pk=version.pk)
     _require(may.can_file_plan(actor, version.project))
@@ -177,7 +178,7 @@ def plan_version_update(
     return version
 
 
-def _set_version_state(version: PlanVersion, state: str, actor, note: str = "", event: str = "") -> None:
+def _set_version_state(version: PlanVersion, state: str, actor: User, note: str = "", event: str = "") -> None:
     """A version's state moves only here, called from a transition's effect (same transaction)."""
     before = audit.snapshot(version)
     version.state = state
@@ -207,7 +208,7 @@ def _version_in(project: Project, state: str) -> PlanVersion:
     return version
 
 
-def _submit_plan(*, obj: Project, actor, **_) -> None:
+def _submit_plan(*, obj: Project, actor: User, **_) -> None:
     version = _version_in(obj, PlanVersionState.DRAFT)
     _check_version(
         obj,
@@ -221,11 +222,11 @@ def _submit_plan(*, obj: Project, actor, **_) -> None:
     _set_version_state(version, PlanVersionState.SUBMITTED, actor)
 
 
-def _return_plan(*, obj: Project, actor, note: str, **_) -> None:
+def _return_plan(*, obj: Project, actor: User, note: str, **_) -> None:
     _set_version_state(_version_in(obj, PlanVersionState.SUBMITTED), PlanVersionState.RETURNED, actor, note)
 
 
-def _approve_plan(*, obj: Project, actor, note: str = "", **_) -> None:
+def _approve_plan(*, obj: Project, actor: User, note: str = "", **_) -> None:
     version = _version_in(obj, PlanVersionState.SUBMITTED)
     _set_version_state(version, PlanVersionState.APPROVED, actor, note)
     obj.approved_plan = version
@@ -233,7 +234,7 @@ def _approve_plan(*, obj: Project, actor, note: str = "", **_) -> None:
 
 
 # Change requests after approval: the version's own small table.
-def _approve_change(*, obj: PlanVersion, actor, note: str = "", **_) -> None:
+def _approve_change(*, obj: PlanVersion, actor: User, note: str = "", **_) -> None:
     project = _lock_project(obj.project)
     old = project.approved_plan
     if obj.completion_date > project.deadline:
@@ -297,5 +298,5 @@ PLAN_CHANGE_WORKFLOW = Workflow(
 )
 
 
-def plan_change_transition(*, version: PlanVersion, action: str, actor, note: str = "") -> PlanVersion:
+def plan_change_transition(*, version: PlanVersion, action: str, actor: User, note: str = "") -> PlanVersion:
     return PLAN_CHANGE_WORKFLOW.perform(obj=version, action=action, actor=actor, note=note)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from yufang.accounts.models import User
 from yufang.core import audit
 from yufang.core.models import AuditAction
 from yufang.core.permissions import require as _require
@@ -108,7 +109,7 @@ def report_periods(
     return periods
 
 
-def _schedule_reports(project: Project, version: PlanVersion, actor) -> None:
+def _schedule_reports(project: Project, version: PlanVersion, actor: User) -> None:
     """(Re)generates the reports not yet written: every report already submitted, returned or
     accepted stays; the rest follow the approved plan up to the project's deadline."""
     removed = list(project.reports.filter(status=ReportStatus.DUE).values_list("sequence", "period_end"))
@@ -160,7 +161,7 @@ def report_prefill(report: ProgressReport) -> dict[int, int | None]:
 
 @transaction.atomic
 def progress_report_save(
-    *, report: ProgressReport, narrative: str, achieved: dict[int, int], actor, attachment=None
+    *, report: ProgressReport, narrative: str, achieved: dict[int, int], actor: User, attachment=None
 ) -> ProgressReport:
     report = ProgressReport.objects.select_for_update().select_related("project__agreement").get(pk=report.pk)
     _require(may.provider_of(actor, report))
@@ -237,5 +238,5 @@ REPORT_WORKFLOW = Workflow(
 )
 
 
-def report_transition(*, report: ProgressReport, action: str, actor, note: str = "") -> ProgressReport:
+def report_transition(*, report: ProgressReport, action: str, actor: User, note: str = "") -> ProgressReport:
     return REPORT_WORKFLOW.perform(obj=report, action=action, actor=actor, note=note)

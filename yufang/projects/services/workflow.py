@@ -4,6 +4,7 @@ effects live beside the entity they act on."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from yufang.accounts.models import User
 from yufang.core.services import model_create
 from yufang.core.workflow import Transition, Workflow
 from yufang.providers.models import AgreementStatus, ServiceAgreement
@@ -20,7 +21,7 @@ from .plan import _approve_plan, _return_plan, _submit_plan
 
 
 @transaction.atomic
-def project_open(*, agreement: ServiceAgreement, actor, regions=(), name: str = "") -> Project:
+def project_open(*, agreement: ServiceAgreement, actor: User, regions=(), name: str = "") -> Project:
     """Opens the project of a signed agreement. A debarred provider receives no new project."""
     if not actor.has_role("agency_staff"):
         raise PermissionDenied("项目由经办机构依据已签订的服务协议建立。")
@@ -46,7 +47,7 @@ def project_open(*, agreement: ServiceAgreement, actor, regions=(), name: str = 
     return project
 
 
-def _terminate(*, obj: Project, actor, note: str, **_) -> None:
+def _terminate(*, obj: Project, actor: User, note: str, **_) -> None:
     _no_payment_in_flight(obj)
     pending = obj.extensions.select_for_update().filter(status=ExtensionStatus.PENDING).first()
     if pending is not None:
@@ -162,5 +163,5 @@ PROJECT_WORKFLOW = Workflow(
 )
 
 
-def project_transition(*, project: Project, action: str, actor, note: str = "", **params) -> Project:
+def project_transition(*, project: Project, action: str, actor: User, note: str = "", **params) -> Project:
     return PROJECT_WORKFLOW.perform(obj=project, action=action, actor=actor, note=note, **params)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from yufang.accounts.models import Organisation
+from yufang.accounts.models import Organisation, User
 from yufang.core import audit
 from yufang.core.models import AuditAction
 from yufang.core.permissions import require as _require
@@ -90,7 +90,7 @@ def _check_agreement(values: dict[str, Any], *, agreement: ServiceAgreement | No
 def agreement_create(
     *,
     data: dict[str, Any],
-    actor,
+    actor: User,
     indicators: list[dict[str, Any]] | None = None,
     team: list[dict[str, Any]] | None = None,
 ) -> ServiceAgreement:
@@ -121,7 +121,7 @@ def _percent(value) -> str:
 
 
 @transaction.atomic
-def agreement_update(*, agreement: ServiceAgreement, data: dict[str, Any], actor) -> ServiceAgreement:
+def agreement_update(*, agreement: ServiceAgreement, data: dict[str, Any], actor: User) -> ServiceAgreement:
     agreement = ServiceAgreement.objects.select_for_update().get(pk=agreement.pk)
     _require(can_edit_agreement(actor, agreement))
     values = {f: data.get(f, getattr(agreement, f)) for f in AGREEMENT_FIELDS}
@@ -133,7 +133,7 @@ def agreement_update(*, agreement: ServiceAgreement, data: dict[str, Any], actor
 
 
 @transaction.atomic
-def agreement_set_indicators(*, agreement: ServiceAgreement, indicators: list[dict[str, Any]], actor) -> None:
+def agreement_set_indicators(*, agreement: ServiceAgreement, indicators: list[dict[str, Any]], actor: User) -> None:
     """Replaces the planned quantities of a draft."""
     agreement = ServiceAgreement.objects.select_for_update().get(pk=agreement.pk)
     _require(can_edit_agreement(actor, agreement))
@@ -174,7 +174,7 @@ def team_member_leave(*, member: TeamMember, day: datetime.date) -> None:
 
 
 @transaction.atomic
-def team_member_add(*, agreement: ServiceAgreement, name: str, role: str, phone: str = "", actor) -> TeamMember:
+def team_member_add(*, agreement: ServiceAgreement, name: str, role: str, phone: str = "", actor: User) -> TeamMember:
     _require(can_edit_team(actor, agreement))
     member = team_member_join(agreement_id=agreement.pk, name=name, role=role, phone=phone, day=today())
     audit.record(
@@ -188,7 +188,7 @@ def team_member_add(*, agreement: ServiceAgreement, name: str, role: str, phone:
 
 
 @transaction.atomic
-def team_member_remove(*, member: TeamMember, actor) -> None:
+def team_member_remove(*, member: TeamMember, actor: User) -> None:
     _require(can_edit_team(actor, member.agreement))
     audit.record(
         actor=actor,
@@ -207,7 +207,7 @@ def _ready_to_send(*, obj: ServiceAgreement, **_) -> None:
         raise ValidationError("请先填写乙方项目组成员再发送。")
 
 
-def _sign(*, obj: ServiceAgreement, actor, signed_on: datetime.date | None = None, **_) -> None:
+def _sign(*, obj: ServiceAgreement, actor: User, signed_on: datetime.date | None = None, **_) -> None:
     """Everything that must hold when the agency signs, checked on the locked row, and the
     commitment against the budget in the same transaction."""
     day = signed_on or today()
@@ -223,7 +223,7 @@ def _sign(*, obj: ServiceAgreement, actor, signed_on: datetime.date | None = Non
     obj.signed_on = day
 
 
-def agreement_release_unpaid(*, agreement: ServiceAgreement, actor, source) -> Decimal:
+def agreement_release_unpaid(*, agreement: ServiceAgreement, actor: User, source) -> Decimal:
     """The one place committed-but-unpaid money goes back to the budget item: a terminated
     agreement, a settled or failed project. The agreement's commitment becomes what was paid; the
     caller holds the agreement's row lock and saves it (a transition's effect, or its own audit).
@@ -235,7 +235,7 @@ def agreement_release_unpaid(*, agreement: ServiceAgreement, actor, source) -> D
     return max(unpaid, Decimal("0"))
 
 
-def _terminate(*, obj: ServiceAgreement, actor, note: str, **_) -> None:
+def _terminate(*, obj: ServiceAgreement, actor: User, note: str, **_) -> None:
     agreement_release_unpaid(agreement=obj, actor=actor, source=obj)
     obj.termination_reason = note
 
@@ -279,7 +279,7 @@ AGREEMENT_WORKFLOW = Workflow(
 
 
 def agreement_transition(
-    *, agreement: ServiceAgreement, action: str, actor, note: str = "", signed_on: datetime.date | None = None
+    *, agreement: ServiceAgreement, action: str, actor: User, note: str = "", signed_on: datetime.date | None = None
 ) -> ServiceAgreement:
     """`signed_on` records a signature made on paper on an earlier day (the demo's 2023 agreements);
     the debarment and qualification checks then apply to that day."""
@@ -288,7 +288,9 @@ def agreement_transition(
 
 
 @transaction.atomic
-def agreement_amend(*, agreement: ServiceAgreement, reason: str, data: dict[str, Any], actor) -> AgreementAmendment:
+def agreement_amend(
+    *, agreement: ServiceAgreement, reason: str, data: dict[str, Any], actor: User
+) -> AgreementAmendment:
     """The recorded change of a signed agreement. A new price commits or releases the
     difference through the budget ledger in the same transaction."""
     agreement = ServiceAgreement.objects.select_for_update().select_related("item").get(pk=agreement.pk)

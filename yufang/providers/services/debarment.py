@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from yufang.accounts.models import Organisation
+from yufang.accounts.models import Organisation, User
 from yufang.core.permissions import require as _require
 from yufang.core.services import model_create
 from yufang.core.workflow import Transition, Workflow
@@ -44,7 +44,7 @@ def debarment_create(
     start_date: datetime.date,
     end_date: datetime.date | None = None,
     facts: str = "",
-    actor,
+    actor: User,
     source=None,
 ) -> Debarment:
     """Enters a provider in the register (三年内不得从事). Acceptance failure calls this with its
@@ -104,5 +104,5 @@ DEBARMENT_WORKFLOW = Workflow(
 )
 
 
-def debarment_transition(*, debarment: Debarment, action: str, actor, note: str = "") -> Debarment:
+def debarment_transition(*, debarment: Debarment, action: str, actor: User, note: str = "") -> Debarment:
     return DEBARMENT_WORKFLOW.perform(obj=debarment, action=action, actor=actor, note=note)

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from yufang.accounts.models import Organisation
+from yufang.accounts.models import Organisation, User
 from yufang.core import audit
 from yufang.core.models import AuditAction
 from yufang.core.permissions import require as _require
@@ -36,13 +36,13 @@ RULE_FIELDS = ["name", "min_amount", "methods", "legal_basis", "is_active"]
 
 
 @transaction.atomic
-def procurement_rule_create(*, data: dict[str, Any], actor) -> ProcurementRule:
+def procurement_rule_create(*, data: dict[str, Any], actor: User) -> ProcurementRule:
     _require(can_manage_rules(actor))
     return model_create(model=ProcurementRule, data={k: v for k, v in data.items() if k in RULE_FIELDS}, actor=actor)
 
 
 @transaction.atomic
-def procurement_rule_update(*, rule: ProcurementRule, data: dict[str, Any], actor) -> ProcurementRule:
+def procurement_rule_update(*, rule: ProcurementRule, data: dict[str, Any], actor: User) -> ProcurementRule:
     _require(can_manage_rules(actor))
     rule, _ = model_update(instance=rule, fields=[f for f in RULE_FIELDS if f in data], data=data, actor=actor)
     return rule
@@ -73,7 +73,7 @@ def _check_procurement(values: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def procurement_create(*, data: dict[str, Any], candidates: list[Organisation], actor) -> Procurement:
+def procurement_create(*, data: dict[str, Any], candidates: list[Organisation], actor: User) -> Procurement:
     _require(can_manage_procurement(actor))
     values = {k: v for k, v in data.items() if k in PROCUREMENT_FIELDS}
     _check_procurement(values)
@@ -93,7 +93,7 @@ def procurement_create(*, data: dict[str, Any], candidates: list[Organisation], 
 
 @transaction.atomic
 def procurement_update(
-    *, procurement: Procurement, data: dict[str, Any], candidates: list[Organisation] | None, actor
+    *, procurement: Procurement, data: dict[str, Any], candidates: list[Organisation] | None, actor: User
 ) -> Procurement:
     _require(can_manage_procurement(actor))
     procurement = Procurement.objects.select_for_update().get(pk=procurement.pk)

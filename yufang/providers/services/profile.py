@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from yufang.accounts.models import Organisation
+from yufang.accounts.models import Organisation, User
 from yufang.core.permissions import require as _require
 from yufang.core.services import model_create, model_update
 from yufang.core.workflow import Transition, Workflow
@@ -26,7 +26,7 @@ PROFILE_FIELDS = [
 
 
 @transaction.atomic
-def provider_profile_create(*, organisation: Organisation, data: dict[str, Any], actor) -> ProviderProfile:
+def provider_profile_create(*, organisation: Organisation, data: dict[str, Any], actor: User) -> ProviderProfile:
     _require(can_edit_profile(actor, organisation))
     _ensure_provider(organisation, "organisation")
     if ProviderProfile.objects.filter(organisation=organisation).exists():
@@ -36,7 +36,7 @@ def provider_profile_create(*, organisation: Organisation, data: dict[str, Any],
 
 
 @transaction.atomic
-def provider_profile_update(*, profile: ProviderProfile, data: dict[str, Any], actor) -> ProviderProfile:
+def provider_profile_update(*, profile: ProviderProfile, data: dict[str, Any], actor: User) -> ProviderProfile:
     profile = ProviderProfile.objects.select_for_update().select_related("organisation").get(pk=profile.pk)
     _require(can_edit_profile(actor, profile.organisation))
     if profile.status == VerificationStatus.VERIFIED and not can_manage_providers(actor)[0]:
@@ -89,5 +89,7 @@ PROFILE_WORKFLOW = Workflow(
 )
 
 
-def provider_profile_transition(*, profile: ProviderProfile, action: str, actor, note: str = "") -> ProviderProfile:
+def provider_profile_transition(
+    *, profile: ProviderProfile, action: str, actor: User, note: str = ""
+) -> ProviderProfile:
     return PROFILE_WORKFLOW.perform(obj=profile, action=action, actor=actor, note=note)

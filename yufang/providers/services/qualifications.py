@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from yufang.accounts.models import Organisation
+from yufang.accounts.models import Organisation, User
 from yufang.core.permissions import require as _require
 from yufang.core.services import model_create, model_update
 from yufang.plans.models import BudgetItem
@@ -19,7 +19,7 @@ QUALIFICATION_FIELDS = ["kind", "number", "issuer", "valid_from", "valid_to", "d
 
 
 @transaction.atomic
-def qualification_create(*, provider: Organisation, data: dict[str, Any], actor) -> Qualification:
+def qualification_create(*, provider: Organisation, data: dict[str, Any], actor: User) -> Qualification:
     _require(can_manage_qualifications(actor, provider))
     _ensure_provider(provider)
     values = {k: v for k, v in data.items() if k in QUALIFICATION_FIELDS}
@@ -27,7 +27,7 @@ def qualification_create(*, provider: Organisation, data: dict[str, Any], actor)
 
 
 @transaction.atomic
-def qualification_update(*, qualification: Qualification, data: dict[str, Any], actor) -> Qualification:
+def qualification_update(*, qualification: Qualification, data: dict[str, Any], actor: User) -> Qualification:
     _require(can_manage_qualifications(actor, qualification.provider))
     qualification, _ = model_update(
         instance=qualification, fields=[f for f in QUALIFICATION_FIELDS if f in data], data=data, actor=actor

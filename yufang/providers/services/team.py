@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from yufang.accounts.models import User
 from yufang.core.permissions import require as _require
 from yufang.core.services import model_create
 from yufang.core.workflow import Transition, Workflow
@@ -18,7 +19,7 @@ def team_change_request_create(
     *,
     agreement: ServiceAgreement,
     reason: str,
-    actor,
+    actor: User,
     remove: TeamMember | None = None,
     add_name: str = "",
     add_role: str = "",
@@ -45,7 +46,7 @@ def team_change_request_create(
     )
 
 
-def _approve_team_change(*, obj: TeamChangeRequest, actor, note: str, **_) -> None:
+def _approve_team_change(*, obj: TeamChangeRequest, actor: User, note: str, **_) -> None:
     day = today()
     if obj.remove_id:
         team_member_leave(member=TeamMember.objects.select_for_update().get(pk=obj.remove_id), day=day)
@@ -88,5 +89,7 @@ TEAM_CHANGE_WORKFLOW = Workflow(
 )
 
 
-def team_change_transition(*, request: TeamChangeRequest, action: str, actor, note: str = "") -> TeamChangeRequest:
+def team_change_transition(
+    *, request: TeamChangeRequest, action: str, actor: User, note: str = ""
+) -> TeamChangeRequest:
     return TEAM_CHANGE_WORKFLOW.perform(obj=request, action=action, actor=actor, note=note)

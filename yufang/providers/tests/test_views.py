@@ -196,6 +196,12 @@ def test_signed_agreement_edit_page_refuses_and_amend_page_works(world, client):
     }
     assert client.post(reverse("providers:agreement_amend", args=[agreement.pk]), data).status_code == 302
     assert item(plan, "危险化学品").committed == D("450000.00")
+    # The amendment record reads as the agreement's history does: Chinese field names, money
+    # and dates as shown elsewhere, never the stored keys.
+    page = client.get(reverse("providers:agreement_detail", args=[agreement.pk])).content.decode()
+    record = page.split("协议变更记录", 1)[1].split("</section>", 1)[0]
+    assert "协议金额（元）：400,000.00 → 450,000.00" in record
+    assert "price" not in record and "period_end" not in record and "<code>" not in record
 
 
 def test_expiring_qualification_todo_on_home_page(world, client):

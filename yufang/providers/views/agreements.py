@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from yufang.core.audit import history
+from yufang.core.audit import history, readable_changes
 from yufang.core.export import attachment
 from yufang.core.forms import form_errors_from
 from yufang.core.listing import Column, list_response
@@ -98,7 +98,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for r in agreement.team_changes.select_related("remove")
             ],
             "indicators": agreement.indicators.select_related("industry", "position"),
-            "amendments": agreement.amendments.all(),
+            "amendments": readable_changes(list(agreement.amendments.all()), model=ServiceAgreement),
             "history": history(agreement),
         },
     )

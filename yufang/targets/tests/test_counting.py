@@ -13,6 +13,7 @@ from yufang.enterprises import services as enterprise_services
 from yufang.enterprises.models import KeyEnterpriseMark
 from yufang.reference.models import Industry, Position
 from yufang.targets import services
+from yufang.targets.counting import target_check
 from yufang.targets.models import (
     BaselineEntry,
     Completion,
@@ -135,7 +136,7 @@ def test_figures_equal_a_raw_recount(world, setup):
             )
         # A recount from scratch gives the same figures, cell by cell.
         before = sorted(TargetTally.objects.filter(target=target).values_list("region_id", "dimension", "key", "count"))
-        services.target_recount(target)
+        services.target_recount(target=target)
         after = sorted(TargetTally.objects.filter(target=target).values_list("region_id", "dimension", "key", "count"))
         assert before == after, key
         assert Target.objects.get(pk=target.pk).achieved == expected
@@ -338,7 +339,7 @@ def test_completions_each_with_a_source_of_their_own_count_once(world, setup):
         target = Target.objects.get(pk=targets[name].pk)
         assert target.achieved == 40 == _raw_recount(target, programme)[0]
     assert Target.objects.get(pk=targets["offline"].pk).achieved == 0
-    assert services.target_check(Target.objects.get(pk=targets["online"].pk)) == []
+    assert target_check(Target.objects.get(pk=targets["online"].pk)) == []
     with pytest.raises(ValidationError, match="原系统记录"):
         services.completion_record_each(
             mode=Mode.ONLINE,

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from yufang.projects.tests.factories import make_project
 from yufang.reference.models import Position
-from yufang.targets import services
+from yufang.targets import counting, services
 from yufang.targets.models import ProgrammeHours, Target, TargetMember
 from yufang.targets.selectors import plan_progress, programme_partway
 from yufang.targets.tests.factories import complete, make_batch
@@ -30,7 +30,7 @@ def test_hours_split_across_years_providers_and_modes_meet_the_rule(world, setup
     share = targets["share"]
     share.modes = []  # all modes: online hours count towards the 24, offline must be ≥ 60%
     share.save(update_fields=["modes"])
-    services.target_recount(share)
+    services.target_recount(target=share)
     person, lopsided = [p for p in people if p.industry.code == "hazchem" and p.position.code in KEY][:2]
     provider_a, provider_b = world.orgs["provider_a"], world.orgs["provider_b"]
 
@@ -104,8 +104,8 @@ def test_hours_split_across_years_providers_and_modes_meet_the_rule(world, setup
     assert "不少于 24 学时" in partway.rule and "60%" in partway.rule
 
     # A recount from the raw records gives the same, and the check finds nothing.
-    assert services.target_check(Target.objects.get(pk=share.pk)) == []
-    services.target_recount(share)
+    assert counting.target_check(Target.objects.get(pk=share.pk)) == []
+    services.target_recount(target=share)
     assert Target.objects.get(pk=share.pk).achieved == 1
     assert TargetMember.objects.get(target=share, person=person).completion_id == member.completion_id
 
@@ -121,9 +121,9 @@ def test_check_lists_a_maintained_figure_that_drifted(world, setup):
         hours=4,
     )
     total = Target.objects.get(pk=targets["total"].pk)
-    assert services.target_check(total) == []
+    assert counting.target_check(total) == []
     Target.objects.filter(pk=total.pk).update(achieved=7)
-    problems = services.target_check(total)
+    problems = counting.target_check(total)
     assert problems and "记为 7" in problems[0] and "应为 5" in problems[0]
 
 

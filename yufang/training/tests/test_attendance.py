@@ -129,7 +129,7 @@ def test_sign_with_code_by_name_and_id(world):
     (person,) = _people(session)
     with mock.patch("django.utils.timezone.now", return_value=at(DAY, 9, 5)):
         token = codes.make_token(session, "in")
-        a = services.sign_with_code(
+        a = services.attendance_sign_with_code(
             session=session,
             direction="in",
             token=token,
@@ -140,12 +140,12 @@ def test_sign_with_code_by_name_and_id(world):
         )
     assert a.in_method == Method.QR
     code = codes.text_code(session, "out")
-    a = services.sign_with_code(
+    a = services.attendance_sign_with_code(
         session=session, direction="out", text_code=code, name=person.name, id_number=person.id_number
     )
     assert a.out_method == Method.CODE
     with pytest.raises(ValidationError, match="二维码无效"):
-        services.sign_with_code(
+        services.attendance_sign_with_code(
             session=session, direction="out", token=token, name=person.name, id_number=person.id_number
         )
 

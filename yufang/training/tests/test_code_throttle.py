@@ -64,3 +64,20 @@ def test_the_api_sign_in_with_a_code_is_throttled_alike(world):
         client.post("/api/v1/training/sign", body, content_type="application/json").status_code for _ in range(11)
     ]
     assert statuses[:10] == [422] * 10 and statuses[10] == 429
+
+
+def test_the_code_page_names_the_organiser_before_anything_is_typed(world):
+    """A worker opening the code page from the screen sees who runs the training before giving
+    their ID number: the city's bureau at first, the session's organiser and provider once the
+    session number is known, and why the ID number is asked."""
+    session = matrix.session(world, "a")
+    page = Client().get(reverse("training:code")).text
+    header = page.split('data-testid="public-header"', 1)[1].split("</header>", 1)[0]
+    assert f"主办：{session.project.plan.city.name}人力资源和社会保障局" in header
+    assert 'data-testid="why-id"' in page
+    page = Client().get(reverse("training:code"), {"session": session.pk}).text
+    header = page.split('data-testid="public-header"', 1)[1].split("</header>", 1)[0]
+    assert session.project.provider.name in header
+    assert session.topic in page and f'value="{session.pk}"' in page
+    # Another number that is not a session: the city's bureau still, nothing else shown.
+    assert "code-session" not in Client().get(reverse("training:code"), {"session": "99999999"}).text

@@ -165,5 +165,14 @@ def test_inlined_id_rules_agree_with_idnumbers_check(world):
         assert ok == (number not in bad_rows), sample
 
 
-def test_header_list_is_complete():
-    assert HEADER[1:3] == ["姓名", "身份证号"]
+def test_a_header_in_other_usual_words_in_another_order_is_read(world):
+    """Rosters come from many offices: the columns are recognised by any of their usual names,
+    in any order, and a roster without the ID-number column is refused naming it."""
+    session = make_session(world)
+    header = ["统一社会信用代码", "所属行业", "工作岗位", "企业名称", "联系电话", "公民身份号码", "学员姓名", "序号"]
+    rows = [list(reversed(r)) for r in people_rows(3)]
+    result = _check(session, xlsx(rows, header=header))
+    assert result.valid == 3 and not result.errors
+    without_ids = [h for h in HEADER if h != "身份证号"]
+    with pytest.raises(JobFailed, match="身份证号"):
+        _check(session, xlsx([[c for i, c in enumerate(r) if i != 2] for r in people_rows(2)], header=without_ids))

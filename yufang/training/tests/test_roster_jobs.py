@@ -9,8 +9,8 @@ from django.db import connection
 from yufang.accounts.tests.factories import make_world
 from yufang.core.jobs import run_job
 from yufang.core.models import Job, JobStatus
+from yufang.people.roster import PROGRESS_EVERY
 from yufang.training.models import RosterEntry
-from yufang.training.roster import PROGRESS_EVERY
 
 from .factories import make_session, people_rows, xlsx
 

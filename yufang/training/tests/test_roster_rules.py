@@ -4,8 +4,9 @@ import io
 
 import pytest
 
+from yufang.people.roster import NOT_MOBILE, OLD_ID
 from yufang.people.services import person_upsert
-from yufang.training.roster import NOT_MOBILE, OLD_ID, roster_check
+from yufang.training.roster import roster_check
 
 from .factories import HEADER, make_session, people_rows, xlsx
 

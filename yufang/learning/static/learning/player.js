@@ -117,7 +117,8 @@
     clearInterval(timer);
     clearInterval(keepAliveTimer);
     if (video) video.pause();
-    bootstrap.Modal.getOrCreateInstance($("check")).hide();
+    checkPending = null;
+    closeCheck();
     notice("登录已失效（长时间未操作或已在其他页面退出），本页面已停止计时。请重新登录后继续学习。", "danger");
     const link = document.createElement("a");
     link.href = cfg.loginUrl;
@@ -126,21 +127,50 @@
     $("notice").append(link);
   }
 
+  // Bootstrap ignores hide() while the dialog is still fading in, so a quick answer waits for
+  // the dialog to be shown before closing it; otherwise it would stay open with nothing to answer.
+  let checkShown = false;
+  $("check").addEventListener("shown.bs.modal", () => {
+    checkShown = true;
+    if (!checkPending) closeCheck();
+  });
+  $("check").addEventListener("hidden.bs.modal", () => {
+    checkShown = false;
+    // A new check that came while the dialog was fading out was ignored by Bootstrap.
+    if (checkPending && !stopped) bootstrap.Modal.getOrCreateInstance($("check")).show();
+  });
+
+  function closeCheck() {
+    if (checkShown) bootstrap.Modal.getOrCreateInstance($("check")).hide();
+  }
+
   function askCheck(nonce) {
     checkPending = nonce;
     if (video) video.pause();
     bootstrap.Modal.getOrCreateInstance($("check")).show();
   }
 
+  function resume() {
+    closeCheck();
+    notice("");
+    if (video && !stopped) video.play();
+  }
+
+  let answering = false;
   $("check-btn").addEventListener("click", async () => {
+    if (answering) return; // a second click while the answer is on its way
+    if (!checkPending) return resume(); // already answered: only the dialog was left open
+    answering = true;
+    $("check-btn").disabled = true;
     try {
       await post(API + "/check", { answer: checkPending }, { "X-Learning-Token": token });
       checkPending = null;
-      bootstrap.Modal.getOrCreateInstance($("check")).hide();
-      notice("");
-      if (video) video.play();
+      resume();
     } catch (e) {
       notice(e.message);
+    } finally {
+      answering = false;
+      $("check-btn").disabled = false;
     }
   });
 
