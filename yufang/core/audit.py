@@ -142,6 +142,36 @@ def record_created_many(*, actor, instances: list[models.Model], event: str = ""
     )
 
 
+def record_updated_many(
+    *, actor, changes: list[tuple[models.Model, dict[str, list[Any]], dict[str, Any]]], event: str = ""
+) -> None:
+    """One UPDATE record per (instance, changes, extra), written in one statement (bulk writes
+    such as a bulk credit's certificates)."""
+    if not changes:
+        return
+    content_type = ContentType.objects.get_for_model(changes[0][0])
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    who, ip = _actor_repr(actor), client_ip.get()
+    AuditLog.objects.bulk_create(
+        [
+            AuditLog(
+                actor_id=actor_id,
+                actor_repr=who,
+                action=AuditAction.UPDATE,
+                event=event,
+                content_type=content_type,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:300],
+                changes=diff_,
+                extra=extra or {},
+                client_ip=ip,
+            )
+            for obj, diff_, extra in changes
+        ],
+        batch_size=1000,
+    )
+
+
 # --- Reading the trail back ------------------------------------------------------------------
 
 # Keys services record that are not a field of the model (summaries of child rows).

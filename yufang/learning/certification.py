@@ -11,14 +11,15 @@ from django.utils import timezone
 
 from yufang.accounts.models import Organisation
 from yufang.core import audit
+from yufang.core.bulk import rows_update
 from yufang.core.masking import mask_id_number
 from yufang.core.models import AuditAction
 from yufang.plans.models import Plan
 from yufang.projects.selectors import online_project_of
-from yufang.targets.services import completion_record
+from yufang.targets.services import SourcedCompletion, completion_record, completion_record_each
 
 from .models import Certificate, Enrolment
-from .selectors import progress_of
+from .selectors import progress_of, progress_of_many
 
 
 def _certificate_code() -> str:
@@ -27,6 +28,17 @@ def _certificate_code() -> str:
         code = "".join(secrets.choice(alphabet) for _ in range(12))
         if not Certificate.objects.filter(code=code).exists():
             return code
+
+
+def _certificate_codes(count: int) -> list[str]:
+    """`count` new distinct codes, checked against the issued ones a batch at a time."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    codes: set[str] = set()
+    while len(codes) < count:
+        wanted = {"".join(secrets.choice(alphabet) for _ in range(12)) for _ in range(count - len(codes))}
+        wanted -= set(Certificate.objects.filter(code__in=wanted).values_list("code", flat=True))
+        codes |= wanted
+    return sorted(codes)[:count]
 
 
 @transaction.atomic
@@ -81,6 +93,89 @@ def enrolment_evaluate(*, enrolment_id: int, today: datetime.date | None = None)
         actor=None,
     )
     return certificate
+
+
+@transaction.atomic
+def enrolments_certify(*, days: dict[int, datetime.date]) -> list[Certificate]:
+    """The bulk form of enrolment_evaluate, for many enrolments at once (after a bulk credit or
+    an exam session's answer sheets): the same rule (progress_of_many), certificates, audit and
+    completions, in a fixed number of statements per batch. `days` maps each enrolment id to the
+    day its latest step happened, the certificate's date. Returns the certificates issued now."""
+    ids = sorted(days)
+    enrolments = []
+    for start in range(0, len(ids), 2000):
+        enrolments += list(
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("person", "plan", "enterprise")
+            .filter(pk__in=ids[start : start + 2000])
+            .exclude(pk__in=Certificate.objects.values("enrolment_id"))
+            .order_by("pk")
+        )
+    progress = progress_of_many(enrolments)
+    met = [e for e in enrolments if progress[e.pk].met]
+    if not met:
+        return []
+    codes = _certificate_codes(len(met))
+    issuers: dict[int, str] = {}
+    certificates = []
+    for enrolment, code in zip(met, codes, strict=True):
+        p = progress[enrolment.pk]
+        if enrolment.plan_id not in issuers:
+            issuers[enrolment.plan_id] = _issuer(enrolment.plan)
+        certificates.append(
+            Certificate(
+                enrolment=enrolment,
+                code=code,
+                issued_on=days[enrolment.pk],
+                name=enrolment.person.name,
+                id_masked=mask_id_number(enrolment.person.id_number),
+                courses=[
+                    {"title": c.course.title, "kind": c.kind_label, "hours": str(c.earned_hours)}
+                    for c in p.courses
+                    if c.earned_hours > 0
+                ],
+                total_hours=p.total_hours,
+                issuer=issuers[enrolment.plan_id],
+                year=enrolment.plan.year,
+            )
+        )
+    certificates = Certificate.objects.bulk_create(certificates, batch_size=1000)
+    if any(c.pk is None for c in certificates):  # databases that cannot return ids from a bulk insert
+        by_code = dict(Certificate.objects.filter(code__in=[c.code for c in certificates]).values_list("code", "pk"))
+        for c in certificates:
+            c.pk = by_code[c.code]
+    audit.record_created_many(actor=None, instances=certificates, event="rule_met")
+    now = timezone.now()
+    for enrolment in met:
+        enrolment.completed_on = days[enrolment.pk]
+        enrolment.updated_at = now
+    rows_update(met, ["completed_on", "updated_at"])
+    audit.record_updated_many(
+        actor=None,
+        changes=[
+            (e, {"completed_on": [None, e.completed_on.isoformat()]}, {"rule": progress[e.pk].rule_text}) for e in met
+        ],
+        event="rule_met",
+    )
+    projects: dict[tuple, object] = {}
+    providers = Organisation.objects.in_bulk({e.provider_id for e in met if e.provider_id})
+    records = []
+    for enrolment, certificate in zip(met, certificates, strict=True):
+        key = (enrolment.provider_id, enrolment.plan_id)
+        if key not in projects:
+            projects[key] = online_project_of(enrolment)
+        records.append(
+            SourcedCompletion(
+                person=enrolment.person,
+                completed_on=certificate.issued_on,
+                source=certificate,
+                provider=providers.get(enrolment.provider_id),
+                project=projects[key],
+                hours=certificate.total_hours,
+            )
+        )
+    completion_record_each(mode="online", records=records, actor=None)
+    return certificates
 
 
 def enrolments_evaluate(*, plan: Plan, progress=None, today: datetime.date | None = None) -> int:

@@ -72,3 +72,14 @@ def can_decide_registration(user, registration) -> tuple[bool, str]:
     if user.has_role(Role.ENTERPRISE_CONTACT) and user.organisation_id == registration.enterprise_id:
         return True, ""
     return False, "个人注册由所填单位的企业联系人或经办机构确认。"
+
+
+def can_record_for(user, enrolment) -> tuple[bool, str]:
+    """Who may enter a learner's study records or exam answer sheets in bulk (recorded study
+    synchronised from a device, a proctored exam session): the agency that runs the platform,
+    for anyone; a provider, for the learners it enrolled."""
+    if user.has_role(Role.AGENCY_STAFF):
+        return True, ""
+    if user.has_role(Role.PROVIDER_STAFF) and enrolment.provider_id and enrolment.provider_id == user.organisation_id:
+        return True, ""
+    return False, "只能为本机构报名的学员批量记录学习时长或考试答卷。"

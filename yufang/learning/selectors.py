@@ -152,45 +152,79 @@ class Progress:
 
 
 def progress_of(enrolment: Enrolment) -> Progress:
-    plan = enrolment.plan
-    person = enrolment.person
-    kinds = curriculum_for(plan=plan, industry_id=person.industry_id, position_id=person.position_id)
-    courses = Course.objects.filter(pk__in=kinds).prefetch_related("lessons").select_related("exam")
-    progress_rows = {p.lesson_id: p for p in LessonProgress.objects.filter(enrolment=enrolment)}
-    attempts: dict[int, list[ExamAttempt]] = defaultdict(list)
-    for a in ExamAttempt.objects.filter(enrolment=enrolment):
-        attempts[a.exam_id].append(a)
-    result = Progress(
-        enrolment=enrolment, elective_needed=plan.online_elective_hours, class_hour_minutes=plan.class_hour_minutes
-    )
-    for course in sorted(courses, key=lambda c: (kinds[c.pk] != CourseKind.REQUIRED, c.code)):
-        lessons = []
-        for lesson in course.lessons.all():
-            row = progress_rows.get(lesson.pk)
-            lessons.append(
-                LessonState(
-                    lesson=lesson,
-                    credited_ms=row.credited_ms if row else 0,
-                    furthest_ms=row.furthest_ms if row else 0,
-                    done=bool(row and row.completed_at),
+    return progress_of_many([enrolment])[enrolment.pk]
+
+
+def progress_of_many(enrolments: list[Enrolment]) -> dict[int, Progress]:
+    """Each enrolment's progress (by enrolment id), in a fixed number of queries however many
+    there are: the rule a bulk action applies is the one a learner's own page shows."""
+    result: dict[int, Progress] = {}
+    if not enrolments:
+        return result
+    ids = [e.pk for e in enrolments]
+    plan_ids = {e.plan_id for e in enrolments}
+    entries: dict[int, list] = defaultdict(list)
+    for row in CurriculumEntry.objects.filter(plan_id__in=plan_ids).values_list(
+        "plan_id", "industry_id", "position_id", "course_id", "kind"
+    ):
+        entries[row[0]].append(row[1:])
+    course_ids = {row[2] for rows in entries.values() for row in rows}
+    courses = {
+        c.pk: c for c in Course.objects.filter(pk__in=course_ids).prefetch_related("lessons").select_related("exam")
+    }
+    progress_rows: dict[int, dict[int, LessonProgress]] = defaultdict(dict)
+    attempts: dict[tuple[int, int], list[ExamAttempt]] = defaultdict(list)
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        for p in LessonProgress.objects.filter(enrolment_id__in=chunk):
+            progress_rows[p.enrolment_id][p.lesson_id] = p
+        for a in ExamAttempt.objects.filter(enrolment_id__in=chunk):
+            attempts[(a.enrolment_id, a.exam_id)].append(a)
+    for enrolment in enrolments:
+        plan = enrolment.plan
+        person = enrolment.person
+        kinds: dict[int, str] = {}
+        # The same audience match as curriculum_for: blank matches anyone, required wins.
+        for industry_id, position_id, course_id, kind in entries[enrolment.plan_id]:
+            if industry_id not in (None, person.industry_id) or position_id not in (None, person.position_id):
+                continue
+            if kinds.get(course_id) != CourseKind.REQUIRED:
+                kinds[course_id] = kind
+        rows = progress_rows.get(enrolment.pk, {})
+        progress = Progress(
+            enrolment=enrolment,
+            elective_needed=plan.online_elective_hours,
+            class_hour_minutes=plan.class_hour_minutes,
+        )
+        for course in sorted((courses[pk] for pk in kinds), key=lambda c: (kinds[c.pk] != CourseKind.REQUIRED, c.code)):
+            lessons = []
+            for lesson in course.lessons.all():
+                row = rows.get(lesson.pk)
+                lessons.append(
+                    LessonState(
+                        lesson=lesson,
+                        credited_ms=row.credited_ms if row else 0,
+                        furthest_ms=row.furthest_ms if row else 0,
+                        done=bool(row and row.completed_at),
+                    )
+                )
+            exam = getattr(course, "exam", None)
+            tries = attempts.get((enrolment.pk, exam.pk), []) if exam else []
+            scores = [a.score for a in tries if a.score is not None]
+            progress.courses.append(
+                CourseState(
+                    course=course,
+                    kind=kinds[course.pk],
+                    lessons=lessons,
+                    hours=sum((ls.lesson.class_hours for ls in lessons), ZERO),
+                    has_exam=exam is not None,
+                    exam_passed=any(a.passed for a in tries),
+                    best_score=max(scores) if scores else None,
+                    attempts_used=len(tries),
+                    attempts_allowed=exam.max_attempts if exam else 0,
                 )
             )
-        exam = getattr(course, "exam", None)
-        tries = attempts.get(exam.pk, []) if exam else []
-        scores = [a.score for a in tries if a.score is not None]
-        result.courses.append(
-            CourseState(
-                course=course,
-                kind=kinds[course.pk],
-                lessons=lessons,
-                hours=sum((ls.lesson.class_hours for ls in lessons), ZERO),
-                has_exam=exam is not None,
-                exam_passed=any(a.passed for a in tries),
-                best_score=max(scores) if scores else None,
-                attempts_used=len(tries),
-                attempts_allowed=exam.max_attempts if exam else 0,
-            )
-        )
+        result[enrolment.pk] = progress
     return result
 
 

@@ -6,7 +6,7 @@ The package keeps every name the former single module had importable from here."
 
 from yufang.core.permissions import require as _require
 
-from ..certification import _certificate_code, _issuer, enrolment_evaluate, enrolments_evaluate
+from ..certification import _certificate_code, _issuer, enrolment_evaluate, enrolments_certify, enrolments_evaluate
 from .catalogue import (
     COURSE_FIELDS,
     EVALUATE_JOB,
@@ -32,8 +32,17 @@ from .enrolment import (
     person_self_register,
     registration_transition,
 )
-from .exams import GRACE_SECONDS, _normalise_answer, exam_start, exam_submit, questions_apply
+from .exams import (
+    GRACE_SECONDS,
+    _normalise_answer,
+    exam_start,
+    exam_start_many,
+    exam_submit,
+    exam_submit_many,
+    questions_apply,
+)
 from .session import _check_gap_ms, device_key, session_start, study_check_answer
+from .study import CreditSummary, StudyRecord, study_credit_many
 
 __all__ = [
     "REGISTRATION_WORKFLOW",
@@ -65,10 +74,16 @@ __all__ = [
     "_certificate_code",
     "enrolment_evaluate",
     "enrolments_evaluate",
+    "enrolments_certify",
     "_issuer",
     "GRACE_SECONDS",
     "exam_start",
     "_normalise_answer",
     "exam_submit",
+    "exam_start_many",
+    "exam_submit_many",
+    "StudyRecord",
+    "CreditSummary",
+    "study_credit_many",
     "questions_apply",
 ]

@@ -10,13 +10,14 @@ from django.utils import timezone
 
 from yufang.accounts.models import User
 from yufang.core import audit
+from yufang.core.bulk import rows_update
 from yufang.core.models import AuditAction
 from yufang.core.permissions import require as _require
 
-from ..certification import enrolment_evaluate
+from ..certification import enrolment_evaluate, enrolments_certify
 from ..models import Course, Enrolment, Exam, ExamAttempt, Question, QuestionKind
-from ..permissions import can_manage_catalogue
-from ..selectors import enrolment_of, progress_of
+from ..permissions import can_manage_catalogue, can_record_for
+from ..selectors import enrolment_of, progress_of, progress_of_many
 
 GRACE_SECONDS = 60
 
@@ -72,19 +73,9 @@ def _normalise_answer(kind: str, value) -> str:
     return letters[:1] if kind != QuestionKind.MULTIPLE else letters
 
 
-@transaction.atomic
-def exam_submit(*, user, attempt: ExamAttempt, answers: dict[str, Any], now=None) -> ExamAttempt:
-    """Scores the paper on the server. Answers after the time limit (and a minute's grace for
-    the network) are not accepted: the paper is scored as it stood unanswered."""
-    attempt = ExamAttempt.objects.select_for_update().select_related("exam", "enrolment").get(pk=attempt.pk)
-    if attempt.enrolment.person.user_id != user.pk:
-        raise PermissionDenied("这不是您的试卷。")
-    if attempt.submitted_at is not None:
-        raise ValidationError("该试卷已交卷，不能重复提交。")
-    moment = now or timezone.now()
-    late = moment > attempt.deadline + datetime.timedelta(seconds=GRACE_SECONDS)
-    questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids)}
-    given = {} if late else {str(k): v for k, v in (answers or {}).items()}
+def _grade(attempt: ExamAttempt, questions: dict[int, Question], answers: dict[str, Any], moment) -> None:
+    """Scores a paper on the server against the bank's answers (the attempt is not saved)."""
+    given = {str(k): v for k, v in (answers or {}).items()}
     kept, correct = {}, 0
     for qid in attempt.question_ids:
         q = questions.get(qid)
@@ -98,6 +89,21 @@ def exam_submit(*, user, attempt: ExamAttempt, answers: dict[str, Any], now=None
     attempt.submitted_at = moment
     attempt.score = round(correct * 100 / total)
     attempt.passed = attempt.score >= attempt.exam.pass_mark
+
+
+@transaction.atomic
+def exam_submit(*, user, attempt: ExamAttempt, answers: dict[str, Any], now=None) -> ExamAttempt:
+    """Scores the paper on the server. Answers after the time limit (and a minute's grace for
+    the network) are not accepted: the paper is scored as it stood unanswered."""
+    attempt = ExamAttempt.objects.select_for_update().select_related("exam", "enrolment").get(pk=attempt.pk)
+    if attempt.enrolment.person.user_id != user.pk:
+        raise PermissionDenied("这不是您的试卷。")
+    if attempt.submitted_at is not None:
+        raise ValidationError("该试卷已交卷，不能重复提交。")
+    moment = now or timezone.now()
+    late = moment > attempt.deadline + datetime.timedelta(seconds=GRACE_SECONDS)
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids)}
+    _grade(attempt, questions, {} if late else answers, moment)
     attempt.save(update_fields=["answers", "submitted_at", "score", "passed"])
     audit.record(
         actor=user,
@@ -110,6 +116,125 @@ def exam_submit(*, user, attempt: ExamAttempt, answers: dict[str, Any], now=None
     if attempt.passed:
         enrolment_evaluate(enrolment_id=attempt.enrolment_id, today=timezone.localdate(moment))
     return attempt
+
+
+@transaction.atomic
+def exam_start_many(*, actor: User, course: Course, starts: dict[Enrolment, datetime.datetime]) -> list[ExamAttempt]:
+    """The bulk form of exam_start for a proctored exam session (考场集中考试) the agency or the
+    learners' provider runs: a paper drawn at random for each candidate, by the same conditions
+    (the course in their curriculum, its lessons done, not yet passed, attempts left). An open
+    attempt is returned as it is. All or nothing: any candidate refused refuses the session."""
+    exam = Exam.objects.filter(course=course).first()
+    if exam is None:
+        raise ValidationError("该课程没有考试。")
+    ids = sorted(e.pk for e in starts)
+    moments = {e.pk: moment for e, moment in starts.items()}
+    enrolments = list(
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("person", "plan")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    for enrolment in enrolments:
+        _require(can_record_for(actor, enrolment))
+    attempts: dict[int, list[ExamAttempt]] = {e.pk: [] for e in enrolments}
+    for a in ExamAttempt.objects.filter(exam=exam, enrolment_id__in=ids):
+        attempts[a.enrolment_id].append(a)
+    progress = progress_of_many(enrolments)
+    problems, result, new = [], [], []
+    pools: dict[str, list[int]] = {}
+    for enrolment in enrolments:
+        moment = moments[enrolment.pk]
+        state = next((c for c in progress[enrolment.pk].courses if c.course.pk == course.pk), None)
+        name = enrolment.person.name
+        if state is None:
+            problems.append(f"{name}：该课程不在其课程表中。")
+            continue
+        if state.exam_passed:
+            problems.append(f"{name}：已通过该课程考试。")
+            continue
+        if not state.lessons_done:
+            problems.append(f"{name}：尚未学完该课程的全部课时。")
+            continue
+        open_attempt = next((a for a in attempts[enrolment.pk] if a.submitted_at is None and a.deadline > moment), None)
+        if open_attempt is not None:
+            result.append(open_attempt)
+            continue
+        used = len(attempts[enrolment.pk])
+        if used >= exam.max_attempts:
+            problems.append(f"{name}：最多可考 {exam.max_attempts} 次，考试机会已用完。")
+            continue
+        question_ids: list[int] = []
+        for category, n in exam.draw.items():
+            if category not in pools:
+                pools[category] = list(
+                    Question.objects.filter(category=category, is_active=True).values_list("pk", flat=True)
+                )
+            if len(pools[category]) < n:
+                raise ValidationError(f"题库中「{category}」类题目不足，请联系课程提供机构。")
+            question_ids += random.sample(pools[category], n)  # noqa: S311 - drawing questions, not secrets
+        new.append(
+            ExamAttempt(
+                enrolment=enrolment,
+                exam=exam,
+                number=used + 1,
+                started_at=moment,
+                deadline=moment + datetime.timedelta(minutes=exam.time_limit_minutes),
+                question_ids=question_ids,
+            )
+        )
+    if problems:
+        raise ValidationError(problems[:20])
+    new = ExamAttempt.objects.bulk_create(new, batch_size=1000)
+    if any(a.pk is None for a in new):
+        raise RuntimeError("the database returned no ids for the bulk insert of exam attempts")
+    audit.record_created_many(actor=actor, instances=new, event="exam_session")
+    return result + new
+
+
+@transaction.atomic
+def exam_submit_many(
+    *, actor: User, sheets: list[tuple[ExamAttempt, dict[str, Any], datetime.datetime]]
+) -> list[ExamAttempt]:
+    """The bulk form of exam_submit: a proctored session's answer sheets (attempt, answers,
+    handed in at), scored on the server as one learner's submission is: after the time limit
+    and its grace the paper counts as unanswered. Passed candidates who now meet the year's rule
+    get their certificate (enrolments_certify). All or nothing."""
+    by_pk = {a.pk: (answers, moment) for a, answers, moment in sheets}
+    locked = list(
+        ExamAttempt.objects.select_for_update(of=("self",))
+        .select_related("exam__course", "enrolment__person")
+        .filter(pk__in=sorted(by_pk))
+        .order_by("pk")
+    )
+    problems = []
+    for attempt in locked:
+        _require(can_record_for(actor, attempt.enrolment))
+        if attempt.submitted_at is not None:
+            problems.append(f"{attempt.enrolment.person.name}：该试卷已交卷，不能重复提交。")
+    if len(locked) != len(by_pk):
+        problems.append("有试卷不存在。")
+    if problems:
+        raise ValidationError(problems[:20])
+    question_ids = {qid for a in locked for qid in a.question_ids}
+    questions = Question.objects.in_bulk(question_ids)
+    changes, passed_on = [], {}
+    for attempt in locked:
+        answers, moment = by_pk[attempt.pk]
+        late = moment > attempt.deadline + datetime.timedelta(seconds=GRACE_SECONDS)
+        _grade(attempt, questions, {} if late else answers, moment)
+        changes.append(
+            (attempt, {"score": [None, attempt.score], "passed": [None, attempt.passed]}, {"late": late, "sheet": True})
+        )
+        if attempt.passed:
+            passed_on[attempt.enrolment_id] = max(
+                passed_on.get(attempt.enrolment_id, timezone.localdate(moment)), timezone.localdate(moment)
+            )
+    rows_update(locked, ["answers", "submitted_at", "score", "passed"])
+    audit.record_updated_many(actor=actor, changes=changes, event="exam_submit")
+    if passed_on:
+        enrolments_certify(days=passed_on)
+    return locked
 
 
 @transaction.atomic

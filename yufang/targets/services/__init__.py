@@ -4,7 +4,13 @@ figures equal to it.
 
 The package keeps the names callers use importable from here."""
 
-from .completions import completion_record, completion_record_many, target_recount
+from .completions import (
+    SourcedCompletion,
+    completion_record,
+    completion_record_each,
+    completion_record_many,
+    target_recount,
+)
 from .historic import historic_import_apply
 from .programme import (
     PROGRAMME_FIELDS,
@@ -19,7 +25,9 @@ __all__ = [
     "PROGRAMME_FIELDS",
     "TARGET_FIELDS",
     "baseline_apply",
+    "SourcedCompletion",
     "completion_record",
+    "completion_record_each",
     "completion_record_many",
     "historic_import_apply",
     "key_enterprise_targets_recount",

@@ -13,6 +13,7 @@ from yufang.enterprises import services as enterprise_services
 from yufang.enterprises.models import KeyEnterpriseMark
 from yufang.reference.models import Industry, Position
 from yufang.targets import services
+from yufang.targets.counting import target_check
 from yufang.targets.models import (
     BaselineEntry,
     Completion,
@@ -317,3 +318,34 @@ def test_marking_and_unmarking_a_key_enterprise_recounts_its_targets(world, setu
     assert not TargetMember.objects.filter(target=target, person__enterprise=orgs["测试企业b"]).exists()
     # Targets over all enterprises are not touched by marks.
     assert Target.objects.get(pk=targets["total"].pk).achieved == total + 50
+
+
+def test_completions_each_with_a_source_of_their_own_count_once(world, setup):
+    """completion_record_each (online certificates in bulk): one completion per source and
+    person, counted for every target it meets as one by one, idempotent, never historic."""
+    plan, programme, people, targets = setup
+    sample = people[:40]
+    records = [
+        services.SourcedCompletion(
+            person=p, completed_on=datetime.date(2023, 10, 1 + i % 20), source=p, hours=Decimal(2)
+        )
+        for i, p in enumerate(sample)
+    ]
+    created = services.completion_record_each(mode=Mode.ONLINE, records=records, actor=world.owner)
+    assert len(created) == 40 and all(c.pk for c in created)
+    assert {(c.source_id, c.person_id) for c in created} == {(str(p.pk), p.pk) for p in sample}
+    assert services.completion_record_each(mode=Mode.ONLINE, records=records) == []
+    for name in ("online", "total"):
+        target = Target.objects.get(pk=targets[name].pk)
+        assert target.achieved == 40 == _raw_recount(target, programme)[0]
+    assert Target.objects.get(pk=targets["offline"].pk).achieved == 0
+    assert target_check(Target.objects.get(pk=targets["online"].pk)) == []
+    with pytest.raises(ValidationError, match="原系统记录"):
+        services.completion_record_each(
+            mode=Mode.ONLINE,
+            records=[
+                services.SourcedCompletion(
+                    person=people[50], completed_on=datetime.date(2023, 5, 1), source=LegacyBatch()
+                )
+            ],
+        )

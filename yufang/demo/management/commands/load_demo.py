@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from yufang.demo import learning, orgs, plans, projects, providers, training, training_sessions
+from yufang.demo import learning, online, orgs, plans, projects, providers, training, training_sessions
 from yufang.demo.clock import demo_clock
 from yufang.demo.orgs import LOGINS
 from yufang.reference.loading import load_reference
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             with demo_clock(datetime.date(2023, 9, 12)):
                 providers.load(users, plan)
             # The programme, the targets and the historic imports (原系统记录).
-            self.step(4, f"培训项目、目标与原系统记录导入（约 {int(12000 * scale):,} 人，首次较慢）")
+            self.step(4, f"培训项目、目标与原系统记录导入（约 {int(5000 * scale):,} 人，首次较慢）")
             with demo_clock(datetime.date(2023, 9, 14)):
                 training.load(users["owner"], plan, scale=scale)
             # The training projects are opened first, so their sessions are held (September to
@@ -57,9 +57,12 @@ class Command(BaseCommand):
             self.step(6, "工伤预防项目、报告与付款")
             with demo_clock(datetime.date(2023, 9, 15)):
                 projects.load(users, plan)
-            self.step(7, "线上课程与学员")
+            self.step(7, f"线上课程、报名、学时、考试与证书（约 {int(2800 * scale):,} 名学员）")
             with demo_clock(datetime.date(2023, 9, 20)):
                 learning.load(users, plan)
+            # The platform's learners of September to December: enrolment lists, credited study,
+            # exam sessions and certificates, each at its own date.
+            online.load(users, plan, scale=scale)
         # Every figure recounted from the raw records: the demo must have no difference.
         self.step(8, "核对全部数字")
         differences = figures_recount()
