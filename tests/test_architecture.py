@@ -187,9 +187,6 @@ NO_STAFF_ACTOR = {
 # selectors.py or a domain module and drop it here). projects, providers and plans are left for
 # the change that rewrites their lifecycle code.
 READS_IN_SERVICES = {
-    "accounts.services.generate_password",
-    "accounts.services.set_issued_password",
-    "accounts.services.new_user_save",
     "learning.services.session.device_key",
     "people.services.person_find",
     "plans.services.check_two_places",

@@ -4,7 +4,6 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,8 +14,8 @@ from yufang.core.models import AuditAction
 from yufang.core.permissions import require as _require
 from yufang.core.services import model_create, model_update
 
-from .hashers import OneTimePasswordHasher
 from .models import ApiToken, Notification, Organisation, OrganisationKind, Role, User, UserRole, hash_token
+from .passwords import generate_password, new_user_save, set_issued_password
 from .permissions import (
     can_grant_roles,
     can_manage_organisations,
@@ -50,34 +49,6 @@ def organisation_update(*, actor: User, organisation: Organisation, data: dict[s
         instance=organisation, fields=[f for f in ORGANISATION_FIELDS if f in data], data=data, actor=actor
     )
     return organisation
-
-
-def generate_password() -> str:
-    # Letters and digits, readable on the phone when the officer passes it on.
-    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(12))
-
-
-def set_issued_password(user: User, password: str) -> None:
-    """A one-time password the platform generated (random, so hashed without key stretching:
-    accounts/hashers.py); its holder must change it at the first login."""
-    user.password = make_password(password, hasher=OneTimePasswordHasher.algorithm)
-    user.must_change_password = True
-
-
-def new_user_save(user: User, password: str | None) -> str | None:
-    """Saves a new, unsaved user with their password; without one, a one-time password is
-    generated and returned (shown once, changed at the first login)."""
-    issued = generate_password() if password is None else None
-    validate_password(password or issued, user)
-    if issued:
-        set_issued_password(user, issued)
-    else:
-        user.set_password(password)
-        user.must_change_password = False
-    user.full_clean(exclude=["password"])
-    user.save()
-    return issued
 
 
 def _set_roles(*, user: User, roles: set[str], actor: User) -> None:

@@ -35,7 +35,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from yufang.accounts.models import Organisation, Role, User, UserRole
-from yufang.accounts.services import generate_password, set_issued_password
+from yufang.accounts.passwords import generate_password, set_issued_password
 from yufang.core import audit
 from yufang.core.jobs import JobFailed, job_output_delete, job_start, register
 from yufang.core.masking import mask_id_number

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from yufang.accounts.models import Organisation, OrganisationKind, Role, User, UserRole
-from yufang.accounts.services import new_user_save
+from yufang.accounts.passwords import new_user_save
 from yufang.core import audit
 from yufang.core.models import AuditAction
 from yufang.core.workflow import Transition, Workflow
