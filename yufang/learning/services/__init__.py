@@ -41,7 +41,7 @@ from .exams import (
     exam_submit_many,
     questions_apply,
 )
-from .session import _check_gap_ms, device_key, session_start, study_check_answer
+from .session import _check_gap_ms, session_start, study_check_answer
 from .study import CreditSummary, StudyRecord, study_credit_many
 
 __all__ = [
@@ -67,7 +67,6 @@ __all__ = [
     "_trainee_account",
     "enrolment_create",
     "person_self_register",
-    "device_key",
     "session_start",
     "_check_gap_ms",
     "study_check_answer",

@@ -9,18 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ..devices import device_key
 from ..heartbeat import BeatRefused, parse_token
 from ..models import Enrolment, LearningSession, Lesson, LessonProgress, SessionEnd, StudyInterval, StudyRule, Verdict
 from ..selectors import curriculum_for, enrolment_of
 from .catalogue import study_rule_for
-
-
-def device_key(device_id: str, user_agent: str) -> str:
-    """What identifies a device across accounts: the id the player keeps in local storage,
-    with the browser's signature (hashed; neither is personal data on its own)."""
-    import hashlib
-
-    return hashlib.sha256(f"{device_id}|{user_agent}".encode()).hexdigest()[:32]
 
 
 @transaction.atomic

@@ -22,11 +22,11 @@ from yufang.plans.models import Plan
 
 from ..certification import enrolments_certify
 from ..crediting import Beat, State, judge
+from ..devices import device_key
 from ..models import Enrolment, LearningSession, Lesson, LessonProgress, SessionEnd, StudyInterval
 from ..permissions import can_record_for
 from ..selectors import curriculum_for
 from .catalogue import study_rule_for
-from .session import device_key
 
 CHUNK = 2000
 
