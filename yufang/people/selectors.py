@@ -7,7 +7,13 @@ from django.db.models import QuerySet
 from yufang.core.registry import PERSON_ARCHIVE, contributions
 from yufang.core.scoping import scoped
 
+from . import idnumbers
 from .models import Person
+
+
+def person_find(*, id_number: str) -> Person | None:
+    info = idnumbers.check(id_number)
+    return Person.objects.filter(id_hash=idnumbers.id_hash(info.number)).first()
 
 
 def person_list(*, user, q: str = "", enterprise=None) -> QuerySet[Person]:

@@ -15,11 +15,6 @@ from .permissions import can_edit_archive
 PROFILE_FIELDS = ["name", "phone", "enterprise", "position", "industry", "region"]
 
 
-def person_find(*, id_number: str) -> Person | None:
-    info = idnumbers.check(id_number)
-    return Person.objects.filter(id_hash=idnumbers.id_hash(info.number)).first()
-
-
 @transaction.atomic
 def person_upsert(*, actor: User, id_number: str, name: str, **profile) -> tuple[Person, bool]:
     """Finds the person by ID number or creates them; updates the profile fields given, never the

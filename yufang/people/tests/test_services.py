@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from yufang.core.models import AuditAction, AuditLog
 from yufang.people.models import Person
-from yufang.people.services import person_bulk_create, person_find, person_rename, person_upsert
+from yufang.people.selectors import person_find
+from yufang.people.services import person_bulk_create, person_rename, person_upsert
 from yufang.reference.models import Industry, Position
 from yufang.targets.tests.factories import id_number
 
