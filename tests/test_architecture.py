@@ -187,7 +187,6 @@ NO_STAFF_ACTOR = {
 # selectors.py or a domain module and drop it here). projects, providers and plans are left for
 # the change that rewrites their lifecycle code.
 READS_IN_SERVICES = {
-    "plans.services.check_two_places",
     "projects.services.acceptance.acceptance_average",
     "projects.services.base.today",
     "projects.services.completion.payments_summary",

@@ -32,6 +32,7 @@ from .models import (
     PlanStatus,
     yuan,
 )
+from .money import check_two_places
 from .permissions import can_edit_plan, owner_only
 
 PLAN_FIELDS = [
@@ -53,15 +54,6 @@ PLAN_FIELDS = [
     "online_elective_hours",
     "offline_attendance_percent",
 ]
-
-
-def check_two_places(value: Decimal, field: str) -> None:
-    if value is None:
-        return
-    if value.as_tuple().exponent < -2:
-        raise ValidationError({field: "金额最多保留两位小数。"})
-    if value < 0:
-        raise ValidationError({field: "金额不能为负数。"})
 
 
 @transaction.atomic

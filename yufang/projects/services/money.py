@@ -16,7 +16,8 @@ from yufang.core.permissions import require as _require
 from yufang.core.services import model_create
 from yufang.core.workflow import Transition, Workflow
 from yufang.plans.models import yuan
-from yufang.plans.services import budget_pay, check_two_places
+from yufang.plans.money import check_two_places
+from yufang.plans.services import budget_pay
 from yufang.providers.models import AgreementStatus, ServiceAgreement
 from yufang.providers.services import agreement_release_unpaid, agreement_transition
 

@@ -15,7 +15,7 @@ from yufang.core.permissions import require as _require
 from yufang.core.services import model_create, model_update
 from yufang.core.workflow import Transition, Workflow
 from yufang.plans.models import yuan
-from yufang.plans.services import check_two_places
+from yufang.plans.money import check_two_places
 
 from .. import permissions as may
 from ..models import (

@@ -15,7 +15,8 @@ from yufang.core.permissions import require as _require
 from yufang.core.services import model_create, model_update
 from yufang.core.workflow import Transition, Workflow
 from yufang.plans.models import BudgetItem, yuan
-from yufang.plans.services import budget_commit, budget_release, check_two_places
+from yufang.plans.money import check_two_places
+from yufang.plans.services import budget_commit, budget_release
 
 from ..clauses import default_clauses
 from ..models import (

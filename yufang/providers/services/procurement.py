@@ -12,7 +12,7 @@ from yufang.core.models import AuditAction
 from yufang.core.permissions import require as _require
 from yufang.core.services import model_create, model_update
 from yufang.plans.models import BudgetItem, yuan
-from yufang.plans.services import check_two_places
+from yufang.plans.money import check_two_places
 
 from ..models import AgreementStatus, Procurement, ProcurementMethod, ProcurementRule
 from ..permissions import can_manage_procurement, can_manage_rules
