@@ -187,16 +187,6 @@ NO_STAFF_ACTOR = {
 # selectors.py or a domain module and drop it here). projects, providers and plans are left for
 # the change that rewrites their lifecycle code.
 READS_IN_SERVICES = {
-    "projects.services.acceptance.acceptance_average",
-    "projects.services.base.today",
-    "projects.services.completion.payments_summary",
-    "projects.services.completion.completion_defaults",
-    "projects.services.money.deductions_total",
-    "projects.services.money.balance_due",
-    "projects.services.plan.plan_indicator_defaults",
-    "projects.services.reports.platform_count",
-    "projects.services.reports.report_periods",
-    "projects.services.reports.report_prefill",
     "providers.services.base.today",
     "providers.services.debarment.provider_is_debarred",
     "providers.services.debarment.ensure_not_debarred",

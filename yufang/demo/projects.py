@@ -19,7 +19,7 @@ from django.core.files.base import ContentFile
 from yufang.accounts import services as accounts_services
 from yufang.accounts.models import OrganisationKind, Role, User
 from yufang.plans.models import BudgetItem, Plan
-from yufang.projects import services
+from yufang.projects import selectors, services
 from yufang.projects.models import Payment, Project
 from yufang.providers import services as provider_services
 from yufang.providers.models import ProviderProfile, ServiceAgreement
@@ -59,7 +59,7 @@ def _plan(project: Project, provider: User, *, mode: str, sessions: int, headcou
             "report_interval_months": 1,
         },
         cost_items=[{"category": c, "name": n, "amount": a} for c, n, a in costs],
-        indicators=services.plan_indicator_defaults(project),
+        indicators=selectors.plan_indicator_defaults(project),
         actor=provider,
     )
 
@@ -87,7 +87,7 @@ def _pay(payment: Payment, users, voucher: str, day: datetime.date) -> None:
 def _report(project, sequence: int, provider, agency, narrative: str, *, accept: bool, achieved=None) -> None:
     """A period's report, written and submitted after the period ends, accepted two days later."""
     report = project.reports.get(sequence=sequence)
-    prefill = services.report_prefill(report)
+    prefill = selectors.report_prefill(report)
     values = {
         f.pk: (prefill[f.pk] if prefill[f.pk] is not None else (achieved or {}).get(f.kind, 0))
         for f in report.figures.all()
@@ -116,7 +116,7 @@ def _complete_and_judge_now(project, provider, users, *, scores, note: str, achi
         project=project,
         data={
             "goals": "对照实施方案和服务协议，逐项说明目标完成情况（见下表，数量取自平台实名记录）。",
-            **services.completion_defaults(project),
+            **selectors.completion_defaults(project),
             "performance": "按批准的实施方案组织实施，按月报送进度报告，接受经办机构和区县人社局检查指导。",
             "effect": "参训企业和职工工伤预防意识提高，重点岗位人员掌握事故防范基本技能。",
         },

@@ -376,7 +376,7 @@ def report(request, pk: int):
 
 @router.get("/reports/{int:pk}/prefill", response=dict[int, int | None], summary="平台记录预填数（按完成数量 id）")
 def report_prefill(request, pk: int):
-    return services.report_prefill(scoped_object(request, ProgressReport, pk=pk))
+    return selectors.report_prefill(scoped_object(request, ProgressReport, pk=pk))
 
 
 @router.put("/reports/{int:pk}", response=ReportOut, summary="填写进度报告")

@@ -6,7 +6,7 @@ from yufang.core.registry import FIGURE_CHECKS, contribute
 from yufang.targets.figures import Difference
 
 from .models import Figure, ReportStatus
-from .services import platform_count
+from .selectors import platform_count
 
 
 def report_differences():

@@ -2,12 +2,16 @@
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from yufang.core.registry import SESSIONS_HELD, contributions
 from yufang.core.scoping import scoped
+from yufang.plans.models import yuan
+from yufang.providers.models import IndicatorKind
+from yufang.targets.models import Completion
 
 from .models import (
     WORKING_STATUSES,
@@ -26,6 +30,7 @@ from .models import (
     ProjectStatus,
     ReportStatus,
 )
+from .money import payments_summary
 
 
 def project_list(*, user, q: str = "", status: str = "", year: int | None = None) -> QuerySet[Project]:
@@ -214,3 +219,61 @@ def payments_home_panel(user) -> dict | None:
         agg = payment_list(user=user, status=status).aggregate(n=Count("pk"), total=Sum("amount"))
         steps.append({"status": status, "label": PaymentStatus(status).label, "count": agg["n"], "total": agg["total"]})
     return {"steps": steps}
+
+
+def platform_count(project: Project, row, *, until: datetime.date | None = None) -> int | None:
+    """What the platform's own records show for an indicator, cumulative to `until`: distinct
+    people whose completions belong to this project (its sessions, its online learners) in the
+    modes its plan reports, by industry and position; or the project's sessions held. None
+    where the platform keeps no record of that kind (enterprises reached by publicity,
+    publicity deliverables)."""
+    if row.kind == IndicatorKind.SESSIONS:
+        return sessions_held(project, until=until, industry_id=row.industry_id)[0]
+    if row.kind != IndicatorKind.PEOPLE_TRAINED:
+        return None
+    qs = Completion.objects.filter(project=project, mode__in=project_modes(project))
+    if until is not None:
+        qs = qs.filter(completed_on__lte=until)
+    if row.industry_id:
+        qs = qs.filter(industry_id=row.industry_id)
+    if row.position_id:
+        qs = qs.filter(position_id=row.position_id)
+    return qs.values("person_id").distinct().count()
+
+
+def report_prefill(report: ProgressReport) -> dict[int, int | None]:
+    """Platform counts for each figure of the report, cumulative to the period's end."""
+    project = report.project
+    return {f.pk: platform_count(project, f, until=report.period_end) for f in report.figures.all()}
+
+
+def plan_indicator_defaults(project: Project) -> list[dict[str, Any]]:
+    """The agreement's indicators, as a new plan's starting point."""
+    return [
+        {
+            "kind": i.kind,
+            "description": i.description,
+            "industry": i.industry,
+            "position": i.position,
+            "planned": i.planned,
+        }
+        for i in project.agreement.indicators.select_related("industry", "position")
+    ]
+
+
+def completion_defaults(project: Project) -> dict[str, str]:
+    a = project.agreement
+    return {
+        "signing": f"{a.signed_on:%Y年%m月%d日} 与{a.agency.name}签订服务协议（{a.number}），协议金额 {yuan(a.price)}，"
+        f"服务期限 {a.period_start:%Y-%m-%d} 至 {project.deadline:%Y-%m-%d}。"
+        if a.signed_on
+        else "",
+        "payments": payments_summary(project),
+    }
+
+
+def acceptance_average(acceptance: Acceptance) -> Decimal | None:
+    totals = list(acceptance.sheets.values_list("total", flat=True))
+    if not totals:
+        return None
+    return (sum(totals, Decimal("0")) / len(totals)).quantize(Decimal("0.01"))

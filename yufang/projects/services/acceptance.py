@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from yufang.accounts.models import User
 from yufang.core import audit
+from yufang.core.dates import today
 from yufang.core.models import AuditAction
 from yufang.core.permissions import require as _require
 from yufang.core.services import model_create
@@ -18,7 +19,8 @@ from yufang.providers.services import debarment_create
 
 from .. import permissions as may
 from ..models import Acceptance, AcceptanceIndicator, AcceptanceResult, Project, Score, ScoreSheet
-from .base import _lock_project, today
+from ..selectors import acceptance_average
+from .base import _lock_project
 
 DEFAULT_ACCEPTANCE_INDICATORS = [
     ("服务数量完成情况（对照实施方案）", Decimal("30")),
@@ -135,13 +137,6 @@ def acceptance_score(
         extra={"label": "评分", "note": remarks},
     )
     return sheet
-
-
-def acceptance_average(acceptance: Acceptance) -> Decimal | None:
-    totals = list(acceptance.sheets.values_list("total", flat=True))
-    if not totals:
-        return None
-    return (sum(totals, Decimal("0")) / len(totals)).quantize(Decimal("0.01"))
 
 
 def _decided_acceptance(

@@ -1,17 +1,8 @@
-"""What every part of the project services shares: the status alias, today's date, the permission
-guard and the project row lock."""
-
-import datetime
-
-from django.utils import timezone
+"""What every part of the project services shares: the status alias, the permission guard and the project row lock."""
 
 from ..models import Project, ProjectStatus
 
 S = ProjectStatus
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
 
 
 def _lock_project(project: Project) -> Project:

@@ -9,35 +9,12 @@ from django.utils import timezone
 from yufang.accounts.models import User
 from yufang.core.permissions import require as _require
 from yufang.core.services import model_create, model_update
-from yufang.plans.models import yuan
 
 from .. import permissions as may
-from ..models import CompletionReport, ExtensionStatus, Figure, PaymentStatus, Project
+from ..models import CompletionReport, ExtensionStatus, Figure, Project
+from ..selectors import platform_count
 from .base import _lock_project
-from .money import deductions_total
-from .reports import _figure_rows, _save_figures, platform_count
-
-
-def payments_summary(project: Project) -> str:
-    lines = [f"协议金额 {yuan(project.agreement.price)}。"]
-    for p in project.payments.exclude(status=PaymentStatus.REFUSED):
-        when = f"，{p.paid_on:%Y-%m-%d} 支付，凭证号 {p.voucher_number}" if p.status == PaymentStatus.PAID else ""
-        lines.append(f"{p.get_kind_display()} {yuan(p.amount)}（{p.get_status_display()}{when}）。")
-    deducted = deductions_total(project)
-    if deducted:
-        lines.append(f"扣减项目费用 {yuan(deducted)}。")
-    return "\n".join(lines)
-
-
-def completion_defaults(project: Project) -> dict[str, str]:
-    a = project.agreement
-    return {
-        "signing": f"{a.signed_on:%Y年%m月%d日} 与{a.agency.name}签订服务协议（{a.number}），协议金额 {yuan(a.price)}，"
-        f"服务期限 {a.period_start:%Y-%m-%d} 至 {project.deadline:%Y-%m-%d}。"
-        if a.signed_on
-        else "",
-        "payments": payments_summary(project),
-    }
+from .reports import _figure_rows, _save_figures
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.db.models import Sum
 
 from yufang.accounts.models import User
 from yufang.core import audit
+from yufang.core.dates import today
 from yufang.core.models import AuditAction
 from yufang.core.permissions import require as _require
 from yufang.core.services import model_create
@@ -23,8 +24,6 @@ from yufang.providers.services import agreement_release_unpaid, agreement_transi
 
 from .. import permissions as may
 from ..models import (
-    DEDUCTION_COUNTS,
-    PAYMENT_HOLDS,
     ZERO,
     Acceptance,
     Deduction,
@@ -34,23 +33,8 @@ from ..models import (
     PaymentStatus,
     Project,
 )
-from .base import _lock_project, today
-
-
-def deductions_total(project: Project) -> Decimal:
-    return project.deductions.filter(status__in=DEDUCTION_COUNTS).aggregate(s=Sum("amount"))["s"] or ZERO
-
-
-def _held(project: Project, kind: str | None = None, statuses=PAYMENT_HOLDS) -> Decimal:
-    qs = project.payments.filter(status__in=statuses)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.aggregate(s=Sum("amount"))["s"] or ZERO
-
-
-def balance_due(project: Project) -> Decimal:
-    """price − advance − deductions."""
-    return project.agreement.price - _held(project, PaymentKind.ADVANCE) - deductions_total(project)
+from ..money import balance_due, deductions_total, payments_held
+from .base import _lock_project
 
 
 @transaction.atomic
@@ -61,7 +45,7 @@ def deduction_create(*, project: Project, data: dict[str, Any], actor: User) -> 
     if amount is None or amount <= 0:
         raise ValidationError({"amount": "扣减金额须大于零。"})
     check_two_places(amount, "amount")
-    room = project.agreement.price - _held(project, PaymentKind.ADVANCE) - deductions_total(project)
+    room = project.agreement.price - payments_held(project, PaymentKind.ADVANCE) - deductions_total(project)
     if amount > room:
         raise ValidationError({"amount": f"扣减金额 {yuan(amount)} 超过尚未支付的协议金额 {yuan(room)}。"})
     if not (data.get("reason") or "").strip():
@@ -135,7 +119,7 @@ def payment_request(*, project: Project, kind: str, actor: User, amount: Decimal
             )
         basis = f"协议金额 {yuan(agreement.price)} × 预付比例 {agreement.advance_percent}% = {yuan(limit)}；申请 {yuan(amount)}。"
     elif kind == PaymentKind.BALANCE:
-        advance, deducted = _held(project, PaymentKind.ADVANCE), deductions_total(project)
+        advance, deducted = payments_held(project, PaymentKind.ADVANCE), deductions_total(project)
         amount = agreement.price - advance - deducted
         if amount <= 0:
             raise ValidationError("扣除预付款和扣减项目费用后尾款为零，无需申请，经办机构可直接结算。")
@@ -285,7 +269,7 @@ def _settle(*, obj: Project, actor: User, **_) -> None:
     _no_payment_in_flight(obj)
     if obj.deductions.filter(status=DeductionStatus.OBJECTED).exists():
         raise ValidationError("有扣减异议尚待决定，不能结算。")
-    due = balance_due(obj) - _held(obj, PaymentKind.BALANCE, (P.PAID,))
+    due = balance_due(obj) - payments_held(obj, PaymentKind.BALANCE, (P.PAID,))
     if due > 0:
         raise ValidationError(f"尾款 {yuan(due)} 尚未支付，支付后才能结算。")
     _release_unpaid(obj, actor)

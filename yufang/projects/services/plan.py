@@ -95,20 +95,6 @@ def _id(value) -> int | None:
     return getattr(value, "pk", value)
 
 
-def plan_indicator_defaults(project: Project) -> list[dict[str, Any]]:
-    """The agreement's indicators, as a new plan's starting point."""
-    return [
-        {
-            "kind": i.kind,
-            "description": i.description,
-            "industry": i.industry,
-            "position": i.position,
-            "planned": i.planned,
-        }
-        for i in project.agreement.indicators.select_related("industry", "position")
-    ]
-
-
 def _write_rows(version: PlanVersion, cost_items: list[dict], indicators: list[dict]) -> None:
     version.cost_items.all().delete()
     version.indicators.all().delete()

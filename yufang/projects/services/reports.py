@@ -1,7 +1,6 @@
 """Platform records (what the provider can be credited with), the progress report schedule and
 the progress reports' own transition table."""
 
-import calendar
 import datetime
 from typing import Any
 
@@ -11,38 +10,18 @@ from django.utils import timezone
 
 from yufang.accounts.models import User
 from yufang.core import audit
+from yufang.core.dates import today
 from yufang.core.models import AuditAction
 from yufang.core.permissions import require as _require
 from yufang.core.workflow import Transition, Workflow
 from yufang.providers.models import IndicatorKind
-from yufang.targets.models import Completion
 
 from .. import permissions as may
 from ..models import Figure, PlanVersion, ProgressReport, Project, ReportStatus
-from ..selectors import project_modes, sessions_held
-from .base import today
+from ..periods import report_periods
+from ..selectors import platform_count, report_prefill
 
 REPORT_DUE_DAYS = 5  # a period's report is due five days after it ends
-
-
-def platform_count(project: Project, row, *, until: datetime.date | None = None) -> int | None:
-    """What the platform's own records show for an indicator, cumulative to `until`: distinct
-    people whose completions belong to this project (its sessions, its online learners) in the
-    modes its plan reports, by industry and position; or the project's sessions held. None
-    where the platform keeps no record of that kind (enterprises reached by publicity,
-    publicity deliverables)."""
-    if row.kind == IndicatorKind.SESSIONS:
-        return sessions_held(project, until=until, industry_id=row.industry_id)[0]
-    if row.kind != IndicatorKind.PEOPLE_TRAINED:
-        return None
-    qs = Completion.objects.filter(project=project, mode__in=project_modes(project))
-    if until is not None:
-        qs = qs.filter(completed_on__lte=until)
-    if row.industry_id:
-        qs = qs.filter(industry_id=row.industry_id)
-    if row.position_id:
-        qs = qs.filter(position_id=row.position_id)
-    return qs.values("person_id").distinct().count()
 
 
 def _figure_rows(project: Project, *, until: datetime.date | None) -> list[dict[str, Any]]:
@@ -83,30 +62,6 @@ def _save_figures(figures: list[Figure], achieved: dict[int, int], fresh_counts:
                 }
             )
     Figure.objects.bulk_update(figures, ["platform_count", "achieved"])
-
-
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _month_end(day: datetime.date) -> datetime.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def report_periods(
-    start: datetime.date, end: datetime.date, interval: int
-) -> list[tuple[datetime.date, datetime.date]]:
-    """Calendar periods of `interval` months from start to end, the first and last cut short."""
-    periods = []
-    cursor = start
-    while cursor <= end:
-        period_end = min(_month_end(_add_months(cursor.replace(day=1), interval - 1)), end)
-        periods.append((cursor, period_end))
-        cursor = period_end + datetime.timedelta(days=1)
-    return periods
 
 
 def _schedule_reports(project: Project, version: PlanVersion, actor: User) -> None:
@@ -151,12 +106,6 @@ def _schedule_reports(project: Project, version: PlanVersion, actor: User) -> No
         changes={"reports": [[f"第{s}期 至 {e:%Y-%m-%d}" for s, e in removed], created]},
         extra={"label": "生成进度报告计划"},
     )
-
-
-def report_prefill(report: ProgressReport) -> dict[int, int | None]:
-    """Platform counts for each figure of the report, cumulative to the period's end."""
-    project = report.project
-    return {f.pk: platform_count(project, f, until=report.period_end) for f in report.figures.all()}
 
 
 @transaction.atomic

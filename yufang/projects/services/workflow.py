@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from yufang.accounts.models import User
+from yufang.core.dates import today
 from yufang.core.services import model_create
 from yufang.core.workflow import Transition, Workflow
 from yufang.providers.models import AgreementStatus, ServiceAgreement
@@ -13,7 +14,7 @@ from yufang.providers.services import ensure_not_debarred
 from .. import permissions as may
 from ..models import ExtensionStatus, Project
 from .acceptance import _fail, _pass
-from .base import S, today
+from .base import S
 from .completion import _submit_completion
 from .extension import _confirm_extension, _decide_extension, _refuse_extension, _request_extension
 from .money import _archive_failed, _no_payment_in_flight, _settle

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from yufang.accounts.models import OrganisationKind, Role, User
 from yufang.accounts.tests.factories import make_org, make_user
-from yufang.projects import services
+from yufang.projects import selectors, services
 from yufang.projects.models import Acceptance, PlanVersion, Project, ProjectStatus
 from yufang.projects.services import project_open, project_transition
 from yufang.providers.tests.factories import signed_agreement
@@ -52,7 +52,7 @@ def file_plan(world, project: Project, side: str = "a", **overrides) -> PlanVers
         project=project,
         data=plan_data(project, **overrides),
         cost_items=cost_items(project),
-        indicators=services.plan_indicator_defaults(project),
+        indicators=selectors.plan_indicator_defaults(project),
         actor=world.users[f"provider_{side}"],
     )
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from yufang.core.permissions import Verdict, allow, deny, not_now, require
-from yufang.projects import services
+from yufang.projects import selectors, services
 from yufang.projects.models import PaymentKind, ProjectStatus, ReportStatus
 
 from .factories import convene, file_plan, make_project
@@ -118,7 +118,7 @@ def test_a_submitted_plan_version_is_not_offered_for_editing(world, client):
             version=version,
             data={"title": "改"},
             cost_items=[{"category": c.category, "name": c.name, "amount": c.amount} for c in version.cost_items.all()],
-            indicators=services.plan_indicator_defaults(project),
+            indicators=selectors.plan_indicator_defaults(project),
             actor=provider,
         )
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from yufang.plans.tests.factories import item
-from yufang.projects import services
+from yufang.projects import selectors, services
 from yufang.projects.models import (
     CompletionReport,
     DeductionStatus,
@@ -71,7 +71,7 @@ def test_unlawful_cost_items_are_refused_with_the_rule(world):
             project=project,
             data=plan_data(project),
             cost_items=items,
-            indicators=services.plan_indicator_defaults(project),
+            indicators=selectors.plan_indicator_defaults(project),
             actor=world.users["provider_a"],
         )
     assert "第 3 项「项目人员工资」属于人员工资支出" in str(e.value)
@@ -82,14 +82,14 @@ def test_unlawful_cost_items_are_refused_with_the_rule(world):
                 project=project,
                 data=plan_data(project),
                 cost_items=[{"category": "teaching", "name": word, "amount": D("10.00")}],
-                indicators=services.plan_indicator_defaults(project),
+                indicators=selectors.plan_indicator_defaults(project),
                 actor=world.users["provider_a"],
             )
 
 
 def test_plan_cannot_promise_less_than_the_agreement_or_spend_more(world):
     project = make_project(world, status=S.PLAN_PENDING)
-    indicators = services.plan_indicator_defaults(project)
+    indicators = selectors.plan_indicator_defaults(project)
     indicators[0]["planned"] = 1
     with pytest.raises(ValidationError, match="低于服务协议约定的 10"):
         services.plan_version_create(
@@ -104,7 +104,7 @@ def test_plan_cannot_promise_less_than_the_agreement_or_spend_more(world):
             project=project,
             data=plan_data(project),
             cost_items=[{"category": "teaching", "name": "授课", "amount": D("100000.01")}],
-            indicators=services.plan_indicator_defaults(project),
+            indicators=selectors.plan_indicator_defaults(project),
             actor=world.users["provider_a"],
         )
     with pytest.raises(ValidationError, match="请申请延期"):
@@ -128,7 +128,7 @@ def test_versions_are_kept_and_the_approved_one_is_frozen(world):
             version=first,
             data=plan_data(project),
             cost_items=cost_items(project),
-            indicators=services.plan_indicator_defaults(project),
+            indicators=selectors.plan_indicator_defaults(project),
             actor=world.users["provider_a"],
         )
     second = file_plan(world, project, goals="修改后的目标")
@@ -170,8 +170,8 @@ def test_monthly_schedule_prefilled_from_platform_records(world):
     )  # another provider's trainees never count here
     september, october = reports[0], reports[1]
     people = october.figures.get(kind="people_trained")
-    assert services.report_prefill(september)[september.figures.get(kind="people_trained").pk] == 0
-    assert services.report_prefill(october)[people.pk] == 7
+    assert selectors.report_prefill(september)[september.figures.get(kind="people_trained").pk] == 0
+    assert selectors.report_prefill(october)[people.pk] == 7
     with pytest.raises(ValidationError, match="超过平台记录的 7"):
         services.progress_report_save(
             report=october, narrative="十月培训", achieved={people.pk: 8}, actor=world.users["provider_a"]
@@ -433,9 +433,9 @@ def test_two_projects_of_one_provider_count_separately_by_mode(world):
     version = project.approved_plan
     PlanVersion.objects.filter(pk=version.pk).update(mode="online")
     project.refresh_from_db()
-    assert services.platform_count(project, people) == 0
+    assert selectors.platform_count(project, people) == 0
     october = project.reports.get(period_start=datetime.date(2023, 10, 1))
-    assert services.report_prefill(october)[october.figures.get(kind="people_trained").pk] == 0
+    assert selectors.report_prefill(october)[october.figures.get(kind="people_trained").pk] == 0
     assert sessions_held(project, until=datetime.date(2023, 10, 31)) == (1, Decimal("4.0"))
 
 

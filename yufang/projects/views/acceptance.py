@@ -16,7 +16,7 @@ from yufang.core.scoping import get_scoped_or_404
 from yufang.core.transitions import error_text as _error_text
 
 from .. import permissions as may
-from .. import services
+from .. import selectors, services
 from ..forms import ConveneForm, ScoreForm, panel_candidates
 from ..models import Acceptance, ProjectStatus
 from ..pdf import acceptance_pdf
@@ -80,7 +80,7 @@ def acceptance_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "members": acceptance.members.select_related("organisation"),
             "waiting": acceptance.members.exclude(pk__in=[s.member_id for s in sheets]),
-            "average": services.acceptance_average(acceptance),
+            "average": selectors.acceptance_average(acceptance),
             "form": ScoreForm(indicators=indicators) if score.allowed else None,
             "score": score,
             "options": services.PROJECT_WORKFLOW.options(acceptance.project, user)

@@ -27,11 +27,11 @@ def completion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = CompletionReport.objects.filter(project=project).first()
     if report is not None:
         figures = list(report.figures.all())
-        prefill = {f.pk: services.platform_count(project, f) for f in figures}
+        prefill = {f.pk: selectors.platform_count(project, f) for f in figures}
         initial = {p: getattr(report, p) for p in CompletionReport.PARTS}
     else:
         figures, prefill = [], {}
-        initial = services.completion_defaults(project)
+        initial = selectors.completion_defaults(project)
     form = CompletionForm(
         request.POST or None, request.FILES or None, figures=figures, prefill=prefill, initial=initial
     )

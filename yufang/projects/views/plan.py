@@ -15,7 +15,7 @@ from yufang.core.scoping import get_scoped_or_404
 from yufang.core.transitions import transition_response as _perform
 
 from .. import permissions as may
-from .. import services
+from .. import selectors, services
 from ..forms import CostItemFormSet, PlanIndicatorFormSet, PlanVersionForm
 from ..models import PlanVersion, Project
 from .base import _project
@@ -81,7 +81,7 @@ def _new_version_initial(project: Project) -> tuple[dict, list[dict], list[dict]
         "completion_date": project.deadline,
         "report_interval_months": 1,
     }
-    return initial, [], services.plan_indicator_defaults(project)
+    return initial, [], selectors.plan_indicator_defaults(project)
 
 
 def _plan_save(request, project: Project, version: PlanVersion | None, form, costs, indicators) -> PlanVersion:

@@ -10,8 +10,8 @@ from yufang.core.audit import history
 from yufang.core.listing import Column, list_response
 from yufang.core.transitions import transition_response as _perform
 
+from .. import money, selectors, services
 from .. import permissions as may
-from .. import selectors, services
 from ..forms import ProjectFilterForm
 from ..models import Acceptance, CompletionReport, PaymentKind, PlanVersionState
 from .base import _project
@@ -79,10 +79,10 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "convene": may.can_convene(user, project),
             "payments": payments,
             "deductions": project.deductions.all(),
-            "deducted": services.deductions_total(project),
+            "deducted": money.deductions_total(project),
             "request_advance": may.can_request_payment(user, project, PaymentKind.ADVANCE),
             "request_balance": may.can_request_payment(user, project, PaymentKind.BALANCE),
-            "balance_due": services.balance_due(project),
+            "balance_due": money.balance_due(project),
             "deduct": may.can_record_deduction(user, project),
             "history": history(project),
             "regions": project.regions.all(),

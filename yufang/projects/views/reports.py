@@ -63,7 +63,7 @@ def report_attachment(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    prefill = services.report_prefill(report)
+    prefill = selectors.report_prefill(report)
     return render(
         request,
         "projects/report_detail.html",
@@ -88,7 +88,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         figures=figures,
-        prefill=services.report_prefill(report),
+        prefill=selectors.report_prefill(report),
         initial={"narrative": report.narrative},
     )
     if request.method == "POST" and form.is_valid():
