@@ -187,13 +187,6 @@ NO_STAFF_ACTOR = {
 # selectors.py or a domain module and drop it here). projects, providers and plans are left for
 # the change that rewrites their lifecycle code.
 READS_IN_SERVICES = {
-    "providers.services.base.today",
-    "providers.services.debarment.provider_is_debarred",
-    "providers.services.debarment.ensure_not_debarred",
-    "providers.services.qualifications.needs_hazchem",
-    "providers.services.qualifications.required_qualifications",
-    "providers.services.qualifications.qualification_problems",
-    "providers.services.qualifications.ensure_qualified",
     "training.services.attended_seconds",
     "training.services.attended_minutes",
     "training.services.completes",

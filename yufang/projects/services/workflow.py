@@ -8,8 +8,8 @@ from yufang.accounts.models import User
 from yufang.core.dates import today
 from yufang.core.services import model_create
 from yufang.core.workflow import Transition, Workflow
+from yufang.providers.debarment import ensure_not_debarred
 from yufang.providers.models import AgreementStatus, ServiceAgreement
-from yufang.providers.services import ensure_not_debarred
 
 from .. import permissions as may
 from ..models import ExtensionStatus, Project

@@ -22,8 +22,8 @@ from yufang.projects.models import (
     ReportStatus,
 )
 from yufang.projects.selectors import sessions_held
+from yufang.providers.debarment import provider_is_debarred
 from yufang.providers.models import AgreementStatus, Debarment
-from yufang.providers.services import provider_is_debarred
 from yufang.reference.models import Industry, Position
 from yufang.targets.tests.factories import make_people
 from yufang.training.tests.factories import attend_and_close, make_session

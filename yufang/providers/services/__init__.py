@@ -1,6 +1,6 @@
 """Writes on providers, qualifications, procurement, debarments and service agreements.
 Every write checks the actor, runs in one transaction and audits. Every status change goes
-through a Workflow table. A debarred provider is refused by `ensure_not_debarred`, which every
+through a Workflow table. A debarred provider is refused by `providers.debarment.ensure_not_debarred`, which every
 step that hands a provider work calls.
 
 The package keeps every name the former single module had importable from here."""
@@ -29,14 +29,12 @@ from .agreements import (
     team_member_leave,
     team_member_remove,
 )
-from .base import _ensure_provider, today
+from .base import _ensure_provider
 from .debarment import (
     DEBARMENT_WORKFLOW,
     _lift,
     debarment_create,
     debarment_transition,
-    ensure_not_debarred,
-    provider_is_debarred,
 )
 from .procurement import (
     PROCUREMENT_FIELDS,
@@ -58,12 +56,8 @@ from .profile import (
 )
 from .qualifications import (
     QUALIFICATION_FIELDS,
-    ensure_qualified,
-    needs_hazchem,
     qualification_create,
-    qualification_problems,
     qualification_update,
-    required_qualifications,
 )
 from .team import (
     TEAM_CHANGE_WORKFLOW,
@@ -88,10 +82,6 @@ __all__ = [
     "QUALIFICATION_FIELDS",
     "qualification_create",
     "qualification_update",
-    "needs_hazchem",
-    "required_qualifications",
-    "qualification_problems",
-    "ensure_qualified",
     "PROCUREMENT_FIELDS",
     "RULE_FIELDS",
     "procurement_rule_create",
@@ -117,10 +107,7 @@ __all__ = [
     "agreement_transition",
     "agreement_amend",
     "_require",
-    "today",
     "_ensure_provider",
-    "provider_is_debarred",
-    "ensure_not_debarred",
     "debarment_create",
     "_lift",
     "DEBARMENT_WORKFLOW",

@@ -10,6 +10,7 @@ from django.db.models import Max
 
 from yufang.accounts.models import Organisation, User
 from yufang.core import audit
+from yufang.core.dates import today
 from yufang.core.models import AuditAction
 from yufang.core.permissions import require as _require
 from yufang.core.services import model_create, model_update
@@ -19,6 +20,7 @@ from yufang.plans.money import check_two_places
 from yufang.plans.services import budget_commit, budget_release
 
 from ..clauses import default_clauses
+from ..debarment import ensure_not_debarred
 from ..models import (
     AgreementAmendment,
     AgreementIndicator,
@@ -29,9 +31,8 @@ from ..models import (
     VerificationStatus,
 )
 from ..permissions import agency_only, can_amend_agreement, can_edit_agreement, can_edit_team, provider_of
-from .base import _ensure_provider, today
-from .debarment import ensure_not_debarred
-from .qualifications import ensure_qualified
+from ..qualifications import ensure_qualified
+from .base import _ensure_provider
 
 AGREEMENT_FIELDS = [
     "title",

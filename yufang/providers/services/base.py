@@ -1,15 +1,8 @@
-"""What the provider services share: the permission guard, today's date and the provider check."""
-
-import datetime
+"""What the provider services share: the permission guard and the provider check."""
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from yufang.accounts.models import Organisation, OrganisationKind
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
 
 
 def _ensure_provider(organisation: Organisation, field: str = "provider") -> None:

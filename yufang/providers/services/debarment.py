@@ -1,37 +1,19 @@
-"""Debarment: the one check every step uses, and the debarment records with their table."""
+"""Debarment records with their table (the check every step uses is providers.debarment)."""
 
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 
 from yufang.accounts.models import Organisation, User
+from yufang.core.dates import today
 from yufang.core.permissions import require as _require
 from yufang.core.services import model_create
 from yufang.core.workflow import Transition, Workflow
 
 from ..models import DEBARMENT_YEARS, Debarment, DebarmentStatus, add_years
 from ..permissions import can_debar
-from .base import _ensure_provider, today
-
-
-def provider_is_debarred(provider: Organisation, on_date: datetime.date) -> Debarment | None:
-    """The debarment in force for this provider on that day, if any. A lifted entry stops
-    counting from the day it was lifted."""
-    return (
-        Debarment.objects.filter(provider=provider, start_date__lte=on_date, end_date__gt=on_date)
-        .filter(Q(status=DebarmentStatus.IN_FORCE) | Q(lifted_on__gt=on_date))
-        .select_related("provider")
-        .order_by("-end_date")
-        .first()
-    )
-
-
-def ensure_not_debarred(provider: Organisation, on_date: datetime.date, *, field: str = "provider") -> None:
-    entry = provider_is_debarred(provider, on_date)
-    if entry is not None:
-        raise ValidationError({field: f"不能选择该机构：{entry.quote()}"})
+from .base import _ensure_provider
 
 
 @transaction.atomic

@@ -14,10 +14,10 @@ from yufang.core.services import model_create, model_update
 from yufang.plans.models import BudgetItem, yuan
 from yufang.plans.money import check_two_places
 
+from ..debarment import ensure_not_debarred
 from ..models import AgreementStatus, Procurement, ProcurementMethod, ProcurementRule
 from ..permissions import can_manage_procurement, can_manage_rules
 from .base import _ensure_provider
-from .debarment import ensure_not_debarred
 
 PROCUREMENT_FIELDS = [
     "item",

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from yufang.accounts.models import User
+from yufang.core.dates import today
 from yufang.core.permissions import require as _require
 from yufang.core.services import model_create
 from yufang.core.workflow import Transition, Workflow
@@ -11,7 +12,6 @@ from yufang.core.workflow import Transition, Workflow
 from ..models import ServiceAgreement, TeamChangeRequest, TeamChangeStatus, TeamMember
 from ..permissions import agency_only, can_request_team_change
 from .agreements import team_member_join, team_member_leave
-from .base import today
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from yufang.core.audit import history
 from yufang.plans.models import BudgetEntry
 from yufang.plans.tests.factories import item, make_plan
 from yufang.providers import services
+from yufang.providers.debarment import provider_is_debarred
 from yufang.providers.models import (
     AgreementStatus,
     DebarmentStatus,
@@ -20,7 +21,6 @@ from yufang.providers.models import (
     ServiceAgreement,
     TeamMember,
 )
-from yufang.providers.services import provider_is_debarred
 
 from .factories import (
     add_qualification,

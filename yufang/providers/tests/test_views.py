@@ -7,6 +7,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from yufang.plans.tests.factories import item, make_plan
+from yufang.providers.debarment import ensure_not_debarred, provider_is_debarred
 from yufang.providers.models import AgreementStatus, Procurement, ProviderProfile, ServiceAgreement
 
 from .factories import debar, make_agreement, make_profile, pdf, ready_provider, signed_agreement, to_confirmed
@@ -295,8 +296,8 @@ def test_an_exclusion_past_its_end_shows_as_ended_no_longer_blocks_and_stays_in_
     ended = debar(world, "a", start=timezone.localdate() - datetime.timedelta(days=3 * 366 + 10))
     current = debar(world, "b")
     assert ended.is_ended and ended.state_label == "已期满" and not current.is_ended
-    assert services.provider_is_debarred(world.orgs["provider_a"], timezone.localdate()) is None
-    services.ensure_not_debarred(world.orgs["provider_a"], timezone.localdate())  # no longer blocks
+    assert provider_is_debarred(world.orgs["provider_a"], timezone.localdate()) is None
+    ensure_not_debarred(world.orgs["provider_a"], timezone.localdate())  # no longer blocks
     with pytest.raises(PermissionDenied, match="届满，无需解除"):
         services.debarment_transition(debarment=ended, action="lift", actor=world.owner, note="期满解除")
     client.force_login(world.owner)

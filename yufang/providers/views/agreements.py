@@ -17,10 +17,12 @@ from yufang.core.scoping import get_scoped_or_404
 from yufang.core.transitions import transition_response
 
 from .. import services
+from ..debarment import provider_is_debarred
 from ..forms import AgreementFilterForm, AgreementForm, AmendmentForm, IndicatorFormSet, TeamChangeForm, TeamMemberForm
 from ..models import ServiceAgreement
 from ..pdf import agreement_pdf
 from ..permissions import can_amend_agreement, can_edit_agreement, can_edit_team, can_request_team_change, is_manager
+from ..qualifications import qualification_problems
 from ..selectors import agreement_list, item_budget
 from .base import _form_page
 
@@ -82,10 +84,8 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "a": agreement,
             "options": services.AGREEMENT_WORKFLOW.options(agreement, user),
             "budget": item_budget(agreement.item) if is_manager(user) or user.has_role("partner") else None,
-            "problems": services.qualification_problems(
-                agreement.provider, agreement.item, timezone.localdate(), agreement
-            ),
-            "debarment": services.provider_is_debarred(agreement.provider, timezone.localdate()),
+            "problems": qualification_problems(agreement.provider, agreement.item, timezone.localdate(), agreement),
+            "debarment": provider_is_debarred(agreement.provider, timezone.localdate()),
             "edit": can_edit_agreement(user, agreement),
             "edit_team": can_edit_team(user, agreement),
             "amend": can_amend_agreement(user, agreement),

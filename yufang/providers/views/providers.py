@@ -17,6 +17,7 @@ from yufang.core.scoping import get_scoped_or_404, scoped
 from yufang.core.transitions import transition_response
 
 from .. import services
+from ..debarment import provider_is_debarred
 from ..forms import ProfileCreateForm, ProfileForm, ProviderFilterForm
 from ..models import Debarment, ProviderProfile, Qualification, ServiceAgreement
 from ..permissions import can_edit_profile, can_manage_providers, can_manage_qualifications, is_manager
@@ -115,7 +116,7 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit_profile(request.user, org)[0],
             "can_add_qualification": can_manage_qualifications(request.user, org)[0],
             "qualifications": scoped(request.user, Qualification).filter(provider=org),
-            "debarment": services.provider_is_debarred(org, day),
+            "debarment": provider_is_debarred(org, day),
             "debarments": scoped(request.user, Debarment).filter(provider=org),
             "agreements": scoped(request.user, ServiceAgreement).filter(provider=org).select_related("item"),
             "today": day,
