@@ -38,14 +38,20 @@ def kind(code: str) -> DeliverableKind:
 
 
 def publicity_project(
-    world, side: str = "a", *, indicators=None, status: str = ProjectStatus.IN_PROGRESS, plan=None
+    world,
+    side: str = "a",
+    *,
+    indicators=None,
+    status: str = ProjectStatus.IN_PROGRESS,
+    plan=None,
+    price: Decimal = Decimal("80000.00"),
 ) -> Project:
     """A project of side a's (or b's) provider under the publicity line, with work in that
     side's district; by default the agreement undertakes 4 short videos."""
     plan = plan or plan_of(world)
     ready_provider(world, side)
     agreement = provider_services.agreement_create(
-        data=agreement_data(world, item(plan, "新媒体工伤预防宣传"), side, Decimal("80000.00")),
+        data=agreement_data(world, item(plan, "新媒体工伤预防宣传"), side, price),
         indicators=indicators if indicators is not None else [{"kind": "videos", "planned": 4}],
         team=[{"name": "李编导", "role": "项目负责人", "phone": "13812345678"}],
         actor=world.users["agency"],
