@@ -176,3 +176,14 @@ def test_the_kinds_are_kept_by_the_owner_only(world, client):
     assert "第 2 行" in response.content.decode()
     client.force_login(world.users["agency"])
     assert client.get(reverse("publicity:kind_list")).status_code == 403
+
+
+def test_the_menu_has_publicity_for_the_roles_that_work_on_it(world):
+    from yufang.core.registry import nav_for
+
+    for role in ("owner", "agency", "partner", "district_a", "provider_a"):
+        assert "宣传成果" in [i.label for i in nav_for(world.users[role])], role
+    for role in ("enterprise_a", "trainee_a"):
+        assert "宣传成果" not in [i.label for i in nav_for(world.users[role])], role
+    assert "宣传成果类型" in [i.label for i in nav_for(world.owner)]
+    assert "宣传成果类型" not in [i.label for i in nav_for(world.users["agency"])]
