@@ -23,6 +23,7 @@ urlpatterns = [
     path("learning/", include("yufang.learning.urls")),
     path("enterprises/", include("yufang.enterprises.urls")),
     path("training/", include("yufang.training.urls")),
+    path("publicity/", include("yufang.publicity.urls")),
     path("people/", include("yufang.people.urls")),
     path("", include("yufang.core.urls")),
 ]

@@ -51,6 +51,8 @@ EXEMPT = {
     "learning.Question",  # the question bank, read by the catalogue's maintainers
     "learning.LearningSession",  # on the enrolment's page, scoped like the enrolment
     "learning.StudyInterval",  # the evidence, on the enrolment's page, scoped like the enrolment
+    "publicity.DeliverableKind",  # reference data: read alike, edited by the owner (publicity/tests)
+    "publicity.PlannedQuantity",  # on the project's page and the plan's publicity page, scoped like the project
 }
 
 PROGRAMME_WIDE = frozenset({"owner", "agency", "partner"})
@@ -532,6 +534,36 @@ RECORD_TYPES += [
     ),
 ]
 
+
+# --- publicity (issue 16): a provider its own, a district what is addressed to it ---
+from yufang.publicity.tests import matrix as publicity  # noqa: E402
+
+RECORD_TYPES += [
+    RecordType(
+        name="publicity_deliverable",
+        model="publicity.Deliverable",
+        make=publicity.deliverable,
+        page=lambda d: reverse("publicity:detail", args=[d.pk]),
+        edit=lambda d: reverse("publicity:edit", args=[d.pk]),
+        export=lambda d: reverse("publicity:list"),
+        api=lambda d: f"/api/v1/publicity/deliverables/{d.pk}",
+        label=lambda d: d.title,
+        sees=OFFICIALS_AND_DISTRICT | {"provider_a"},
+        edits=frozenset({"provider_a"}),
+    ),
+    RecordType(
+        name="publicity_evidence",
+        model="publicity.Evidence",
+        make=publicity.evidence,
+        page=lambda e: reverse("publicity:evidence", args=[e.pk]),
+        edit=None,
+        export=None,
+        api=lambda e: f"/api/v1/publicity/evidence/{e.pk}",
+        label=lambda e: e.original_name,
+        sees=OFFICIALS_AND_DISTRICT | {"provider_a"},
+        edits=frozenset(),
+    ),
+]
 
 # --- lists inside pages and API answers (issue 12) ---
 # A record a role may see can hold lists of other records (a session's attendees, a project's

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "yufang.learning",
     "yufang.enterprises",
     "yufang.training",
+    "yufang.publicity",
     "yufang.demo",
 ]
 

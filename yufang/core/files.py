@@ -4,6 +4,7 @@ check the user's right to the record that holds them (nothing serves the media f
 In production the view answers with `X-Accel-Redirect` and nginx sends the file from its
 `internal` location (docs/deploy.md), with range requests; elsewhere Django streams it."""
 
+import hashlib
 import mimetypes
 import secrets
 from pathlib import PurePosixPath
@@ -53,3 +54,40 @@ def serve_upload(field: FieldFile, *, filename: str, inline: bool = False) -> Ht
         response = FileResponse(handle, as_attachment=not inline, filename=download_name, content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# What a file is, read from its first bytes (never from its name): kind, the extension it is
+# stored under. A renamed executable or archive matches none of these.
+_SIGNATURES = (
+    (lambda head: head.startswith(b"\xff\xd8\xff"), "image", ".jpg"),
+    (lambda head: head.startswith(b"\x89PNG\r\n\x1a\n"), "image", ".png"),
+    (lambda head: head.startswith(b"%PDF-"), "pdf", ".pdf"),
+    # ISO base media (MP4): a box size, then "ftyp" and an MP4-family brand.
+    (
+        lambda head: head[4:8] == b"ftyp" and head[8:12] in {b"isom", b"iso2", b"mp41", b"mp42", b"avc1", b"M4V "},
+        "video",
+        ".mp4",
+    ),
+)
+
+
+def sniff(file) -> tuple[str, str]:
+    """(kind, extension) of an uploaded file by its content: image, pdf or video; ("", "") when
+    it is none of them. Leaves the file at its start."""
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    for matches, kind, extension in _SIGNATURES:
+        if matches(head):
+            return kind, extension
+    return "", ""
+
+
+def sha256_of(file) -> str:
+    """The file's SHA-256, read in chunks; leaves the file at its start."""
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in iter(lambda: file.read(1024 * 1024), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()

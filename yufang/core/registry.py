@@ -17,6 +17,7 @@ class NavGroup:
     PLAN = "计划目标"
     PROJECTS = "项目资金"
     TRAINING = "培训"
+    PUBLICITY = "宣传"
     PEOPLE = "企业人员"
     ADMIN = "系统"
 
@@ -62,10 +63,12 @@ class _Registry:
 
 registry = _Registry()
 
-# Contribution points: (request, project) -> rendered HTML of a section of the completion report;
+# Contribution points: (request, project) -> rendered HTML of a section of the completion report,
+# or of the project's own page ("" where the section does not apply);
 # (user, person) -> parts of a person's archive by name; (year) -> what follows a change of the
 # year's key enterprises.
 COMPLETION_PANELS = "projects.completion_panels"
+PROJECT_PANELS = "projects.project_panels"
 PERSON_ARCHIVE = "people.archive"
 PERSON_ORGANISATION_SCOPE = "people.organisation_scope"
 KEY_ENTERPRISES_CHANGED = "enterprises.key_enterprises_changed"

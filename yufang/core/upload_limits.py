@@ -4,7 +4,7 @@ the defaults per kind)."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-DEFAULT_MB = {"spreadsheet": 50, "document": 20}
+DEFAULT_MB = {"spreadsheet": 50, "document": 20, "image": 10, "video": 200}
 
 
 def max_mb(kind: str) -> int:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from yufang.core.audit import history
 from yufang.core.listing import Column, list_response
+from yufang.core.registry import PROJECT_PANELS, contributions
 from yufang.core.transitions import transition_response as _perform
 
 from .. import money, selectors, services
@@ -86,6 +87,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "deduct": may.can_record_deduction(user, project),
             "history": history(project),
             "regions": project.regions.all(),
+            "panels": [html for source in contributions(PROJECT_PANELS) if (html := source(request, project))],
         },
     )
 

@@ -1,0 +1,149 @@
+"""Publicity (工伤预防宣传, seed 三（一）): the kinds of deliverable the programme pays for, each
+deliverable a publicity provider records against its project with its evidence, the agency's
+review, and the quantities planned per kind against which the accepted ones are counted."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from yufang.core.files import RandomName
+from yufang.core.models import BaseModel
+from yufang.projects.models import Project
+from yufang.providers.models import IndicatorKind
+from yufang.reference.models import Region
+
+
+class EvidenceType(models.TextChoices):
+    IMAGE = "image", "图片（JPG/PNG）"
+    PDF = "pdf", "PDF 文件"
+    VIDEO = "video", "视频（MP4）"
+
+
+class DeliverableKind(BaseModel):
+    """A kind of publicity deliverable, kept as reference data by the programme owner: its unit,
+    the fields a deliverable of the kind records (`fields`, see fields.py) and the evidence it
+    needs. `indicator_kind` ties it to the agreement indicator that sets its minimum."""
+
+    code = models.SlugField("代码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=50, unique=True)
+    unit = models.CharField("计量单位", max_length=10)
+    indicator_kind = models.CharField(
+        "对应协议指标",
+        max_length=24,
+        choices=IndicatorKind.choices,
+        blank=True,
+        help_text="协议中该指标的计划数是本类成果计划数量的下限（同一指标对应多类成果时按合计计算）。",
+    )
+    fields = models.JSONField("记录字段", default=list, blank=True)
+    evidence_types = models.JSONField("佐证文件类型", default=list, blank=True)
+    evidence_note = models.CharField("佐证要求", max_length=200, blank=True)
+    evidence_min = models.PositiveSmallIntegerField("提交时至少需要的佐证文件数", default=1)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "宣传成果类型"
+        verbose_name_plural = "宣传成果类型"
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeliverableStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交待审核"
+    RETURNED = "returned", "已退回待修改"
+    ACCEPTED = "accepted", "已验收（冻结）"
+
+
+class Deliverable(BaseModel):
+    """One publicity deliverable (an aired episode, a video, a push, a print run, an event) with
+    the fields its kind records. Accepted, it counts towards the project's delivered quantity
+    and is frozen."""
+
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.PROTECT, related_name="deliverables")
+    kind = models.ForeignKey(DeliverableKind, verbose_name="成果类型", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField("名称", max_length=200)
+    quantity = models.PositiveIntegerField("数量")
+    delivered_on = models.DateField("完成日期")
+    details = models.JSONField("成果信息", default=dict, blank=True)
+    regions = models.ManyToManyField(
+        Region,
+        verbose_name="面向区县",
+        blank=True,
+        related_name="+",
+        help_text="成果面向的区县；这些区县的人社局可查看本成果。全市性的成果可不选。",
+    )
+    status = models.CharField("状态", max_length=16, choices=DeliverableStatus.choices, default=DeliverableStatus.DRAFT)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True, editable=False)
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
+    review_note = models.CharField("审核意见", max_length=300, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "宣传成果"
+        verbose_name_plural = "宣传成果"
+        ordering = ["-delivered_on", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="deliverable_quantity_positive")]
+        indexes = [models.Index(fields=["project", "kind", "status"]), models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind.name}：{self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("publicity:detail", args=[self.pk])
+
+
+class Evidence(models.Model):
+    """A file proving a deliverable, checked by its content when uploaded and kept with its
+    SHA-256. A file already used for another deliverable is kept and marked (`reused_from`)
+    for the reviewer, never silently counted twice."""
+
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField("文件", upload_to=RandomName("publicity"))
+    file_type = models.CharField("文件类型", max_length=8, choices=EvidenceType.choices)
+    original_name = models.CharField("原文件名", max_length=200)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    reused_from = models.ForeignKey(
+        "self",
+        verbose_name="与之相同的佐证",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "宣传成果佐证"
+        verbose_name_plural = "宣传成果佐证"
+        ordering = ["deliverable", "pk"]
+        constraints = [models.UniqueConstraint(fields=["deliverable", "sha256"], name="evidence_once_per_deliverable")]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("publicity:evidence", args=[self.pk])
+
+
+class PlannedQuantity(models.Model):
+    """How many of a kind the project plans to deliver: never below the agreement's indicator."""
+
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="publicity_plan")
+    kind = models.ForeignKey(DeliverableKind, verbose_name="成果类型", on_delete=models.PROTECT, related_name="+")
+    planned = models.PositiveIntegerField("计划数量")
+
+    class Meta:
+        verbose_name = "宣传计划数量"
+        verbose_name_plural = "宣传计划数量"
+        ordering = ["project", "kind__sort_order", "kind_id"]
+        constraints = [models.UniqueConstraint(fields=["project", "kind"], name="planned_once_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.project.name} · {self.kind.name}：{self.planned}"
