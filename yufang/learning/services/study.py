@@ -64,20 +64,34 @@ def _ms(moment: datetime.datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
-@transaction.atomic
-def study_credit_many(*, actor: User, plan: Plan, records: list[StudyRecord]) -> CreditSummary:
-    """Credits recorded sittings of the plan's learners. All or nothing: a record of someone the
-    actor may not record for is refused (PermissionDenied), and one outside the learner's
-    curriculum, without an account, ending in the future or spanning midnight refuses the batch
-    (ValidationError, each problem named). What the rule gives each sitting (credited, limited
-    by the wall clock or the day's cap, a seek, a lesson already done, a sitting overlapping
-    another of the same learner) is its evidence row's verdict, as for a heartbeat. Lessons
-    completed lead to the rule being checked and the certificate issued (enrolments_certify).
-    Each learner credited gets an audit record."""
-    summary = CreditSummary(records=len(records))
-    if not records:
-        return summary
-    ids = sorted({r.enrolment.pk for r in records})
+@dataclass
+class _Evidence:
+    """What the evidence already holds in the batch's days: each day's credited time (the daily
+    cap), the spans that earned it (a sitting overlapping one earns nothing), and the lessons'
+    progress rows, locked."""
+
+    day_used: dict[tuple[int, datetime.date], int] = field(default_factory=lambda: defaultdict(int))
+    busy: dict[int, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    progress: dict[tuple[int, int], LessonProgress] = field(default_factory=dict)
+
+
+@dataclass
+class _Pass:
+    """What one pass over the records produces: the rows to insert, the progress rows new and
+    touched, and per enrolment the time credited, the records, the latest day and the day a
+    lesson was last completed."""
+
+    sessions: list[LearningSession] = field(default_factory=list)
+    intervals: list[StudyInterval] = field(default_factory=list)
+    new_rows: dict[tuple[int, int], LessonProgress] = field(default_factory=dict)
+    touched_rows: set[tuple[int, int]] = field(default_factory=set)
+    credited_of: Counter = field(default_factory=Counter)
+    records_of: Counter = field(default_factory=Counter)
+    latest_day: dict[int, datetime.date] = field(default_factory=dict)
+    completed_on: dict[int, datetime.date] = field(default_factory=dict)
+
+
+def _enrolments_locked(ids: list[int]) -> dict[int, Enrolment]:
     enrolments: dict[int, Enrolment] = {}
     for start in range(0, len(ids), CHUNK):
         enrolments.update(
@@ -87,9 +101,21 @@ def study_credit_many(*, actor: User, plan: Plan, records: list[StudyRecord]) ->
             .filter(pk__in=ids[start : start + CHUNK])
             .order_by("pk")
         )
+    return enrolments
+
+
+def _record_problems(
+    *,
+    actor: User,
+    plan: Plan,
+    records: list[StudyRecord],
+    enrolments: dict[int, Enrolment],
+    now: datetime.datetime,
+) -> list[str]:
+    """Each record's problems, named by its number; a record the actor may not record for
+    raises PermissionDenied."""
     problems: list[str] = []
     curricula: dict[tuple, dict[int, str]] = {}
-    now = timezone.now()
     for number, r in enumerate(records, start=1):
         e = enrolments.get(r.enrolment.pk)
         if e is None or e.plan_id != plan.pk:
@@ -109,118 +135,134 @@ def study_credit_many(*, actor: User, plan: Plan, records: list[StudyRecord]) ->
             problems.append(f"第 {number} 条：学习起止时间不正确（须先开始后结束，且不晚于现在）。")
         elif timezone.localdate(r.started_at) != timezone.localdate(r.ended_at):
             problems.append(f"第 {number} 条：一条学习记录不能跨越零点，请按日拆分。")
-    if problems:
-        raise ValidationError(problems[:20])
+    return problems
 
-    rule = study_rule_for(plan=plan)
-    daily_cap_ms = int(Decimal(rule.daily_cap_hours) * plan.class_hour_minutes * 60_000)
+
+def _evidence_held(ids: list[int], records: list[StudyRecord]) -> _Evidence:
     first_day = min(timezone.localdate(r.started_at) for r in records)
     last_day = max(timezone.localdate(r.ended_at) for r in records)
     window = (_day_bounds(first_day)[0], _day_bounds(last_day)[1])
-    # What the evidence already holds in those days: each day's credited time (the daily cap),
-    # and the spans that earned it (a sitting overlapping one earns nothing).
-    day_used: dict[tuple[int, datetime.date], int] = defaultdict(int)
-    busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    progress: dict[tuple[int, int], LessonProgress] = {}
+    evidence = _Evidence()
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         for eid, at, credited, wall in StudyInterval.objects.filter(
             enrolment_id__in=chunk, at__gte=window[0], at__lt=window[1], credited_ms__gt=0
         ).values_list("enrolment_id", "at", "credited_ms", "wall_ms"):
-            day_used[(eid, timezone.localdate(at))] += credited
-            busy[eid].append((_ms(at) - max(wall, credited), _ms(at)))
+            evidence.day_used[(eid, timezone.localdate(at))] += credited
+            evidence.busy[eid].append((_ms(at) - max(wall, credited), _ms(at)))
         for row in LessonProgress.objects.select_for_update().filter(enrolment_id__in=chunk):
-            progress[(row.enrolment_id, row.lesson_id)] = row
+            evidence.progress[(row.enrolment_id, row.lesson_id)] = row
+    return evidence
 
-    sessions, intervals, new_rows, touched_rows = [], [], {}, set()
-    credited_of: Counter = Counter()
-    records_of: Counter = Counter()
-    latest_day: dict[int, datetime.date] = {}
-    completed_on: dict[int, datetime.date] = {}
-    for r in sorted(records, key=lambda r: (r.enrolment.pk, r.started_at)):
-        e = enrolments[r.enrolment.pk]
-        key = (e.pk, r.lesson.pk)
-        row = progress.get(key)
-        if row is None:
-            row = new_rows[key] = progress[key] = LessonProgress(enrolment_id=e.pk, lesson_id=r.lesson.pk)
-        start_ms, end_ms = _ms(r.started_at), _ms(r.ended_at)
-        day = timezone.localdate(r.ended_at)
-        records_of[e.pk] += 1
-        latest_day[e.pk] = max(latest_day.get(e.pk, day), day)
-        overlaps = any(start_ms < until and end_ms > since for since, until in busy[e.pk])
-        state = State(
-            active=not overlaps,
-            last_beat_ms=start_ms,
-            last_position_ms=row.furthest_ms,
-            furthest_ms=row.furthest_ms,
-            lesson_credited_ms=row.credited_ms,
-            lesson_done=row.completed_at is not None,
-            duration_ms=r.lesson.duration_seconds * 1000,
-            check_pending=False,
-            cap_ms=end_ms - start_ms,  # a sitting is one span: the wall clock is its only cap
-            day_left_ms=max(0, daily_cap_ms - day_used[(e.pk, day)]),
+
+def _record_credit(
+    r: StudyRecord,
+    *,
+    e: Enrolment,
+    evidence: _Evidence,
+    done: _Pass,
+    summary: CreditSummary,
+    daily_cap_ms: int,
+) -> None:
+    """Judges one sitting by the heartbeat's rule and moves the counters by what it credits."""
+    key = (e.pk, r.lesson.pk)
+    row = evidence.progress.get(key)
+    if row is None:
+        row = done.new_rows[key] = evidence.progress[key] = LessonProgress(enrolment_id=e.pk, lesson_id=r.lesson.pk)
+    start_ms, end_ms = _ms(r.started_at), _ms(r.ended_at)
+    day = timezone.localdate(r.ended_at)
+    done.records_of[e.pk] += 1
+    done.latest_day[e.pk] = max(done.latest_day.get(e.pk, day), day)
+    overlaps = any(start_ms < until and end_ms > since for since, until in evidence.busy[e.pk])
+    state = State(
+        active=not overlaps,
+        last_beat_ms=start_ms,
+        last_position_ms=row.furthest_ms,
+        furthest_ms=row.furthest_ms,
+        lesson_credited_ms=row.credited_ms,
+        lesson_done=row.completed_at is not None,
+        duration_ms=r.lesson.duration_seconds * 1000,
+        check_pending=False,
+        cap_ms=end_ms - start_ms,  # a sitting is one span: the wall clock is its only cap
+        day_left_ms=max(0, daily_cap_ms - evidence.day_used[(e.pk, day)]),
+    )
+    decision = judge(state, Beat(end_ms, int(r.position * 1000), r.rate, True, True))
+    credited = decision.credited_ms
+    just_completed = row.completed_at is None and row.credited_ms + credited >= Lesson.required_ms_for(
+        r.lesson.duration_seconds
+    )
+    if credited:
+        row.credited_ms += credited
+        evidence.day_used[(e.pk, day)] += credited
+        evidence.busy[e.pk].append((start_ms, end_ms))
+        done.credited_of[e.pk] += credited
+    row.furthest_ms = decision.furthest_ms
+    done.touched_rows.add(key)
+    if just_completed:
+        row.completed_at = r.ended_at
+        done.completed_on[e.pk] = max(done.completed_on.get(e.pk, day), day)
+        summary.lessons_completed += 1
+    summary.verdicts[decision.verdict] += 1
+    summary.credited_ms += credited
+    done.sessions.append(_sitting_session(r, e=e))
+    done.intervals.append(
+        StudyInterval(
+            enrolment_id=e.pk,
+            lesson_id=r.lesson.pk,
+            at=r.ended_at,
+            seq=0,
+            wall_ms=decision.wall_ms,
+            from_ms=state.last_position_ms,
+            to_ms=int(r.position * 1000),
+            rate=float(r.rate),
+            credited_ms=credited,
+            verdict=decision.verdict,
         )
-        decision = judge(state, Beat(end_ms, int(r.position * 1000), r.rate, True, True))
-        credited = decision.credited_ms
-        just_completed = row.completed_at is None and row.credited_ms + credited >= Lesson.required_ms_for(
-            r.lesson.duration_seconds
-        )
-        if credited:
-            row.credited_ms += credited
-            day_used[(e.pk, day)] += credited
-            busy[e.pk].append((start_ms, end_ms))
-            credited_of[e.pk] += credited
-        row.furthest_ms = decision.furthest_ms
-        touched_rows.add(key)
-        if just_completed:
-            row.completed_at = r.ended_at
-            completed_on[e.pk] = max(completed_on.get(e.pk, day), day)
-            summary.lessons_completed += 1
-        summary.verdicts[decision.verdict] += 1
-        summary.credited_ms += credited
-        sessions.append(
-            LearningSession(
-                enrolment_id=e.pk,
-                lesson_id=r.lesson.pk,
-                user_id=e.person.user_id,
-                nonce=secrets.token_hex(16),
-                device=device_key(r.device_id, r.user_agent),
-                user_agent=r.user_agent[:300],
-                started_at=r.started_at,
-                ended_at=r.ended_at,
-                end_reason=SessionEnd.CLOSED,
-            )
-        )
-        intervals.append(
-            StudyInterval(
-                enrolment_id=e.pk,
-                lesson_id=r.lesson.pk,
-                at=r.ended_at,
-                seq=0,
-                wall_ms=decision.wall_ms,
-                from_ms=state.last_position_ms,
-                to_ms=int(r.position * 1000),
-                rate=float(r.rate),
-                credited_ms=credited,
-                verdict=decision.verdict,
-            )
-        )
-    LearningSession.objects.bulk_create(sessions, batch_size=CHUNK)
-    if any(s.pk is None for s in sessions):
+    )
+
+
+def _sitting_session(r: StudyRecord, *, e: Enrolment) -> LearningSession:
+    return LearningSession(
+        enrolment_id=e.pk,
+        lesson_id=r.lesson.pk,
+        user_id=e.person.user_id,
+        nonce=secrets.token_hex(16),
+        device=device_key(r.device_id, r.user_agent),
+        user_agent=r.user_agent[:300],
+        started_at=r.started_at,
+        ended_at=r.ended_at,
+        end_reason=SessionEnd.CLOSED,
+    )
+
+
+def _pass_write(done: _Pass, progress: dict[tuple[int, int], LessonProgress]) -> None:
+    """Inserts the sessions and their evidence rows, and the progress rows new and changed."""
+    LearningSession.objects.bulk_create(done.sessions, batch_size=CHUNK)
+    if any(s.pk is None for s in done.sessions):
         raise RuntimeError("the database returned no ids for the bulk insert of learning sessions")
-    for session, interval in zip(sessions, intervals, strict=True):
+    for session, interval in zip(done.sessions, done.intervals, strict=True):
         interval.session_id = session.pk
-    StudyInterval.objects.bulk_create(intervals, batch_size=CHUNK)
-    LessonProgress.objects.bulk_create(new_rows.values(), batch_size=CHUNK)
-    changed = [progress[key] for key in touched_rows if key not in new_rows]
+    StudyInterval.objects.bulk_create(done.intervals, batch_size=CHUNK)
+    LessonProgress.objects.bulk_create(done.new_rows.values(), batch_size=CHUNK)
+    changed = [progress[key] for key in done.touched_rows if key not in done.new_rows]
     rows_update(changed, ["credited_ms", "furthest_ms", "completed_at"])
 
+
+def _enrolments_advance(
+    *,
+    actor: User,
+    enrolments: dict[int, Enrolment],
+    done: _Pass,
+    day_used: dict[tuple[int, datetime.date], int],
+    now: datetime.datetime,
+) -> None:
+    """Moves each credited enrolment's counters and writes its audit record."""
     touched, changes = [], []
-    for eid, count in records_of.items():
+    for eid, count in done.records_of.items():
         e = enrolments[eid]
-        before, credited = e.credited_ms, credited_of[eid]
+        before, credited = e.credited_ms, done.credited_of[eid]
         e.credited_ms += credited
-        latest = latest_day[eid]
+        latest = done.latest_day[eid]
         if e.day is None or latest >= e.day:
             e.day, e.day_credited_ms = latest, day_used[(eid, latest)]
         e.updated_at = now
@@ -234,6 +276,38 @@ def study_credit_many(*, actor: User, plan: Plan, records: list[StudyRecord]) ->
         )
     rows_update(touched, ["credited_ms", "day", "day_credited_ms", "updated_at"])
     audit.record_updated_many(actor=actor, changes=changes, event="study_credit")
-    if completed_on:
-        summary.certificates = len(enrolments_certify(days=completed_on))
+
+
+@transaction.atomic
+def study_credit_many(*, actor: User, plan: Plan, records: list[StudyRecord]) -> CreditSummary:
+    """Credits recorded sittings of the plan's learners. All or nothing: a record of someone the
+    actor may not record for is refused (PermissionDenied), and one outside the learner's
+    curriculum, without an account, ending in the future or spanning midnight refuses the batch
+    (ValidationError, each problem named). What the rule gives each sitting (credited, limited
+    by the wall clock or the day's cap, a seek, a lesson already done, a sitting overlapping
+    another of the same learner) is its evidence row's verdict, as for a heartbeat. Lessons
+    completed lead to the rule being checked and the certificate issued (enrolments_certify).
+    Each learner credited gets an audit record."""
+    summary = CreditSummary(records=len(records))
+    if not records:
+        return summary
+    ids = sorted({r.enrolment.pk for r in records})
+    enrolments = _enrolments_locked(ids)
+    now = timezone.now()
+    problems = _record_problems(actor=actor, plan=plan, records=records, enrolments=enrolments, now=now)
+    if problems:
+        raise ValidationError(problems[:20])
+
+    rule = study_rule_for(plan=plan)
+    daily_cap_ms = int(Decimal(rule.daily_cap_hours) * plan.class_hour_minutes * 60_000)
+    evidence = _evidence_held(ids, records)
+    done = _Pass()
+    for r in sorted(records, key=lambda r: (r.enrolment.pk, r.started_at)):
+        _record_credit(
+            r, e=enrolments[r.enrolment.pk], evidence=evidence, done=done, summary=summary, daily_cap_ms=daily_cap_ms
+        )
+    _pass_write(done, evidence.progress)
+    _enrolments_advance(actor=actor, enrolments=enrolments, done=done, day_used=evidence.day_used, now=now)
+    if done.completed_on:
+        summary.certificates = len(enrolments_certify(days=done.completed_on))
     return summary
