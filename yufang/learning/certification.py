@@ -19,7 +19,7 @@ from yufang.projects.selectors import online_project_of
 from yufang.targets.services import SourcedCompletion, completion_record, completion_record_each
 
 from .models import Certificate, Enrolment
-from .selectors import progress_of, progress_of_many
+from .selectors import Progress, progress_of, progress_of_many
 
 
 def _certificate_code() -> str:
@@ -62,11 +62,7 @@ def enrolment_evaluate(*, enrolment_id: int, today: datetime.date | None = None)
         issued_on=day,
         name=person.name,
         id_masked=mask_id_number(person.id_number),
-        courses=[
-            {"title": c.course.title, "kind": c.kind_label, "hours": str(c.earned_hours)}
-            for c in progress.courses
-            if c.earned_hours > 0
-        ],
+        courses=_certificate_courses(progress),
         total_hours=progress.total_hours,
         issuer=_issuer(enrolment.plan),
         year=enrolment.plan.year,
@@ -95,13 +91,16 @@ def enrolment_evaluate(*, enrolment_id: int, today: datetime.date | None = None)
     return certificate
 
 
-@transaction.atomic
-def enrolments_certify(*, days: dict[int, datetime.date]) -> list[Certificate]:
-    """The bulk form of enrolment_evaluate, for many enrolments at once (after a bulk credit or
-    an exam session's answer sheets): the same rule (progress_of_many), certificates, audit and
-    completions, in a fixed number of statements per batch. `days` maps each enrolment id to the
-    day its latest step happened, the certificate's date. Returns the certificates issued now."""
-    ids = sorted(days)
+def _certificate_courses(progress: Progress) -> list[dict]:
+    """The courses a certificate lists: those that earned hours, with their kind and hours."""
+    return [
+        {"title": c.course.title, "kind": c.kind_label, "hours": str(c.earned_hours)}
+        for c in progress.courses
+        if c.earned_hours > 0
+    ]
+
+
+def _uncertified_locked(ids: list[int]) -> list[Enrolment]:
     enrolments = []
     for start in range(0, len(ids), 2000):
         enrolments += list(
@@ -111,14 +110,16 @@ def enrolments_certify(*, days: dict[int, datetime.date]) -> list[Certificate]:
             .exclude(pk__in=Certificate.objects.values("enrolment_id"))
             .order_by("pk")
         )
-    progress = progress_of_many(enrolments)
-    met = [e for e in enrolments if progress[e.pk].met]
-    if not met:
-        return []
-    codes = _certificate_codes(len(met))
+    return enrolments
+
+
+def _certificates_issue(
+    *, met: list[Enrolment], progress: dict[int, Progress], days: dict[int, datetime.date]
+) -> list[Certificate]:
+    """Inserts the certificates of the enrolments that met the rule, in their order, with ids."""
     issuers: dict[int, str] = {}
     certificates = []
-    for enrolment, code in zip(met, codes, strict=True):
+    for enrolment, code in zip(met, _certificate_codes(len(met)), strict=True):
         p = progress[enrolment.pk]
         if enrolment.plan_id not in issuers:
             issuers[enrolment.plan_id] = _issuer(enrolment.plan)
@@ -129,11 +130,7 @@ def enrolments_certify(*, days: dict[int, datetime.date]) -> list[Certificate]:
                 issued_on=days[enrolment.pk],
                 name=enrolment.person.name,
                 id_masked=mask_id_number(enrolment.person.id_number),
-                courses=[
-                    {"title": c.course.title, "kind": c.kind_label, "hours": str(c.earned_hours)}
-                    for c in p.courses
-                    if c.earned_hours > 0
-                ],
+                courses=_certificate_courses(p),
                 total_hours=p.total_hours,
                 issuer=issuers[enrolment.plan_id],
                 year=enrolment.plan.year,
@@ -144,7 +141,13 @@ def enrolments_certify(*, days: dict[int, datetime.date]) -> list[Certificate]:
         by_code = dict(Certificate.objects.filter(code__in=[c.code for c in certificates]).values_list("code", "pk"))
         for c in certificates:
             c.pk = by_code[c.code]
-    audit.record_created_many(actor=None, instances=certificates, event="rule_met")
+    return certificates
+
+
+def _enrolments_complete(
+    *, met: list[Enrolment], progress: dict[int, Progress], days: dict[int, datetime.date]
+) -> None:
+    """Sets each enrolment's completion day and writes its audit record."""
     now = timezone.now()
     for enrolment in met:
         enrolment.completed_on = days[enrolment.pk]
@@ -157,6 +160,10 @@ def enrolments_certify(*, days: dict[int, datetime.date]) -> list[Certificate]:
         ],
         event="rule_met",
     )
+
+
+def _online_completions(met: list[Enrolment], certificates: list[Certificate]) -> list[SourcedCompletion]:
+    """The online completion facts, one a certificate, which is their source."""
     projects: dict[tuple, object] = {}
     providers = Organisation.objects.in_bulk({e.provider_id for e in met if e.provider_id})
     records = []
@@ -174,7 +181,24 @@ def enrolments_certify(*, days: dict[int, datetime.date]) -> list[Certificate]:
                 hours=certificate.total_hours,
             )
         )
-    completion_record_each(mode="online", records=records, actor=None)
+    return records
+
+
+@transaction.atomic
+def enrolments_certify(*, days: dict[int, datetime.date]) -> list[Certificate]:
+    """The bulk form of enrolment_evaluate, for many enrolments at once (after a bulk credit or
+    an exam session's answer sheets): the same rule (progress_of_many), certificates, audit and
+    completions, in a fixed number of statements per batch. `days` maps each enrolment id to the
+    day its latest step happened, the certificate's date. Returns the certificates issued now."""
+    enrolments = _uncertified_locked(sorted(days))
+    progress = progress_of_many(enrolments)
+    met = [e for e in enrolments if progress[e.pk].met]
+    if not met:
+        return []
+    certificates = _certificates_issue(met=met, progress=progress, days=days)
+    audit.record_created_many(actor=None, instances=certificates, event="rule_met")
+    _enrolments_complete(met=met, progress=progress, days=days)
+    completion_record_each(mode="online", records=_online_completions(met, certificates), actor=None)
     return certificates
 
 

@@ -21,7 +21,7 @@ from yufang.core.bulk import rows_update
 from yufang.plans.models import Plan
 
 from ..certification import enrolments_certify
-from ..crediting import Beat, State, judge
+from ..crediting import Beat, Decision, State, judge
 from ..devices import device_key
 from ..models import Enrolment, LearningSession, Lesson, LessonProgress, SessionEnd, StudyInterval
 from ..permissions import can_record_for
@@ -205,20 +205,7 @@ def _record_credit(
     summary.verdicts[decision.verdict] += 1
     summary.credited_ms += credited
     done.sessions.append(_sitting_session(r, e=e))
-    done.intervals.append(
-        StudyInterval(
-            enrolment_id=e.pk,
-            lesson_id=r.lesson.pk,
-            at=r.ended_at,
-            seq=0,
-            wall_ms=decision.wall_ms,
-            from_ms=state.last_position_ms,
-            to_ms=int(r.position * 1000),
-            rate=float(r.rate),
-            credited_ms=credited,
-            verdict=decision.verdict,
-        )
-    )
+    done.intervals.append(_sitting_interval(r, e=e, decision=decision, from_ms=state.last_position_ms))
 
 
 def _sitting_session(r: StudyRecord, *, e: Enrolment) -> LearningSession:
@@ -232,6 +219,21 @@ def _sitting_session(r: StudyRecord, *, e: Enrolment) -> LearningSession:
         started_at=r.started_at,
         ended_at=r.ended_at,
         end_reason=SessionEnd.CLOSED,
+    )
+
+
+def _sitting_interval(r: StudyRecord, *, e: Enrolment, decision: Decision, from_ms: int) -> StudyInterval:
+    return StudyInterval(
+        enrolment_id=e.pk,
+        lesson_id=r.lesson.pk,
+        at=r.ended_at,
+        seq=0,
+        wall_ms=decision.wall_ms,
+        from_ms=from_ms,
+        to_ms=int(r.position * 1000),
+        rate=float(r.rate),
+        credited_ms=decision.credited_ms,
+        verdict=decision.verdict,
     )
 
 
