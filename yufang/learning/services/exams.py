@@ -17,9 +17,24 @@ from yufang.core.permissions import require as _require
 from ..certification import enrolment_evaluate, enrolments_certify
 from ..models import Course, Enrolment, Exam, ExamAttempt, Question, QuestionKind
 from ..permissions import can_manage_catalogue, can_record_for
-from ..selectors import enrolment_of, progress_of, progress_of_many
+from ..selectors import Progress, enrolment_of, progress_of, progress_of_many
 
 GRACE_SECONDS = 60
+
+
+def _paper_draw(exam: Exam, *, pools: dict[str, list[int]]) -> list[int]:
+    """A paper drawn at random by category; `pools` keeps each category's active questions read
+    once for a whole session."""
+    question_ids: list[int] = []
+    for category, n in exam.draw.items():
+        if category not in pools:
+            pools[category] = list(
+                Question.objects.filter(category=category, is_active=True).values_list("pk", flat=True)
+            )
+        if len(pools[category]) < n:
+            raise ValidationError(f"题库中「{category}」类题目不足，请联系课程提供机构。")
+        question_ids += random.sample(pools[category], n)  # noqa: S311 - drawing questions, not secrets
+    return question_ids
 
 
 @transaction.atomic
@@ -48,19 +63,13 @@ def exam_start(*, user, course: Course, now=None) -> ExamAttempt:
     used = attempts.count()
     if used >= exam.max_attempts:
         raise ValidationError(f"该考试最多可考 {exam.max_attempts} 次，您的考试机会已用完。")
-    question_ids: list[int] = []
-    for category, n in exam.draw.items():
-        pool = list(Question.objects.filter(category=category, is_active=True).values_list("pk", flat=True))
-        if len(pool) < n:
-            raise ValidationError(f"题库中「{category}」类题目不足，请联系课程提供机构。")
-        question_ids += random.sample(pool, n)  # noqa: S311 - drawing questions, not secrets
     attempt = ExamAttempt.objects.create(
         enrolment=enrolment,
         exam=exam,
         number=used + 1,
         started_at=moment,
         deadline=moment + datetime.timedelta(minutes=exam.time_limit_minutes),
-        question_ids=question_ids,
+        question_ids=_paper_draw(exam, pools={}),
     )
     audit.record_create(actor=user, instance=attempt)
     return attempt
@@ -118,6 +127,33 @@ def exam_submit(*, user, attempt: ExamAttempt, answers: dict[str, Any], now=None
     return attempt
 
 
+def _candidates_locked(*, actor: User, ids: list[int]) -> list[Enrolment]:
+    """The candidates' enrolments, locked; one the actor may not record for is refused."""
+    enrolments = list(
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("person", "plan")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    for enrolment in enrolments:
+        _require(can_record_for(actor, enrolment))
+    return enrolments
+
+
+def _candidate_problem(enrolment: Enrolment, *, course: Course, progress: Progress) -> str | None:
+    """Why the candidate may not sit the course's exam: not in their curriculum, passed already,
+    lessons not done."""
+    state = next((c for c in progress.courses if c.course.pk == course.pk), None)
+    name = enrolment.person.name
+    if state is None:
+        return f"{name}：该课程不在其课程表中。"
+    if state.exam_passed:
+        return f"{name}：已通过该课程考试。"
+    if not state.lessons_done:
+        return f"{name}：尚未学完该课程的全部课时。"
+    return None
+
+
 @transaction.atomic
 def exam_start_many(*, actor: User, course: Course, starts: dict[Enrolment, datetime.datetime]) -> list[ExamAttempt]:
     """The bulk form of exam_start for a proctored exam session (考场集中考试) the agency or the
@@ -129,14 +165,7 @@ def exam_start_many(*, actor: User, course: Course, starts: dict[Enrolment, date
         raise ValidationError("该课程没有考试。")
     ids = sorted(e.pk for e in starts)
     moments = {e.pk: moment for e, moment in starts.items()}
-    enrolments = list(
-        Enrolment.objects.select_for_update(of=("self",))
-        .select_related("person", "plan")
-        .filter(pk__in=ids)
-        .order_by("pk")
-    )
-    for enrolment in enrolments:
-        _require(can_record_for(actor, enrolment))
+    enrolments = _candidates_locked(actor=actor, ids=ids)
     attempts: dict[int, list[ExamAttempt]] = {e.pk: [] for e in enrolments}
     for a in ExamAttempt.objects.filter(exam=exam, enrolment_id__in=ids):
         attempts[a.enrolment_id].append(a)
@@ -145,16 +174,9 @@ def exam_start_many(*, actor: User, course: Course, starts: dict[Enrolment, date
     pools: dict[str, list[int]] = {}
     for enrolment in enrolments:
         moment = moments[enrolment.pk]
-        state = next((c for c in progress[enrolment.pk].courses if c.course.pk == course.pk), None)
-        name = enrolment.person.name
-        if state is None:
-            problems.append(f"{name}：该课程不在其课程表中。")
-            continue
-        if state.exam_passed:
-            problems.append(f"{name}：已通过该课程考试。")
-            continue
-        if not state.lessons_done:
-            problems.append(f"{name}：尚未学完该课程的全部课时。")
+        problem = _candidate_problem(enrolment, course=course, progress=progress[enrolment.pk])
+        if problem is not None:
+            problems.append(problem)
             continue
         open_attempt = next((a for a in attempts[enrolment.pk] if a.submitted_at is None and a.deadline > moment), None)
         if open_attempt is not None:
@@ -162,17 +184,8 @@ def exam_start_many(*, actor: User, course: Course, starts: dict[Enrolment, date
             continue
         used = len(attempts[enrolment.pk])
         if used >= exam.max_attempts:
-            problems.append(f"{name}：最多可考 {exam.max_attempts} 次，考试机会已用完。")
+            problems.append(f"{enrolment.person.name}：最多可考 {exam.max_attempts} 次，考试机会已用完。")
             continue
-        question_ids: list[int] = []
-        for category, n in exam.draw.items():
-            if category not in pools:
-                pools[category] = list(
-                    Question.objects.filter(category=category, is_active=True).values_list("pk", flat=True)
-                )
-            if len(pools[category]) < n:
-                raise ValidationError(f"题库中「{category}」类题目不足，请联系课程提供机构。")
-            question_ids += random.sample(pools[category], n)  # noqa: S311 - drawing questions, not secrets
         new.append(
             ExamAttempt(
                 enrolment=enrolment,
@@ -180,7 +193,7 @@ def exam_start_many(*, actor: User, course: Course, starts: dict[Enrolment, date
                 number=used + 1,
                 started_at=moment,
                 deadline=moment + datetime.timedelta(minutes=exam.time_limit_minutes),
-                question_ids=question_ids,
+                question_ids=_paper_draw(exam, pools=pools),
             )
         )
     if problems:
