@@ -3,6 +3,7 @@ suspicious patterns and platform figures. All lists go through scoping."""
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -37,8 +38,13 @@ def curriculum_for(*, plan: Plan, industry_id: int | None, position_id: int | No
     entries = CurriculumEntry.objects.filter(plan=plan).filter(
         Q(industry__isnull=True) | Q(industry_id=industry_id), Q(position__isnull=True) | Q(position_id=position_id)
     )
+    return _required_wins(entries.values_list("course_id", "kind"))
+
+
+def _required_wins(entries: Iterable[tuple[int, str]]) -> dict[int, str]:
+    """course id -> kind from (course id, kind) pairs; a course listed both ways is required."""
     result: dict[int, str] = {}
-    for course_id, kind in entries.values_list("course_id", "kind"):
+    for course_id, kind in entries:
         if result.get(course_id) != CourseKind.REQUIRED:
             result[course_id] = kind
     return result
@@ -155,14 +161,9 @@ def progress_of(enrolment: Enrolment) -> Progress:
     return progress_of_many([enrolment])[enrolment.pk]
 
 
-def progress_of_many(enrolments: list[Enrolment]) -> dict[int, Progress]:
-    """Each enrolment's progress (by enrolment id), in a fixed number of queries however many
-    there are: the rule a bulk action applies is the one a learner's own page shows."""
-    result: dict[int, Progress] = {}
-    if not enrolments:
-        return result
-    ids = [e.pk for e in enrolments]
-    plan_ids = {e.plan_id for e in enrolments}
+def _curricula_of(plan_ids: set[int]) -> tuple[dict[int, list], dict[int, Course]]:
+    """The plans' curriculum entries (industry, position, course, kind) by plan, and their
+    courses with lessons and exam."""
     entries: dict[int, list] = defaultdict(list)
     for row in CurriculumEntry.objects.filter(plan_id__in=plan_ids).values_list(
         "plan_id", "industry_id", "position_id", "course_id", "kind"
@@ -172,6 +173,14 @@ def progress_of_many(enrolments: list[Enrolment]) -> dict[int, Progress]:
     courses = {
         c.pk: c for c in Course.objects.filter(pk__in=course_ids).prefetch_related("lessons").select_related("exam")
     }
+    return entries, courses
+
+
+def _study_of(
+    ids: list[int],
+) -> tuple[dict[int, dict[int, LessonProgress]], dict[tuple[int, int], list[ExamAttempt]]]:
+    """The enrolments' lesson progress rows (by enrolment, then lesson) and exam attempts (by
+    enrolment and exam)."""
     progress_rows: dict[int, dict[int, LessonProgress]] = defaultdict(dict)
     attempts: dict[tuple[int, int], list[ExamAttempt]] = defaultdict(list)
     for start in range(0, len(ids), 2000):
@@ -180,16 +189,62 @@ def progress_of_many(enrolments: list[Enrolment]) -> dict[int, Progress]:
             progress_rows[p.enrolment_id][p.lesson_id] = p
         for a in ExamAttempt.objects.filter(enrolment_id__in=chunk):
             attempts[(a.enrolment_id, a.exam_id)].append(a)
+    return progress_rows, attempts
+
+
+def _course_state(
+    course: Course,
+    *,
+    kind: str,
+    enrolment_id: int,
+    rows: dict[int, LessonProgress],
+    attempts: dict[tuple[int, int], list[ExamAttempt]],
+) -> CourseState:
+    """A course's state for one learner from their progress rows and their attempts at an exam."""
+    lessons = []
+    for lesson in course.lessons.all():
+        row = rows.get(lesson.pk)
+        lessons.append(
+            LessonState(
+                lesson=lesson,
+                credited_ms=row.credited_ms if row else 0,
+                furthest_ms=row.furthest_ms if row else 0,
+                done=bool(row and row.completed_at),
+            )
+        )
+    exam = getattr(course, "exam", None)
+    tries = attempts.get((enrolment_id, exam.pk), []) if exam else []
+    scores = [a.score for a in tries if a.score is not None]
+    return CourseState(
+        course=course,
+        kind=kind,
+        lessons=lessons,
+        hours=sum((ls.lesson.class_hours for ls in lessons), ZERO),
+        has_exam=exam is not None,
+        exam_passed=any(a.passed for a in tries),
+        best_score=max(scores) if scores else None,
+        attempts_used=len(tries),
+        attempts_allowed=exam.max_attempts if exam else 0,
+    )
+
+
+def progress_of_many(enrolments: list[Enrolment]) -> dict[int, Progress]:
+    """Each enrolment's progress (by enrolment id), in a fixed number of queries however many
+    there are: the rule a bulk action applies is the one a learner's own page shows."""
+    result: dict[int, Progress] = {}
+    if not enrolments:
+        return result
+    entries, courses = _curricula_of({e.plan_id for e in enrolments})
+    progress_rows, attempts = _study_of([e.pk for e in enrolments])
     for enrolment in enrolments:
         plan = enrolment.plan
         person = enrolment.person
-        kinds: dict[int, str] = {}
         # The same audience match as curriculum_for: blank matches anyone, required wins.
-        for industry_id, position_id, course_id, kind in entries[enrolment.plan_id]:
-            if industry_id not in (None, person.industry_id) or position_id not in (None, person.position_id):
-                continue
-            if kinds.get(course_id) != CourseKind.REQUIRED:
-                kinds[course_id] = kind
+        kinds = _required_wins(
+            (course_id, kind)
+            for industry_id, position_id, course_id, kind in entries[enrolment.plan_id]
+            if industry_id in (None, person.industry_id) and position_id in (None, person.position_id)
+        )
         rows = progress_rows.get(enrolment.pk, {})
         progress = Progress(
             enrolment=enrolment,
@@ -197,31 +252,13 @@ def progress_of_many(enrolments: list[Enrolment]) -> dict[int, Progress]:
             class_hour_minutes=plan.class_hour_minutes,
         )
         for course in sorted((courses[pk] for pk in kinds), key=lambda c: (kinds[c.pk] != CourseKind.REQUIRED, c.code)):
-            lessons = []
-            for lesson in course.lessons.all():
-                row = rows.get(lesson.pk)
-                lessons.append(
-                    LessonState(
-                        lesson=lesson,
-                        credited_ms=row.credited_ms if row else 0,
-                        furthest_ms=row.furthest_ms if row else 0,
-                        done=bool(row and row.completed_at),
-                    )
-                )
-            exam = getattr(course, "exam", None)
-            tries = attempts.get((enrolment.pk, exam.pk), []) if exam else []
-            scores = [a.score for a in tries if a.score is not None]
             progress.courses.append(
-                CourseState(
-                    course=course,
+                _course_state(
+                    course,
                     kind=kinds[course.pk],
-                    lessons=lessons,
-                    hours=sum((ls.lesson.class_hours for ls in lessons), ZERO),
-                    has_exam=exam is not None,
-                    exam_passed=any(a.passed for a in tries),
-                    best_score=max(scores) if scores else None,
-                    attempts_used=len(tries),
-                    attempts_allowed=exam.max_attempts if exam else 0,
+                    enrolment_id=enrolment.pk,
+                    rows=rows,
+                    attempts=attempts,
                 )
             )
         result[enrolment.pk] = progress
