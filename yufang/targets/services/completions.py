@@ -7,6 +7,7 @@ check against a raw recount)."""
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -177,75 +178,79 @@ def completion_record_each(
     """completion_record_many for completions that each have their own source, in one pass: the
     same rows, audit and target counting, in a fixed number of statements per batch. Idempotent
     per (source, person). Historic records are refused here as there."""
-    if mode not in Mode.values:
-        raise ValidationError({"mode": f"未知的培训方式：{mode}"})
+    _mode_known(mode)
     if not records:
         return []
-    if any(isinstance(r.source, LegacyBatch) for r in records):
-        raise ValidationError("原系统记录只能通过“原系统记录导入”写入。")
+    for r in records:
+        _source_allowed(mode=mode, source=r.source, project=r.project, _historic=False)
     with transaction.atomic():
         keys = {(ContentType.objects.get_for_model(r.source).pk, str(r.source.pk), r.person.pk): r for r in records}
-        done = set()
-        for type_id in {k[0] for k in keys}:
-            ids = [k[1] for k in keys if k[0] == type_id]
-            for start in range(0, len(ids), 2000):
-                done.update(
-                    (type_id, source_id, person_id)
-                    for source_id, person_id in Completion.objects.filter(
-                        source_type_id=type_id, source_id__in=ids[start : start + 2000]
-                    ).values_list("source_id", "person_id")
-                )
-        fresh = []
-        for key, r in keys.items():
-            if key in done:
-                continue
-            if r.hours < 0:
-                raise ValidationError({"hours": f"{r.person.name} 的学时不能为负数。"})
-            person = r.person
-            fresh.append(
-                Completion(
-                    person=person,
-                    year=r.completed_on.year,
-                    mode=mode,
-                    completed_on=r.completed_on,
-                    industry_id=person.industry_id,
-                    position_id=person.position_id,
-                    enterprise_id=person.enterprise_id,
-                    region_id=person.region_id,
-                    provider=r.provider,
-                    project=r.project,
-                    hours=r.hours,
-                    historic=False,
-                    source_type_id=key[0],
-                    source_id=key[1],
-                    source_repr=str(r.source)[:300],
-                )
+        done = _recorded(keys)
+        fresh = [
+            _completion_new(
+                r.person,
+                hours=r.hours,
+                common={
+                    "year": r.completed_on.year,
+                    "mode": mode,
+                    "completed_on": r.completed_on,
+                    "provider": r.provider,
+                    "project": r.project,
+                    "historic": False,
+                    "source_type_id": key[0],
+                    "source_id": key[1],
+                    "source_repr": str(r.source)[:300],
+                },
             )
+            for key, r in keys.items()
+            if key not in done
+        ]
         if not fresh:
             return []
         created = Completion.objects.bulk_create(fresh, batch_size=2000)
         if any(c.pk is None for c in created):  # databases that cannot return ids from a bulk insert
-            by_key = {}
-            for type_id in {c.source_type_id for c in created}:
-                ids = [c.source_id for c in created if c.source_type_id == type_id]
-                for start in range(0, len(ids), 2000):
-                    by_key.update(
-                        ((type_id, source_id, person_id), pk)
-                        for source_id, person_id, pk in Completion.objects.filter(
-                            source_type_id=type_id, source_id__in=ids[start : start + 2000]
-                        ).values_list("source_id", "person_id", "pk")
-                    )
-            for c in created:
-                c.pk = by_key[(c.source_type_id, c.source_id, c.person_id)]
+            _ids_fill(created)
         _audit_and_count(created, actor)
     return created
+
+
+def _by_source(keys: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str, int, int]]:
+    """(source type id, source id, person id, completion id) of the completions recorded for
+    these (source type id, source id) pairs, a batch of sources at a time."""
+    for type_id in {k[0] for k in keys}:
+        ids = [k[1] for k in keys if k[0] == type_id]
+        for start in range(0, len(ids), 2000):
+            for source_id, person_id, pk in Completion.objects.filter(
+                source_type_id=type_id, source_id__in=ids[start : start + 2000]
+            ).values_list("source_id", "person_id", "pk"):
+                yield type_id, source_id, person_id, pk
+
+
+def _recorded(keys: Iterable[tuple[int, str, int]]) -> set[tuple[int, str, int]]:
+    """Which of these (source type id, source id, person id) are recorded already."""
+    sources = {(k[0], k[1]) for k in keys}
+    return {(type_id, source_id, person_id) for type_id, source_id, person_id, _ in _by_source(sources)}
+
+
+def _ids_fill(created: list[Completion]) -> None:
+    """Sets the ids of completions inserted by a database that returns none from a bulk insert."""
+    by_key = {
+        (type_id, source_id, person_id): pk
+        for type_id, source_id, person_id, pk in _by_source({(c.source_type_id, c.source_id) for c in created})
+    }
+    for c in created:
+        c.pk = by_key[(c.source_type_id, c.source_id, c.person_id)]
+
+
+def _mode_known(mode: str) -> None:
+    if mode not in Mode.values:
+        raise ValidationError({"mode": f"未知的培训方式：{mode}"})
 
 
 def _source_allowed(*, mode: str, source: models.Model, project, _historic: bool) -> bool:
     """Refuses an unknown mode and a historic batch outside its import or with a project;
     returns whether the source is a historic batch."""
-    if mode not in Mode.values:
-        raise ValidationError({"mode": f"未知的培训方式：{mode}"})
+    _mode_known(mode)
     historic = isinstance(source, LegacyBatch)
     if historic and not _historic:
         # Historic records enter only through their import (historic_import_apply), with its report.
@@ -265,20 +270,23 @@ def _fresh(
             continue
         seen.add(person.pk)
         person_hours = hours.get(person.pk, Decimal(0)) if isinstance(hours, dict) else hours
-        if person_hours < 0:
-            raise ValidationError({"hours": f"{person.name} 的学时不能为负数。"})
-        fresh.append(
-            Completion(
-                person=person,
-                industry_id=person.industry_id,
-                position_id=person.position_id,
-                enterprise_id=person.enterprise_id,
-                region_id=person.region_id,
-                hours=person_hours,
-                **common,
-            )
-        )
+        fresh.append(_completion_new(person, hours=person_hours, common=common))
     return fresh
+
+
+def _completion_new(person: Person, *, hours: Decimal, common: dict) -> Completion:
+    """An unsaved completion of the person with the class hours; `common` holds the rest."""
+    if hours < 0:
+        raise ValidationError({"hours": f"{person.name} 的学时不能为负数。"})
+    return Completion(
+        person=person,
+        industry_id=person.industry_id,
+        position_id=person.position_id,
+        enterprise_id=person.enterprise_id,
+        region_id=person.region_id,
+        hours=hours,
+        **common,
+    )
 
 
 def completion_record(
