@@ -16,6 +16,7 @@ from yufang.providers.tests.factories import agreement_data, ready_provider, to_
 from yufang.providers.tests.matrix import plan_of
 
 from .. import services
+from ..defaults import load_default_kinds
 from ..models import Deliverable, DeliverableKind
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
@@ -33,7 +34,15 @@ def photo(name: str = "现场照片.jpg", salt: bytes = b"") -> SimpleUploadedFi
     return upload(name, JPEG + salt, "image/jpeg")
 
 
+def _kinds_loaded() -> None:
+    """A browser or transactional test's flush removes the data migration's rows on its worker."""
+    from django.apps import apps
+
+    load_default_kinds(apps)
+
+
 def kind(code: str) -> DeliverableKind:
+    _kinds_loaded()
     return DeliverableKind.objects.get(code=code)
 
 
@@ -66,6 +75,7 @@ def publicity_project(
 
 def plan_quantities(world, project: Project, side: str = "a", **quantities: int):
     """Planned quantities by kind code; every other kind planned at 0."""
+    _kinds_loaded()
     planned = {k.pk: quantities.get(k.code, 0) for k in DeliverableKind.objects.filter(is_active=True)}
     return services.publicity_plan_save(project=project, planned=planned, actor=world.users[f"provider_{side}"])
 
