@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from yufang.core.scoping import scoped
@@ -53,10 +53,13 @@ def deliverable_list(
 
 
 def evidence_list(*, user, deliverable: Deliverable) -> QuerySet[Evidence]:
+    """A deliverable's evidence; `reused_visible` says whether the user may see the other
+    deliverable a reused file came from (another provider's is named only to officials)."""
     return (
         scoped(user, Evidence)
         .filter(deliverable=deliverable)
         .select_related("reused_from__deliverable__project__provider", "uploaded_by")
+        .annotate(reused_visible=Exists(scoped(user, Deliverable).filter(pk=OuterRef("reused_from__deliverable"))))
         .order_by("pk")
     )
 

@@ -187,3 +187,19 @@ def test_the_menu_has_publicity_for_the_roles_that_work_on_it(world):
         assert "宣传成果" not in [i.label for i in nav_for(world.users[role])], role
     assert "宣传成果类型" in [i.label for i in nav_for(world.owner)]
     assert "宣传成果类型" not in [i.label for i in nav_for(world.users["agency"])]
+
+
+def test_a_file_reused_from_another_provider_is_named_only_to_officials(world, client, project):
+    theirs = make_video(world, project, title="甲机构的片子")
+    services.evidence_add(deliverable=theirs, file=photo(), actor=world.users["provider_a"])
+    other_project = publicity_project(world, "b")
+    plan_quantities(world, other_project, "b", short_video=5)
+    mine = make_video(world, other_project, "b", title="乙机构的片子")
+    services.evidence_add(deliverable=mine, file=photo(), actor=world.users["provider_b"])
+    client.force_login(world.users["provider_b"])
+    page = client.get(mine.get_absolute_url()).content.decode()
+    assert 'data-testid="reused"' in page and "另一服务机构的成果" in page
+    assert "甲机构的片子" not in page and world.orgs["provider_a"].name not in page
+    client.force_login(world.users["agency"])
+    page = client.get(mine.get_absolute_url()).content.decode()
+    assert "甲机构的片子" in page and world.orgs["provider_a"].name in page
