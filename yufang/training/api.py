@@ -67,8 +67,11 @@ class AttendanceOut(Schema):
 
 class FlagOut(Schema):
     id: int
-    session_id: int
+    source: str
+    session_id: int | None
     project_id: int
+    region_id: int | None
+    subject: str = Field(alias="subject_label")
     kind: str
     kind_label: str = Field(alias="get_kind_display")
     summary: str

@@ -36,7 +36,44 @@ def raise_flag(session, kind: str, key: str, summary: str, evidence: list, perso
         key=key[:120],
         defaults={
             "project_id": session.project_id,
+            "region_id": session.region_id,
             "person": person,
+            "summary": summary[:300],
+            "evidence": evidence,
+        },
+    )
+    if not created and flag.status == "open" and flag.evidence != evidence:
+        Flag.objects.filter(pk=flag.pk).update(summary=summary[:300], evidence=evidence)
+    return flag
+
+
+def raise_record_flag(
+    *,
+    source: str,
+    project,
+    kind: str,
+    key: str,
+    summary: str,
+    evidence: list,
+    subject: str,
+    subject_url: str,
+    region=None,
+    person=None,
+) -> Flag:
+    """A finding about a record that is not an offline session (a publicity deliverable, a quiz
+    paper, a call-back): the same list, review and audit as the session flags. Raised once per
+    project, kind and key; an open flag's summary and evidence follow the latest finding."""
+    flag, created = Flag.objects.get_or_create(
+        session=None,
+        project=project,
+        kind=kind,
+        key=key[:120],
+        defaults={
+            "source": source,
+            "region": region,
+            "person": person,
+            "subject": subject[:200],
+            "subject_url": subject_url[:200],
             "summary": summary[:300],
             "evidence": evidence,
         },
@@ -54,6 +91,7 @@ def raise_many(session, found: list[tuple[str, str, str, list, object]]) -> None
             Flag(
                 session=session,
                 project_id=session.project_id,
+                region_id=session.region_id,
                 kind=kind,
                 key=key[:120],
                 summary=summary[:300],

@@ -6,7 +6,7 @@ from yufang.core.upload_limits import upload_size_validator
 from yufang.core.widgets import StyledFormMixin
 from yufang.reference.models import Industry, Region
 
-from .models import FlagKind, FlagStatus, SessionKind, SessionStatus, TrainingSession
+from .models import FlagKind, FlagSource, FlagStatus, SessionKind, SessionStatus, TrainingSession
 from .services import SESSION_FIELDS
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -90,6 +90,7 @@ class MarkForm(StyledFormMixin, forms.Form):
 
 
 class FlagFilterForm(FilterForm):
+    source = forms.ChoiceField(label="来源", choices=all_choice(FlagSource.choices), required=False)
     status = forms.ChoiceField(label="状态", choices=all_choice(FlagStatus.choices), required=False)
     kind = forms.ChoiceField(label="类型", choices=all_choice(FlagKind.choices), required=False)
     # Set by links from a project's pages (its completion report); the list stays scoped.

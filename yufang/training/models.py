@@ -171,6 +171,24 @@ class FlagKind(models.TextChoices):
     OUTSIDE_HOURS = "outside_hours", "签到签退不在培训时段"
     IMPOSSIBLE_HOURS = "impossible_hours", "学时不可能成立"
     COUNTED_TWICE = "counted_twice", "同一人在同一目标中重复申报"
+    # Publicity deliverables (issue 16).
+    REUSED_FILE = "reused_file", "同一文件用于两项宣传成果"
+    PHOTO_OUTSIDE_PERIOD = "photo_outside_period", "照片拍摄时间不在项目期内"
+    # The knowledge quiz (issue 17).
+    QUIZ_TOO_FAST = "quiz_too_fast", "答题快于合理用时"
+    QUIZ_SHARED_DEVICE = "quiz_shared_device", "同一设备或地址多人答题"
+    QUIZ_SAME_ANSWERS = "quiz_same_answers", "答案序列与用时高度雷同"
+    # Supervision (issue 18).
+    CALLBACK_ABSENT = "callback_absent", "回访显示未参加培训"
+    INSPECTION = "inspection", "检查发现弄虚作假"
+
+
+class FlagSource(models.TextChoices):
+    OFFLINE = "offline", "线下培训"
+    ONLINE = "online", "线上培训"
+    PUBLICITY = "publicity", "宣传成果"
+    QUIZ = "quiz", "知识竞答"
+    SUPERVISION = "supervision", "监督检查"
 
 
 class FlagStatus(models.TextChoices):
@@ -180,11 +198,20 @@ class FlagStatus(models.TextChoices):
 
 
 class Flag(BaseModel):
-    """A possible fraud or data problem, with the evidence that raised it. The agency reviews it;
-    it is never deleted."""
+    """A possible fraud or data problem, with the evidence that raised it: one list for every
+    source (offline sessions, online learning, publicity, the quiz, supervision). The agency
+    reviews it; it is never deleted. A flag about an offline session names it; any other names
+    its subject by label and link, and the district it concerns (if one) for the district's
+    staff."""
 
-    session = models.ForeignKey(TrainingSession, on_delete=models.PROTECT, related_name="flags")
+    source = models.CharField("来源", max_length=16, choices=FlagSource.choices, default=FlagSource.OFFLINE)
+    session = models.ForeignKey(TrainingSession, null=True, blank=True, on_delete=models.PROTECT, related_name="flags")
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="training_flags")
+    region = models.ForeignKey(
+        "reference.Region", verbose_name="区县", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject = models.CharField("对象", max_length=200, blank=True)
+    subject_url = models.CharField(max_length=200, blank=True)
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="flags")
     kind = models.CharField("类型", max_length=24, choices=FlagKind.choices)
     # Identifies the finding so that scanning again does not raise it twice.
@@ -198,14 +225,29 @@ class Flag(BaseModel):
         verbose_name = "异常线索"
         verbose_name_plural = "异常线索"
         ordering = ["-created_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["session", "kind", "key"], name="flag_once_per_finding")]
-        indexes = [models.Index(fields=["status", "kind"])]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "kind", "key"], name="flag_once_per_finding"),
+            models.UniqueConstraint(
+                fields=["project", "kind", "key"],
+                condition=Q(session__isnull=True),
+                name="flag_once_per_project_finding",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "kind"]), models.Index(fields=["source", "status"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.summary}"
 
     def get_absolute_url(self) -> str:
         return reverse("training:flag_detail", args=[self.pk])
+
+    @property
+    def subject_label(self) -> str:
+        return str(self.session) if self.session_id else self.subject
+
+    @property
+    def subject_link(self) -> str:
+        return self.session.get_absolute_url() if self.session_id else self.subject_url
 
 
 ZERO = Decimal(0)

@@ -41,6 +41,6 @@ scoping.register(
 )
 scoping.register(
     Flag,
-    region=lambda s: Q(session__region_id=s.region_id),
+    region=lambda s: Q(region_id=s.region_id),
     organisation=lambda s: Q(project__provider_id=s.organisation_id),
 )

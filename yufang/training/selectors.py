@@ -70,8 +70,12 @@ def session_enterprises(*, user, session: TrainingSession, sees_all: bool) -> Qu
     return qs if sees_all else qs.filter(pk=user.organisation_id)
 
 
-def flag_list(*, user, status: str = "", kind: str = "", project=None, session=None) -> QuerySet[Flag]:
+def flag_list(
+    *, user, status: str = "", kind: str = "", source: str = "", project=None, session=None
+) -> QuerySet[Flag]:
     qs = scoped(user, Flag).select_related("session", "project", "person")
+    if source:
+        qs = qs.filter(source=source)
     if status:
         qs = qs.filter(status=status)
     if kind:
