@@ -31,6 +31,7 @@ ALLOWED_WORDS = (
         "xls",
         "csv",
         "mp4",
+        "MP",  # MP4
         "HTTP",
         "HTTPS",
         "URL",

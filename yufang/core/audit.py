@@ -259,6 +259,9 @@ def _plain_text(value, labels: dict) -> str:
     return labels.get(str(value), str(value))
 
 
+FILE_TEXT = "（已上传文件）"
+
+
 def _display(field, value, names: _Names) -> Any:
     if value is None or value == "":
         return None
@@ -279,7 +282,9 @@ def _display(field, value, names: _Names) -> Any:
     if related is not None and not (field.one_to_many or field.many_to_many):
         return names.name(related, value)
     if isinstance(field, models.FileField):
-        return str(value).rsplit("/", 1)[-1]
+        # Stored under a random name that means nothing to a reader; the record's own fields
+        # (original name, size, hash) say which file it is.
+        return FILE_TEXT
     if isinstance(field, models.DecimalField) and field.decimal_places == 2:
         try:
             return f"{Decimal(str(value)):,.2f}"
