@@ -76,6 +76,9 @@ KEY_ENTERPRISES_CHANGED = "enterprises.key_enterprises_changed"
 FIGURE_CHECKS = "targets.figure_checks"
 # (project, until=, industry_id=) -> (sessions held, their class hours), from the app keeping sessions.
 SESSIONS_HELD = "projects.sessions_held"
+# (project, indicator_kind, until=) -> the quantity of accepted deliverables counted against that
+# agreement indicator, from the app keeping them; None where it keeps no record of the kind.
+DELIVERABLES_ACCEPTED = "projects.deliverables_accepted"
 
 
 def add_nav(item: NavItem) -> None:

@@ -18,6 +18,7 @@ from .models import (
     ProjectStatus,
     ReportStatus,
 )
+from .selectors import platform_basis
 from .services import PLAN_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -85,7 +86,7 @@ class ReportForm(StyledFormMixin, forms.Form):
             name = f"figure_{f.pk}"
             count = prefill.get(f.pk, f.platform_count)
             help_text = f"计划 {f.planned}" + (
-                f"；平台记录 {count}，不能超过" if count is not None else "；平台无此类记录"
+                f"；{platform_basis(f.kind)} {count}，不能超过" if count is not None else "；平台无此类记录"
             )
             from_platform = f.kind == IndicatorKind.SESSIONS and count is not None
             if from_platform:

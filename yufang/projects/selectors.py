@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from yufang.core.registry import SESSIONS_HELD, contributions
+from yufang.core.registry import DELIVERABLES_ACCEPTED, SESSIONS_HELD, contributions
 from yufang.core.scoping import scoped
 from yufang.plans.models import yuan
 from yufang.providers.models import IndicatorKind
@@ -221,16 +221,36 @@ def payments_home_panel(user) -> dict | None:
     return {"steps": steps}
 
 
+def deliverables_accepted(project: Project, kind: str, *, until: datetime.date | None = None) -> int | None:
+    """The quantity of the project's accepted publicity deliverables counted against an
+    indicator, delivered up to a day. The publicity app, which keeps the deliverables,
+    contributes the count (core.registry); None where no deliverable kind counts for it."""
+    for count in contributions(DELIVERABLES_ACCEPTED):
+        found = count(project, kind, until=until)
+        if found is not None:
+            return found
+    return None
+
+
+def platform_basis(kind: str) -> str:
+    """What the platform counts an indicator from, for help texts and errors."""
+    if kind == IndicatorKind.SESSIONS:
+        return "平台已举办的场次"
+    if kind == IndicatorKind.PEOPLE_TRAINED:
+        return "平台实名记录"
+    return "已验收的宣传成果"
+
+
 def platform_count(project: Project, row, *, until: datetime.date | None = None) -> int | None:
     """What the platform's own records show for an indicator, cumulative to `until`: distinct
     people whose completions belong to this project (its sessions, its online learners) in the
-    modes its plan reports, by industry and position; or the project's sessions held. None
-    where the platform keeps no record of that kind (enterprises reached by publicity,
-    publicity deliverables)."""
+    modes its plan reports, by industry and position; the project's sessions held; or the
+    quantity of its accepted publicity deliverables of the kinds tied to the indicator. None
+    where the platform keeps no record of that kind (enterprises reached by publicity)."""
     if row.kind == IndicatorKind.SESSIONS:
         return sessions_held(project, until=until, industry_id=row.industry_id)[0]
     if row.kind != IndicatorKind.PEOPLE_TRAINED:
-        return None
+        return deliverables_accepted(project, row.kind, until=until)
     qs = Completion.objects.filter(project=project, mode__in=project_modes(project))
     if until is not None:
         qs = qs.filter(completed_on__lte=until)

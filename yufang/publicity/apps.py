@@ -10,7 +10,7 @@ class PublicityConfig(AppConfig):
         from yufang.accounts.models import Role
         from yufang.core.registry import NavGroup, NavItem, add_nav, add_todos
 
-        from . import contributions, scoping  # noqa: F401 - registers scoping rules
+        from . import contributions, report_figures, scoping  # noqa: F401 - registers scoping rules
         from .todos import publicity_todos
 
         staff = (Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.PARTNER, Role.DISTRICT_OFFICER, Role.PROVIDER_STAFF)
@@ -35,3 +35,4 @@ class PublicityConfig(AppConfig):
         )
         add_todos(publicity_todos)
         contributions.register()
+        report_figures.register()

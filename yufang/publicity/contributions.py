@@ -10,14 +10,20 @@ from . import permissions as may
 from .selectors import planned_list, totals_by_kind
 
 
-def progress_panel(request, project) -> str:
+def progress_panel(request, project, *, actions: bool = True) -> str:
     if not may.is_publicity(project):
         return ""
+    totals = totals_by_kind(planned_list(user=request.user, project=project))
+    if not actions:
+        # In the completion report and before the acceptance group: the kinds the project
+        # planned or delivered, without the buttons that only matter while it is under way.
+        totals = [t for t in totals if t.planned or t.delivered or t.pending]
     return render_to_string(
         "publicity/_project_panel.html",
         {
             "p": project,
-            "totals": totals_by_kind(planned_list(user=request.user, project=project)),
+            "totals": totals,
+            "actions": actions,
             "plan_check": may.can_plan(request.user, project),
             "record_check": may.can_record(request.user, project),
         },
@@ -25,6 +31,10 @@ def progress_panel(request, project) -> str:
     )
 
 
+def completion_panel(request, project) -> str:
+    return progress_panel(request, project, actions=False)
+
+
 def register() -> None:
     contribute(PROJECT_PANELS, progress_panel)
-    contribute(COMPLETION_PANELS, progress_panel)
+    contribute(COMPLETION_PANELS, completion_panel)

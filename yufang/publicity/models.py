@@ -118,18 +118,41 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    # Made from the file when it is uploaded (previews.py): a small JPEG of the image, the PDF's
+    # first page or the video's poster frame, kept beside the file and served like it. A file
+    # no preview could be made of keeps the reason instead.
+    preview = models.FileField("预览图", upload_to=RandomName("publicity/previews"), blank=True, editable=False)
+    preview_problem = models.CharField("无预览原因", max_length=200, blank=True, editable=False)
+    # A photo's EXIF (exif.py): when and where the camera says it was taken.
+    taken_at = models.DateTimeField("拍摄时间", null=True, blank=True, editable=False)
+    latitude = models.DecimalField("拍摄地纬度", max_digits=9, decimal_places=6, null=True, blank=True, editable=False)
+    longitude = models.DecimalField("拍摄地经度", max_digits=9, decimal_places=6, null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "宣传成果佐证"
         verbose_name_plural = "宣传成果佐证"
         ordering = ["deliverable", "pk"]
-        constraints = [models.UniqueConstraint(fields=["deliverable", "sha256"], name="evidence_once_per_deliverable")]
+        constraints = [
+            models.UniqueConstraint(fields=["deliverable", "sha256"], name="evidence_once_per_deliverable"),
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
+                | (Q(latitude__gte=-90, latitude__lte=90) & Q(longitude__gte=-180, longitude__lte=180)),
+                name="evidence_place_on_earth",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.original_name
 
     def get_absolute_url(self) -> str:
         return reverse("publicity:evidence", args=[self.pk])
+
+    @property
+    def place(self) -> str:
+        """Where the photo was taken, readably (北纬/东经 in degrees, minutes and seconds)."""
+        from .exif import place_text
+
+        return place_text(self.latitude, self.longitude)
 
 
 class PlannedQuantity(models.Model):

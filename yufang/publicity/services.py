@@ -16,9 +16,11 @@ from yufang.core.services import model_create, model_delete, model_update
 from yufang.core.workflow import Transition, Workflow
 from yufang.projects.models import Project
 
+from . import exif, previews
 from . import fields as kind_fields
+from . import flags as publicity_flags
 from . import permissions as may
-from .models import Deliverable, DeliverableKind, DeliverableStatus, Evidence, PlannedQuantity
+from .models import Deliverable, DeliverableKind, DeliverableStatus, Evidence, EvidenceType, PlannedQuantity
 from .selectors import indicator_minimums
 from .uploads import check_evidence
 
@@ -127,18 +129,32 @@ def deliverable_update(*, deliverable: Deliverable, data: dict[str, Any], region
     return deliverable
 
 
-@transaction.atomic
 def evidence_add(*, deliverable: Deliverable, file, actor: User) -> Evidence:
-    """Checks the file by its content, keeps it with its SHA-256, and marks it when the same
-    file is already evidence of another deliverable (any provider's): the reviewer sees both."""
+    """Checks the file by its content, keeps it with its SHA-256, its preview and (a photo) its
+    EXIF time and place. The same file already evidence of another deliverable (any
+    provider's) is kept, marked and flagged (异常线索) with both deliverables; so is a photo
+    taken outside the project's period. The preview is made before the transaction: a video's
+    poster frame takes ffmpeg a moment, and nothing is locked meanwhile."""
+    _require(may.can_edit(actor, deliverable))  # asked again under the lock
+    checked = check_evidence(file, deliverable.kind.evidence_types)
+    preview = previews.make(file, checked.file_type)
+    facts = exif.read(file) if checked.file_type == EvidenceType.IMAGE else exif.PhotoFacts()
+    return _evidence_save(
+        deliverable=deliverable, file=file, checked=checked, preview=preview, facts=facts, actor=actor
+    )
+
+
+@transaction.atomic
+def _evidence_save(*, deliverable: Deliverable, file, checked, preview, facts, actor: User) -> Evidence:
     deliverable = Deliverable.objects.select_for_update().select_related("project", "kind").get(pk=deliverable.pk)
     _require(may.can_edit(actor, deliverable))
-    checked = check_evidence(file, deliverable.kind.evidence_types)
     if deliverable.evidence.filter(sha256=checked.sha256).exists():
         raise ValidationError(f"「{file.name}」已上传到本成果，不必重复上传。")
     earlier = Evidence.objects.filter(sha256=checked.sha256).exclude(deliverable=deliverable).order_by("pk").first()
     original_name = file.name[-200:]
     file.name = f"evidence{checked.extension}"
+    evidence = Evidence(deliverable=deliverable)
+    previews.attach(evidence, preview)
     evidence = model_create(
         model=Evidence,
         data={
@@ -150,10 +166,18 @@ def evidence_add(*, deliverable: Deliverable, file, actor: User) -> Evidence:
             "sha256": checked.sha256,
             "reused_from": earlier,
             "uploaded_by": actor,
+            "preview": evidence.preview.name,
+            "preview_problem": evidence.preview_problem,
+            "taken_at": facts.taken_at,
+            "latitude": facts.latitude,
+            "longitude": facts.longitude,
         },
         actor=actor,
         event="evidence_reused" if earlier else "",
     )
+    if earlier is not None:
+        publicity_flags.flag_reused(evidence)
+    publicity_flags.flag_photo_outside_period(evidence)
     return evidence
 
 

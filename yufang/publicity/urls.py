@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
     path("<int:pk>/transition/", views.deliverable_transition, name="transition"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence"),
+    path("evidence/<int:pk>/preview/", views.evidence_preview, name="evidence_preview"),
     path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
     path("projects/<int:project_pk>/new/", views.deliverable_create, name="create"),
     path("projects/<int:project_pk>/plan/", views.plan_edit, name="plan_edit"),

@@ -23,7 +23,8 @@ from yufang.projects.models import Project
 
 from . import fields as kind_fields
 from . import permissions as may
-from . import services
+from . import previews, services
+from .flags import project_period, taken_outside
 from .forms import (
     DeliverableFilterForm,
     DeliverableForm,
@@ -87,6 +88,18 @@ def _deliverable(request, pk) -> Deliverable:
     )
 
 
+def _with_previews(evidence, deliverable: Deliverable) -> list[Evidence]:
+    """The evidence rows, each with its preview or the reason for none (a row uploaded before
+    previews were made at upload gets its preview now, once) and whether a photo was taken
+    outside the project's period."""
+    period = project_period(deliverable.project)
+    rows = list(evidence)
+    for e in rows:
+        previews.ensure(e)
+        e.outside_period = taken_outside(e.taken_at, period)
+    return rows
+
+
 @login_required
 def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
     deliverable = _deliverable(request, pk)
@@ -98,7 +111,7 @@ def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "d": deliverable,
             "details": kind_fields.readable(deliverable.kind.fields, deliverable.details),
             "regions": deliverable.regions.all(),
-            "evidence": evidence_list(user=request.user, deliverable=deliverable),
+            "evidence": _with_previews(evidence_list(user=request.user, deliverable=deliverable), deliverable),
             "edit": edit,
             "upload_form": EvidenceForm() if edit.allowed else None,
             "transitions": services.DELIVERABLE_WORKFLOW.options(deliverable, request.user),
@@ -202,6 +215,14 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_scoped_or_404(request.user, Evidence, pk=pk)
     return serve_upload(evidence.file, filename=evidence.original_name, inline=True)
+
+
+@login_required
+def evidence_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The evidence's preview image, to whoever may see the evidence itself."""
+    evidence = get_scoped_or_404(request.user, Evidence, pk=pk)
+    previews.ensure(evidence)
+    return serve_upload(evidence.preview, filename=f"预览-{evidence.original_name}", inline=True)
 
 
 @login_required

@@ -18,7 +18,7 @@ from yufang.core.models import Job
 from . import permissions as may
 from . import services
 from .models import Attendance, Flag, RosterEntry, TrainingSession
-from .selectors import attendance_list, flag_list, session_list
+from .selectors import attendance_list, flag_evidence, flag_list, session_list
 
 router = Router(tags=["线下培训"])
 
@@ -78,6 +78,11 @@ class FlagOut(Schema):
     evidence: list
     status: str
     review_note: str
+
+    @staticmethod
+    def resolve_evidence(obj, context) -> list:
+        # Rows about another organisation's records are hidden as on the flag's page.
+        return flag_evidence(user=context["request"].auth, evidence=obj.evidence)
 
 
 class JobOut(Schema):

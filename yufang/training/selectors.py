@@ -87,6 +87,40 @@ def flag_list(
     return qs
 
 
+HIDDEN_ROW = {"说明": "另一服务机构的记录（不向本机构显示，由经办机构核查）"}
+
+
+def flag_evidence(*, user, evidence: list) -> list[dict]:
+    """A flag's evidence as this user may read it. A row about a record of another app names it
+    as `_record` ("app_label.model:pk"): a user whose scope does not include that record (a
+    provider, for another provider's deliverable) reads a neutral row in its place, so a flag
+    never tells one provider about another's work; officials read every row. Keys starting
+    with "_" are the platform's own and are dropped; a cell {"text", "url"} is a link."""
+    from django.apps import apps
+
+    wanted: dict[str, set[int]] = {}
+    for row in evidence:
+        label, _, pk = str(row.get("_record", "")).rpartition(":") if isinstance(row, dict) else ("", "", "")
+        if label and pk.isdigit():
+            wanted.setdefault(label, set()).add(int(pk))
+    visible: set[str] = set()
+    for label, pks in wanted.items():
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue
+        visible.update(f"{label}:{pk}" for pk in scoped(user, model).filter(pk__in=pks).values_list("pk", flat=True))
+    shown = []
+    for row in evidence:
+        if not isinstance(row, dict):
+            shown.append({"内容": str(row)})
+        elif "_record" in row and row["_record"] not in visible:
+            shown.append(dict(HIDDEN_ROW))
+        else:
+            shown.append({k: v for k, v in row.items() if not str(k).startswith("_")})
+    return shown
+
+
 @dataclass
 class FlagGroup:
     """One kind of flag in a project: how many, by review status, and the first of them."""

@@ -19,7 +19,7 @@ from yufang.providers.models import IndicatorKind
 from .. import permissions as may
 from ..models import Figure, PlanVersion, ProgressReport, Project, ReportStatus
 from ..periods import report_periods
-from ..selectors import platform_count, report_prefill
+from ..selectors import platform_basis, platform_count, report_prefill
 
 REPORT_DUE_DAYS = 5  # a period's report is due five days after it ends
 
@@ -57,8 +57,8 @@ def _save_figures(figures: list[Figure], achieved: dict[int, int], fresh_counts:
         if f.platform_count is not None and f.achieved > f.platform_count:
             raise ValidationError(
                 {
-                    "figures": f"「{f.label}」填报 {f.achieved}，超过平台记录的 {f.platform_count}："
-                    "完成数不能高于平台实名记录。"
+                    f"figure_{f.pk}": f"「{f.label}」填报 {f.achieved}，超过平台记录的 {f.platform_count}："
+                    f"完成数不能高于{platform_basis(f.kind)}。"
                 }
             )
     Figure.objects.bulk_update(figures, ["platform_count", "achieved"])

@@ -12,6 +12,7 @@ from yufang.core.audit import history
 from yufang.core.export import attachment
 from yufang.core.forms import form_errors_from
 from yufang.core.permissions import require as _require
+from yufang.core.registry import COMPLETION_PANELS, contributions
 from yufang.core.scoping import get_scoped_or_404
 from yufang.core.transitions import error_text as _error_text
 
@@ -86,6 +87,11 @@ def acceptance_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "options": services.PROJECT_WORKFLOW.options(acceptance.project, user)
             if acceptance.project.status == ProjectStatus.AWAITING_ACCEPTANCE
             else [],
+            # What the completion report's sections show (planned against delivered per kind,
+            # the flags), before the group that scores against them.
+            "panels": [
+                html for source in contributions(COMPLETION_PANELS) if (html := source(request, acceptance.project))
+            ],
             "history": history(acceptance),
         },
     )

@@ -18,6 +18,7 @@ from .. import services
 from ..forms import FlagFilterForm
 from ..models import Flag, FlagStatus
 from ..selectors import (
+    flag_evidence,
     flag_list,
 )
 from .sessions import _messages_of
@@ -58,6 +59,7 @@ def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "training/flag_detail.html",
         {
             "flag": flag,
+            "evidence": flag_evidence(user=request.user, evidence=flag.evidence),
             "transitions": services.FLAG_WORKFLOW.options(flag, request.user),
             "transition_url": reverse("training:flag_transition", args=[flag.pk]),
             "history": history(flag),
