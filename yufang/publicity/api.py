@@ -2,7 +2,9 @@
 providers record, upload and submit, the agency accepts or returns."""
 
 import datetime
+from decimal import Decimal
 
+from django.urls import reverse
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -40,6 +42,15 @@ class EvidenceOut(Schema):
     sha256: str
     reused_from_id: int | None
     uploaded_at: datetime.datetime
+    preview_url: str | None = Field(None, description="预览图（JPEG）地址；无法生成预览时为空，原因见 preview_problem")
+    preview_problem: str
+    taken_at: datetime.datetime | None = Field(None, description="照片 EXIF 拍摄时间")
+    latitude: Decimal | None = Field(None, description="照片 EXIF 拍摄地纬度")
+    longitude: Decimal | None = Field(None, description="照片 EXIF 拍摄地经度")
+
+    @staticmethod
+    def resolve_preview_url(obj) -> str | None:
+        return reverse("publicity:evidence_preview", args=[obj.pk]) if obj.preview else None
 
 
 class DeliverableOut(Schema):

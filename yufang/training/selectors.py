@@ -87,7 +87,7 @@ def flag_list(
     return qs
 
 
-HIDDEN_ROW = {"说明": "另一服务机构的记录（不向本机构显示，由经办机构核查）"}
+HIDDEN_ROW = {"说明": "不在您查看范围内的另一项记录（如另一服务机构的成果），由经办机构核查"}
 
 
 def flag_evidence(*, user, evidence: list) -> list[dict]:

@@ -7,10 +7,11 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from PIL import Image
 
+from yufang.accounts.tests.factories import bearer
 from yufang.training.models import Flag, FlagKind, FlagSource
 
 from .. import services
@@ -178,6 +179,9 @@ def test_a_photos_exif_time_and_place_are_kept_and_shown(world, client, project)
     page = client.get(d.get_absolute_url()).content.decode()
     assert '拍摄时间 <span class="text-nowrap">2023-10-10 09:30</span>' in page
     assert "拍摄地点 北纬 36°48′44″，东经 118°3′16″" in page
+    api = Client().get(f"/api/v1/publicity/evidence/{e.pk}", **bearer(world.users["agency"])).json()
+    assert (api["taken_at"], api["latitude"], api["longitude"]) == ("2023-10-10T01:30:00Z", "36.812222", "118.054444")
+    assert api["preview_url"] == reverse("publicity:evidence_preview", args=[e.pk]) and api["preview_problem"] == ""
     assert 'data-testid="outside-period"' not in page
     assert not Flag.objects.filter(kind=FlagKind.PHOTO_OUTSIDE_PERIOD).exists()
 
@@ -261,10 +265,15 @@ def test_a_file_reused_from_another_provider_is_named_to_officials_only_in_the_f
     assert "甲机构的片子" not in flag.summary
     client.force_login(world.users["provider_b"])
     page = client.get(flag.get_absolute_url()).content.decode()
-    assert "乙机构的片子" in page and "另一服务机构的记录（不向本机构显示，由经办机构核查）" in page
+    assert "乙机构的片子" in page and "不在您查看范围内的另一项记录（如另一服务机构的成果），由经办机构核查" in page
     assert "甲机构的片子" not in page and world.orgs["provider_a"].name not in page
-    api = client.get(f"/api/v1/training/flags/{flag.pk}").json()
-    assert "甲机构的片子" not in str(api) and "_record" not in str(api)
+    api = Client().get(f"/api/v1/training/flags/{flag.pk}", **bearer(world.users["provider_b"]))
+    assert api.status_code == 200 and "乙机构的片子" in str(api.json())
+    assert "甲机构的片子" not in str(api.json()) and "_record" not in str(api.json())
+    officials = Client().get(f"/api/v1/training/flags/{flag.pk}", **bearer(world.users["agency"])).json()
+    assert {"text": f"{theirs}（编号 {theirs.pk}）", "url": theirs.get_absolute_url()} in [
+        row.get("宣传成果") for row in officials["evidence"]
+    ]
     client.force_login(world.users["agency"])
     page = client.get(flag.get_absolute_url()).content.decode()
     assert f'<a href="{theirs.get_absolute_url()}">宣传短视频：甲机构的片子' in page
