@@ -55,7 +55,7 @@ def completion_edit(request: HttpRequest, pk: int) -> HttpResponse:
         project.get_absolute_url(),
         form=form,
         multipart=True,
-        intro="完成数量取自平台实名记录（首次保存后生成），填报数不能高于平台记录。",
+        intro="完成数量取自平台记录（实名培训记录、已举办场次、已验收的宣传成果；首次保存后生成），填报数不能高于平台记录。",
     )
 
 

@@ -111,7 +111,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         report.get_absolute_url(),
         form=form,
         multipart=True,
-        intro=f"报告期 {report.period_start:%Y-%m-%d} 至 {report.period_end:%Y-%m-%d}。完成数已按平台实名记录预填（累计至报告期末），不能高于平台记录。",
+        intro=f"报告期 {report.period_start:%Y-%m-%d} 至 {report.period_end:%Y-%m-%d}。完成数已按平台记录（实名培训记录、已举办场次、已验收的宣传成果）预填（累计至报告期末），不能高于平台记录。",
     )
 
 
