@@ -65,7 +65,7 @@ def flag_reused(evidence: Evidence) -> Flag:
         project=d.project,
         kind=FlagKind.REUSED_FILE,
         key=key,
-        summary=f"同一佐证文件（SHA-256 {evidence.sha256[:12]}…）用于 {count} 项宣传成果，包括本项目的「{d.title}」",
+        summary=f"同一佐证文件（内容完全相同）用于 {count} 项宣传成果，包括本项目的「{d.title}」",
         evidence=rows,
         subject=str(d),
         subject_url=d.get_absolute_url(),
@@ -102,7 +102,8 @@ def flag_photo_outside_period(evidence: Evidence) -> Flag | None:
         project=d.project,
         kind=FlagKind.PHOTO_OUTSIDE_PERIOD,
         key=key,
-        summary=f"「{d.title}」的照片「{evidence.original_name}」拍摄于 {_local(evidence.taken_at)}，"
+        # The file's name stays in the evidence: the list shows the summary, in words.
+        summary=f"「{d.title}」的一张照片拍摄于 {_local(evidence.taken_at)}，"
         f"不在项目期（{period[0]:%Y-%m-%d} 至 {period[1]:%Y-%m-%d}）内",
         evidence=_merged(d.project, FlagKind.PHOTO_OUTSIDE_PERIOD, key, [row]),
         subject=str(d),
