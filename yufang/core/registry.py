@@ -79,6 +79,9 @@ SESSIONS_HELD = "projects.sessions_held"
 # (project, indicator_kind, until=) -> the quantity of accepted deliverables counted against that
 # agreement indicator, from the app keeping them; None where it keeps no record of the kind.
 DELIVERABLES_ACCEPTED = "projects.deliverables_accepted"
+# (request, progress report) -> rendered HTML of a section of a progress report's page ("" where
+# the section does not apply).
+REPORT_PANELS = "projects.report_panels"
 
 
 def add_nav(item: NavItem) -> None:

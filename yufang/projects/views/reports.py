@@ -13,6 +13,7 @@ from yufang.core.files import serve_upload
 from yufang.core.forms import form_errors_from
 from yufang.core.listing import Column, list_response
 from yufang.core.permissions import require as _require
+from yufang.core.registry import REPORT_PANELS, contributions
 from yufang.core.scoping import get_scoped_or_404
 from yufang.core.transitions import transition_response as _perform
 
@@ -70,6 +71,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "r": report,
             "figures": [(f, prefill.get(f.pk)) for f in report.figures.all()],
+            # The apps built on projects add sections (publicity: planned against delivered per kind).
+            "panels": [html for source in contributions(REPORT_PANELS) if (html := source(request, report))],
             "held": selectors.sessions_held(report.project, until=report.period_end),
             "options": services.REPORT_WORKFLOW.options(report, request.user),
             "edit": may.can_edit_report(request.user, report),

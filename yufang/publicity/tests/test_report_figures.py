@@ -161,3 +161,15 @@ def test_the_acceptance_group_sees_planned_against_delivered_per_kind(world, cli
     assert '<td>宣传短视频</td><td class="text-end">5 部</td>' in panel
     assert "广播电视节目" not in panel  # planned 0 and nothing delivered: not a row to judge
     assert 'data-testid="edit-publicity-plan"' not in panel
+
+
+def test_a_progress_reports_page_shows_each_kind_planned_beside_accepted_by_its_period_end(world, client, project):
+    client.force_login(world.users["agency"])
+    october = client.get(project.reports.get(sequence=2).get_absolute_url()).content.decode()
+    panel = october[october.index('data-testid="publicity-report-panel"') :]
+    assert "完成日期截至 2023-10-31" in panel
+    assert 'data-testid="report-delivered-short_video">3 部<' in panel
+    assert 'data-testid="report-delivered-targeted_push">1 次<' in panel
+    assert "广播电视节目" not in panel
+    november = client.get(project.reports.get(sequence=3).get_absolute_url()).content.decode()
+    assert 'data-testid="report-delivered-short_video">4 部<' in november
