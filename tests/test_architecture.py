@@ -250,6 +250,9 @@ WRITERS = {
     "completed": ("training/services",),
     "is_active": ("providers/services/agreements.py", "learning/services/enrolment.py"),
     "committed": ("plans/services.py", "providers/services/agreements.py"),
+    # A quiz participant's counted result: only the submission service moves it.
+    "counted_at": ("quiz/services.py",),
+    "answer_ms": ("quiz/services.py",),
 }
 
 

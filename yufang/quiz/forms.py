@@ -90,7 +90,8 @@ class CompetitionForm(StyledFormMixin, forms.Form):
         for i, parts in enumerate(_lines(self.cleaned_data["rounds"]), start=1):
             try:
                 opens, closes = (
-                    datetime.datetime.strptime(p, "%Y-%m-%d %H:%M").replace(tzinfo=timezone.get_current_timezone()) for p in parts[1:3]
+                    datetime.datetime.strptime(p, "%Y-%m-%d %H:%M").replace(tzinfo=timezone.get_current_timezone())
+                    for p in parts[1:3]
                 )
             except (ValueError, TypeError):
                 raise ValidationError(f"第 {i} 行应为：名称,开始时间,结束时间（时间写作 2023-06-01 09:00）") from None
