@@ -10,7 +10,7 @@ class QuizConfig(AppConfig):
         from yufang.accounts.models import Role
         from yufang.core.registry import NavGroup, NavItem, add_nav
 
-        from . import scoping  # noqa: F401 - registers scoping rules
+        from . import contributions, scoping  # noqa: F401 - registers scoping rules
 
         staff = (
             Role.PROGRAMME_OWNER,
@@ -21,3 +21,4 @@ class QuizConfig(AppConfig):
             Role.ENTERPRISE_CONTACT,
         )
         add_nav(NavItem("知识竞答", "quiz:list", lambda u: u.has_role(*staff), group=NavGroup.PUBLICITY, order=58))
+        contributions.register()

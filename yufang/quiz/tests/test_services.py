@@ -243,3 +243,39 @@ def test_too_fast_shared_device_and_same_answers_are_flagged(world):
     assert len(same.evidence) == 2
     services.competition_scan(competition=c, actor=world.users["agency"])
     assert Flag.objects.filter(kind=FlagKind.QUIZ_SAME_ANSWERS).count() == 1  # raised once
+
+
+def test_targets_count_participants_and_enterprises_reached(world):
+    from yufang.targets.selectors import contributed_by_region, plan_progress
+    from yufang.targets.services import target_save
+
+    c = make_competition(world)
+    for seq in (40, 41):
+        join(world, c, seq)
+    join(world, c, 42, side="b")
+    deadline = timezone.localdate() + datetime.timedelta(days=30)
+    reached = target_save(
+        actor=world.owner,
+        plan=c.plan,
+        data={
+            "name": "进百企",
+            "metric": "quiz_enterprises",
+            "threshold": 100,
+            "deadline": deadline,
+            "min_participants": 2,
+        },
+    )
+    people = target_save(
+        actor=world.owner,
+        plan=c.plan,
+        data={"name": "参与人数", "metric": "quiz_participants", "threshold": 1000, "deadline": deadline},
+    )
+    assert "不少于 2 人即计为已覆盖" in reached.counting_rule and "以身份证号识别人员" in people.counting_rule
+    values = {r.target.pk: (r.value, r.unit) for r in plan_progress(user=world.owner, plan=c.plan)}
+    assert values[reached.pk] == (1, "家") and values[people.pk] == (3, "人")
+    district = {r.target.pk: r.value for r in plan_progress(user=world.users["district_b"], plan=c.plan)}
+    assert district[reached.pk] == 0 and district[people.pk] == 1
+    assert ("张店区", 1) in contributed_by_region(user=world.owner, target=reached)
+    from yufang.targets.counting import target_check
+
+    assert target_check(reached) == []

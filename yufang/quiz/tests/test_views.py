@@ -208,3 +208,34 @@ def test_result_shows_explanations_once_the_round_closes(world):
     Round.objects.filter(competition=c, number=1).update(closes_at=timezone.now() - datetime.timedelta(seconds=1))
     body = _client().get(reverse("quiz:paper", args=[paper.token])).content.decode()
     assert "正确答案" in body and re.search("解析\\d", body)
+
+
+def test_the_targets_page_shows_the_quiz_target_with_its_rule(world):
+    import datetime
+
+    from django.utils import timezone
+
+    from yufang.targets.services import target_save
+
+    c = make_competition(world)
+    join(world, c, 50)
+    target = target_save(
+        actor=world.owner,
+        plan=c.plan,
+        data={
+            "name": "进百企",
+            "metric": "quiz_enterprises",
+            "threshold": 100,
+            "deadline": timezone.localdate() + datetime.timedelta(days=9),
+            "min_participants": 1,
+        },
+    )
+    body = (
+        _client(world.owner)
+        .get(reverse("targets:progress", args=[c.plan.pk]) + f"?target={target.pk}")
+        .content.decode()
+    )
+    assert "进百企" in body and "/ 目标 100 家" in body and "即计为已覆盖" in body
+    assert 'data-testid="contributed-breakdown"' in body
+    project_page = _client(world.users["agency"]).get(c.project.get_absolute_url()).content.decode()
+    assert 'data-testid="quiz-panel"' in project_page and c.name in project_page
