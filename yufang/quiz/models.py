@@ -119,6 +119,8 @@ class Participant(models.Model):
         Competition, verbose_name="竞答", on_delete=models.PROTECT, related_name="participants"
     )
     id_hash = models.CharField(max_length=64)
+    # What a phone using the API holds for its participant (the pages keep it in the session).
+    key = models.CharField(max_length=32, unique=True)
     id_masked = models.CharField("身份证号（脱敏）", max_length=18)
     name = models.CharField("姓名", max_length=50)
     phone = models.CharField("手机号", max_length=20)

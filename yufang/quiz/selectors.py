@@ -7,12 +7,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from yufang.accounts.models import Organisation
+from yufang.accounts.models import Organisation, OrganisationKind
 from yufang.core.scoping import scoped
 from yufang.enterprises.models import EnterpriseProfile
 from yufang.reference.models import Region
 
-from .models import Competition, Counting, Paper, Participant
+from .models import Competition, Counting, Paper, Participant, Round
 
 OTHER = "其他企业"
 RANKING = ("-score", "answer_ms", "counted_at", "pk")
@@ -26,6 +26,18 @@ def mask_name(name: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def enterprise_for_code(credit_code: str) -> Organisation | None:
+    code = (credit_code or "").strip().upper()
+    if not code:
+        return None
+    return Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE, is_active=True, credit_code=code).first()
+
+
+def current_round(competition: Competition, moment) -> Round | None:
+    """The round open at `moment` (none between rounds)."""
+    return next((r for r in competition.rounds.all() if r.opens_at <= moment < r.closes_at), None)
 
 
 def competition_list(user) -> QuerySet[Competition]:

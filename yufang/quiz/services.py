@@ -22,7 +22,7 @@ from yufang.core.models import AuditAction
 from yufang.core.permissions import require as _require
 from yufang.core.services import model_create, model_update
 from yufang.core.workflow import Transition, Workflow
-from yufang.learning.models import Question, QuestionKind
+from yufang.learning.models import Question
 from yufang.people import idnumbers
 from yufang.projects.models import Project
 from yufang.reference.models import Region
@@ -31,6 +31,8 @@ from yufang.training.models import FlagKind, FlagSource
 
 from . import permissions as may
 from .models import Competition, CompetitionStatus, Counting, Paper, Participant, Round
+from .scoring import _pools, bank_problems, counted_better, grade
+from .selectors import current_round, enterprise_for_code
 
 # Answers reach the server this long after the deadline and still count (the network's delay).
 GRACE_SECONDS = 15
@@ -53,17 +55,6 @@ COMPETITION_FIELDS = [
 
 
 # --- Competitions -----------------------------------------------------------------------------
-
-
-def _pools(draw: list[dict]) -> dict[tuple[str, int | None], list[int]]:
-    pools = {}
-    for row in draw:
-        key = (row["category"], row.get("difficulty"))
-        qs = Question.objects.filter(category=row["category"], is_active=True)
-        if row.get("difficulty"):
-            qs = qs.filter(difficulty=row["difficulty"])
-        pools[key] = list(qs.order_by("pk").values_list("pk", flat=True))
-    return pools
 
 
 def _clean_draw(draw: Any) -> list[dict]:
@@ -163,19 +154,6 @@ def competition_update(
     return competition
 
 
-def bank_problems(competition: Competition) -> list[str]:
-    """Why the question bank cannot yet serve the competition's papers (none: it can)."""
-    problems = []
-    for (category, difficulty), pool in _pools(competition.draw).items():
-        wanted = next(
-            r["count"] for r in competition.draw if r["category"] == category and r.get("difficulty") == difficulty
-        )
-        if len(pool) < wanted:
-            level = {1: "易", 2: "中", 3: "难"}.get(difficulty, "不限难度")
-            problems.append(f"题库中「{category}」（{level}）只有 {len(pool)} 题，抽题规则需要 {wanted} 题。")
-    return problems
-
-
 def _publish(*, obj: Competition, actor: User, note: str = "", **params) -> None:
     problems = bank_problems(obj)
     if not obj.rounds.exists():
@@ -236,13 +214,6 @@ def competition_transition(*, competition: Competition, action: str, actor: User
 # --- Participants -----------------------------------------------------------------------------
 
 
-def enterprise_for_code(credit_code: str) -> Organisation | None:
-    code = (credit_code or "").strip().upper()
-    if not code:
-        return None
-    return Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE, is_active=True, credit_code=code).first()
-
-
 def _accepting(competition: Competition) -> None:
     if competition.status != CompetitionStatus.PUBLISHED:
         raise ValidationError("本竞答当前不接受参与。")
@@ -298,6 +269,7 @@ def participant_join(
     participant = Participant(
         competition=competition,
         id_hash=key,
+        key=secrets.token_hex(16),
         id_masked=mask_id_number(info.number),
         name=name,
         phone=phone,
@@ -371,6 +343,7 @@ def participants_join_many(*, competition: Competition, rows: list[dict], actor:
             Participant(
                 competition=competition,
                 id_hash=key,
+                key=secrets.token_hex(16),
                 id_masked=mask_id_number(info.number),
                 name=r["name"],
                 phone=r["phone"],
@@ -425,10 +398,6 @@ def _flag_shared_device(competition: Competition, device: str, rows: list[dict])
 
 
 # --- Papers -----------------------------------------------------------------------------------
-
-
-def current_round(competition: Competition, moment) -> Round | None:
-    return next((r for r in competition.rounds.all() if r.opens_at <= moment < r.closes_at), None)
 
 
 def _draw_items(competition: Competition, pools: dict, rng: random.Random) -> list[dict]:
@@ -507,48 +476,6 @@ def paper_draw(*, participant: Participant, now=None, device: str = "", ip=None)
     )
 
 
-def shown_letter_to_bank(item: dict, shown: str) -> str:
-    """The bank's letters for the letters the participant picked on their shuffled paper."""
-    letters = []
-    for c in shown:
-        index = ord(c) - ord("A")
-        if 0 <= index < len(item["order"]):
-            letters.append(chr(ord("A") + item["order"][index]))
-    return "".join(sorted(set(letters)))
-
-
-def _normalise(kind: str, value) -> str:
-    if isinstance(value, list | tuple):
-        value = "".join(str(v) for v in value)
-    letters = "".join(sorted({c for c in str(value or "").upper() if "A" <= c <= "F"}))
-    return letters if kind == QuestionKind.MULTIPLE else letters[:1]
-
-
-def grade(items: list[dict], answers: dict[str, Any], questions: dict[int, Question]) -> tuple[dict, int, int]:
-    """(answers in the bank's letters, correct, score 0–100) of a paper's shown-letter answers."""
-    given = {str(k): v for k, v in (answers or {}).items()}
-    kept, correct = {}, 0
-    for item in items:
-        q = questions.get(item["q"])
-        if q is None:
-            continue
-        shown = _normalise(q.kind, given.get(str(item["q"]), ""))
-        answer = shown_letter_to_bank(item, shown) if shown else ""
-        kept[str(item["q"])] = answer
-        correct += int(bool(answer) and answer == q.answer)
-    total = len(items) or 1
-    return kept, correct, round(correct * 100 / total)
-
-
-def counted_better(competition: Competition, participant: Participant, paper: Paper) -> bool:
-    """Whether the paper replaces the participant's counted result under the counting rule."""
-    if participant.score is None:
-        return True
-    if competition.counting == Counting.FIRST:
-        return False
-    return (paper.score, -paper.answer_ms) > (participant.score, -(participant.answer_ms or 0))
-
-
 @transaction.atomic
 def paper_submit(*, token: str, answers: dict[str, Any], now=None) -> tuple[Paper, bool]:
     """Scores the paper on the server. Returns (paper, replay): a paper already submitted answers
@@ -605,9 +532,12 @@ def _flag_too_fast(competition: Competition, participant: Participant, paper: Pa
     )
 
 
-def papers_submit_many(*, sheets: list[tuple[Paper, dict[str, Any], datetime.datetime]]) -> None:
-    """The bulk form of paper_submit (the demo's thousands of papers): each paper through the
-    same scoring and counting, in one transaction."""
+def papers_submit_many(
+    *, competition: Competition, sheets: list[tuple[Paper, dict[str, Any], datetime.datetime]], actor: User
+) -> None:
+    """The bulk form of paper_submit (answer sheets handed in at a session, the demo's papers):
+    each paper through the same scoring and counting, in one transaction."""
+    _require(may.can_run(actor, competition))
     with transaction.atomic():
         for paper, answers, moment in sheets:
             paper_submit(token=paper.token, answers=answers, now=moment)

@@ -32,11 +32,14 @@ from . import pdf, services
 from . import permissions as may
 from .forms import CompetitionForm, JoinForm
 from .models import Competition, CompetitionStatus, Paper, Participant
+from .scoring import bank_problems
 from .selectors import (
     award_list,
     competition_list,
+    current_round,
     district_board,
     enterprise_board,
+    enterprise_for_code,
     participants_seen,
     people_board,
     totals,
@@ -106,9 +109,7 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rounds": competition.rounds.all(),
             "edit": may.can_edit(request.user, competition),
             "run": may.can_run(request.user, competition),
-            "bank_problems": services.bank_problems(competition)
-            if competition.status == CompetitionStatus.DRAFT
-            else [],
+            "bank_problems": bank_problems(competition) if competition.status == CompetitionStatus.DRAFT else [],
             "totals": totals(competition, qs=seen),
             "full": may.sees_in_full(request.user, competition),
             "flags": flags.order_by("-pk")[:20],
@@ -343,7 +344,7 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
     """What an enterprise's poster opens: who you are and where you work, then the paper."""
     competition = _public_competition(pk)
     code = request.GET.get("e", "")[:18]
-    enterprise = services.enterprise_for_code(code)
+    enterprise = enterprise_for_code(code)
     person = getattr(request.user, "person", None) if request.user.is_authenticated else None
     participant = _remembered(request, competition)
     form = JoinForm(request.POST or None, initial={"credit_code": code}, city_id=competition.plan.city_id)
@@ -382,7 +383,7 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
             "enterprise": enterprise,
             "person": person,
             "participant": participant,
-            "round": services.current_round(competition, timezone.now()),
+            "round": current_round(competition, timezone.now()),
             "next_round": next((r for r in competition.rounds.all() if r.opens_at > timezone.now()), None),
         },
         status=status,

@@ -46,6 +46,7 @@ class TargetForm(StyledFormMixin, forms.Form):
         label="覆盖企业的参与人数标准",
         min_value=1,
         initial=1,
+        required=False,
         help_text="仅“知识竞答覆盖企业数”指标使用：企业参与人数达到该数才计为已覆盖。",
     )
     deadline = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

@@ -97,6 +97,7 @@ def _target_form_data(form):
     data = dict(form.cleaned_data)
     industries = data.pop("industries")
     positions = data.pop("positions")
+    data["min_participants"] = data.get("min_participants") or 1
     return data, industries, positions
 
 
