@@ -42,8 +42,9 @@ def can_run(user, competition) -> Verdict:
 
 
 def sees_in_full(user, competition) -> bool:
-    """Boards unmasked: officials, the running provider. A district and an enterprise see their
+    """Boards unmasked: the programme owner, the agency, the running provider. A district and an enterprise see their
     own rows in full through scoping (selectors); everyone else the masked public boards."""
     if not user.is_authenticated:
         return False
-    return user.is_official or _runs(user, competition.project)
+    # Partner departments read the programme, not people (issue 12): no names on their boards.
+    return user.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF) or _runs(user, competition.project)

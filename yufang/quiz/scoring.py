@@ -72,3 +72,16 @@ def counted_better(competition: Competition, participant: Participant, paper: Pa
     if competition.counting == Counting.FIRST:
         return False
     return (paper.score, -paper.answer_ms) > (participant.score, -(participant.answer_ms or 0))
+
+
+def shown_sequence(paper: Paper) -> str:
+    """The letters the participant tapped, in the paper's order ("-" unanswered): with options
+    shuffled per paper, two honest people almost never tap the same sequence."""
+    letters = []
+    for item in paper.items:
+        bank = paper.answers.get(str(item["q"]), "")
+        shown = sorted(
+            chr(ord("A") + item["order"].index(ord(c) - ord("A"))) for c in bank if ord(c) - ord("A") in item["order"]
+        )
+        letters.append("".join(shown) or "-")
+    return "|".join(letters)

@@ -31,7 +31,7 @@ from yufang.training.models import FlagKind, FlagSource
 
 from . import permissions as may
 from .models import Competition, CompetitionStatus, Counting, Paper, Participant, Round
-from .scoring import _pools, bank_problems, counted_better, grade
+from .scoring import _pools, bank_problems, counted_better, grade, shown_sequence
 from .selectors import current_round, enterprise_for_code
 
 # Answers reach the server this long after the deadline and still count (the network's delay).
@@ -532,21 +532,110 @@ def _flag_too_fast(competition: Competition, participant: Participant, paper: Pa
     )
 
 
+@transaction.atomic
+def papers_draw_many(
+    *, competition: Competition, draws: list[tuple[Participant, datetime.datetime]], actor: User
+) -> list[Paper]:
+    """The bulk form of paper_draw for papers handed out at once (a proctored session, the demo):
+    the same rules (round open, attempts per day and in all), one insert. All or nothing."""
+    _require(may.can_run(actor, competition))
+    _accepting(competition)
+    ids = sorted({p.pk for p, _ in draws})
+    participants = {
+        p.pk: p
+        for p in Participant.objects.select_for_update().filter(pk__in=ids, competition=competition).order_by("pk")
+    }
+    held: dict[int, list] = defaultdict(list)
+    for pid, day in Paper.objects.filter(participant_id__in=ids).values_list("participant_id", "day"):
+        held[pid].append(day)
+    rounds = list(competition.rounds.all())
+    pools, counts = _bank_for(competition)
+    rng = random.Random(secrets.randbits(64))  # noqa: S311 - drawing questions, not secrets
+    new, problems = [], []
+    for participant, moment in draws:
+        if participant.pk not in participants:
+            problems.append(f"{participant.name}：不是本竞答的参与者。")
+            continue
+        round_ = next((r for r in rounds if r.opens_at <= moment < r.closes_at), None)
+        day = timezone.localdate(moment)
+        if round_ is None:
+            problems.append(f"{participant.name}：{moment:%Y-%m-%d %H:%M} 不在竞答的开放时间内。")
+        elif len(held[participant.pk]) >= competition.attempts_total:
+            problems.append(f"{participant.name}：答题机会已用完。")
+        elif held[participant.pk].count(day) >= competition.attempts_per_day:
+            problems.append(f"{participant.name}：当日答题次数已用完。")
+        else:
+            held[participant.pk].append(day)
+            new.append(
+                Paper(
+                    participant=participant,
+                    round=round_,
+                    number=len(held[participant.pk]),
+                    day=day,
+                    token=secrets.token_hex(16),
+                    started_at=moment,
+                    deadline=min(moment + datetime.timedelta(seconds=competition.time_limit_seconds), round_.closes_at),
+                    items=_paper_items(_draw_items(competition, pools, rng), counts, rng),
+                    device=participant.device,
+                    client_ip=participant.client_ip,
+                )
+            )
+    if problems:
+        raise ValidationError(problems[:20])
+    return Paper.objects.bulk_create(new, batch_size=1000)
+
+
+@transaction.atomic
 def papers_submit_many(
     *, competition: Competition, sheets: list[tuple[Paper, dict[str, Any], datetime.datetime]], actor: User
-) -> None:
-    """The bulk form of paper_submit (answer sheets handed in at a session, the demo's papers):
-    each paper through the same scoring and counting, in one transaction."""
+) -> list[Paper]:
+    """The bulk form of paper_submit (answer sheets handed in at once, the demo's papers): the
+    same scoring, late rule, counting and too-fast flag, written in a few statements. A paper
+    already submitted keeps its first result."""
     _require(may.can_run(actor, competition))
-    with transaction.atomic():
-        for paper, answers, moment in sheets:
-            paper_submit(token=paper.token, answers=answers, now=moment)
+    by_token = {paper.token: (answers, moment) for paper, answers, moment in sheets}
+    papers = list(
+        Paper.objects.select_for_update()
+        .filter(token__in=by_token, participant__competition=competition, submitted_at__isnull=True)
+        .order_by("pk")
+    )
+    participants = {
+        p.pk: p
+        for p in Participant.objects.select_for_update()
+        .filter(pk__in={p.participant_id for p in papers})
+        .order_by("pk")
+    }
+    questions = Question.objects.in_bulk({q for p in papers for q in p.question_ids})
+    grace = datetime.timedelta(seconds=GRACE_SECONDS)
+    fast = []
+    for paper in sorted(papers, key=lambda p: (by_token[p.token][1], p.pk)):
+        answers, moment = by_token[paper.token]
+        late = moment > paper.deadline + grace
+        paper.answers, paper.correct, paper.score = grade(paper.items, {} if late else answers, questions)
+        paper.late, paper.submitted_at = late, moment
+        paper.answer_ms = int((min(moment, paper.deadline) - paper.started_at).total_seconds() * 1000)
+        participant = participants[paper.participant_id]
+        participant.papers += 1
+        if counted_better(competition, participant, paper):
+            participant.score, participant.answer_ms, participant.counted_at = paper.score, paper.answer_ms, moment
+        if not late and paper.answer_ms < len(paper.items) * competition.min_seconds_per_question * 1000:
+            fast.append((participant, paper))
+    Paper.objects.bulk_update(
+        papers, ["answers", "correct", "score", "late", "submitted_at", "answer_ms"], batch_size=1000
+    )
+    Participant.objects.bulk_update(
+        list(participants.values()), ["papers", "score", "answer_ms", "counted_at"], batch_size=1000
+    )
+    for participant, paper in fast:
+        _flag_too_fast(competition, participant, paper)
+    return papers
 
 
 @transaction.atomic
 def competition_scan(*, competition: Competition, actor: User) -> int:
     """Scans the competition's papers for the findings a single submission cannot see: many
-    participants from one device or address, identical answer sequences with near-identical
+    participants from one device, identical answer sequences (the letters tapped, in order, on
+    papers whose options are shuffled apiece: a script or a shared key sheet) with near-identical
     answering times. Returns how many findings were raised (a finding is raised once)."""
     _require(may.can_run(actor, competition))
     raised = 0
@@ -573,7 +662,7 @@ def competition_scan(*, competition: Competition, actor: User) -> int:
         .order_by("pk")
     )
     for paper in papers.iterator(chunk_size=2000):
-        groups[tuple(sorted(paper.answers.items()))].append(paper)
+        groups[shown_sequence(paper)].append(paper)
     for group in groups.values():
         group.sort(key=lambda p: p.answer_ms)
         cluster = [group[0]] if group else []

@@ -5,6 +5,7 @@ for the launch ceremony."""
 
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -48,10 +49,14 @@ from .selectors import (
 DEVICE_COOKIE = "yf_device"  # the same cookie the training sign-in pages set
 SESSION_KEY = "quiz_participants"
 # The public pages answer guesses about ID numbers: so many joins per address in ten minutes
-# (a workshop's Wi-Fi carries many honest people), and per ID number a day.
-JOIN_PER_ADDRESS = (60, 600)
-JOIN_PER_ID = (10, 86400)
-PAPER_PER_ADDRESS = (300, 60)
+# (a workshop's Wi-Fi carries many honest people), and per ID number a day; papers per address
+# a minute.
+# A launch ceremony's hall shares one address: the limits are settings (YUFANG_QUIZ_THROTTLES).
+_THROTTLES = {"join_per_address": (600, 600), "join_per_id": (10, 86400), "paper_per_address": (3000, 60)}
+_THROTTLES.update(getattr(settings, "YUFANG_QUIZ_THROTTLES", {}))
+JOIN_PER_ADDRESS = _THROTTLES["join_per_address"]
+JOIN_PER_ID = _THROTTLES["join_per_id"]
+PAPER_PER_ADDRESS = _THROTTLES["paper_per_address"]
 PUBLIC_BOARD_ROWS = 20
 
 
