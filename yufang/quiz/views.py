@@ -5,6 +5,7 @@ for the launch ceremony."""
 
 import secrets
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -120,6 +121,14 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "flags": flags.order_by("-pk")[:20],
             "flag_count": flags.count(),
             "poster_enterprises": enterprises,
+            "poster_qr": [
+                (
+                    e,
+                    poster_url(request, competition, e),
+                    segno.make(poster_url(request, competition, e), error="m").svg_inline(scale=4),
+                )
+                for e in (enterprises or [])
+            ],
             "join_url": request.build_absolute_uri(reverse("quiz:join", args=[competition.pk])),
             "transitions": services.COMPETITION_WORKFLOW.options(competition, request.user),
             "transition_url": reverse("quiz:transition", args=[competition.pk]),
@@ -274,6 +283,11 @@ def awards(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def poster_url(request, competition, enterprise) -> str:
+    """What an enterprise's QR code opens: the quiz with the enterprise filled in."""
+    return request.build_absolute_uri(reverse("quiz:join", args=[competition.pk]) + f"?e={enterprise.credit_code}")
+
+
 @login_required
 def poster(request: HttpRequest, pk: int, enterprise_pk: int) -> HttpResponse:
     """An enterprise's A4 poster: its contact prints their own; officials, districts and the
@@ -288,7 +302,7 @@ def poster(request: HttpRequest, pk: int, enterprise_pk: int) -> HttpResponse:
         may.sees_in_full(request.user, competition) or request.user.organisation_id == enterprise.pk
     ):
         raise Http404("未找到该记录。")
-    url = request.build_absolute_uri(reverse("quiz:join", args=[competition.pk]) + f"?e={enterprise.credit_code}")
+    url = poster_url(request, competition, enterprise)
     return attachment(pdf.poster_pdf(competition, enterprise, url), f"{enterprise.name}竞答海报.pdf", "application/pdf")
 
 
