@@ -1,7 +1,8 @@
 """Record makers for the quiz rows of the scoping matrix (tests/scoping_matrix.py): per side, a
 draft competition of that side's provider, and a participant from that side's enterprise in a
-published competition of that side's provider."""
+published competition of that side's provider, with a paper handed in."""
 
+from .. import services
 from .factories import join, make_competition
 
 
@@ -16,5 +17,8 @@ def participant(world, side):
     cache = world.__dict__.setdefault("_quiz_participants", {})
     if side not in cache:
         published = make_competition(world, side=side, name=f"已发布竞答{side}")
-        cache[side] = join(world, published, 90 if side == "a" else 91, side=side, name=f"竞答者{side}")
+        p = join(world, published, 90 if side == "a" else 91, side=side, name=f"竞答者{side}")
+        paper = services.paper_draw(participant=p)
+        services.paper_submit(token=paper.token, answers={})  # on the people board, which ranks papers
+        cache[side] = p
     return cache[side]
