@@ -3,6 +3,7 @@ filled in; a worker takes part without an account and the live board moves; a se
 same day, a late submission and a replayed (double) submission get the right answers."""
 
 import datetime
+import os
 
 import pytest
 from django.utils import timezone
@@ -12,6 +13,14 @@ from yufang.quiz.models import Paper, Participant
 from yufang.quiz.tests.factories import an_id, make_competition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = os.environ.get("YUFANG_SHOTS")  # a folder: the pages are also saved there as PNG
+
+
+def _shot(page, name):
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
+
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
 
@@ -68,19 +77,23 @@ def test_phone_takes_part_by_the_enterprise_qr_and_the_board_moves(browser, live
     phone.goto(scan_url)
     assert enterprise.name in phone.get_by_test_id("enterprise").inner_text()
     assert phone.locator("#id_credit_code").input_value() == enterprise.credit_code
+    _shot(phone, "phone_join")
     _join(phone, scan_url, 1, "王小明")
     assert phone.get_by_test_id("question").count() == 5
     _answer_right(phone)
+    _shot(phone, "phone_paper")
     # A second tab still shows the same paper: its submission later is a replay.
     twin = phone_context.new_page()
     twin.goto(phone.url)
     phone.get_by_test_id("submit").click()
     assert phone.get_by_test_id("score").inner_text() == "100"
+    _shot(phone, "phone_result")
 
     # The board refreshes itself (HTMX polling) and shows the masked name.
     board.get_by_test_id("participants").filter(has_text="1").wait_for(timeout=15000)
     assert "王*明" in board.get_by_test_id("people-board").inner_text()
     assert "王小明" not in board.content()
+    _shot(board, "live_board")
 
     # The replayed submission answers with the first result and scores nothing again.
     twin.get_by_test_id("submit").click()

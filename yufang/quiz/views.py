@@ -264,6 +264,8 @@ def competition_boards(request: HttpRequest, pk: int) -> HttpResponse:
         rows, columns = enterprise_board(competition, qs=seen), ENTERPRISE_COLUMNS
     else:
         rows, columns = district_board(competition, qs=seen), DISTRICT_COLUMNS
+        if not full:  # a district or an enterprise: only the districts its people are in
+            rows = [r for r in rows if r.participants]
     if request.GET.get("export") == "xlsx":
         return xlsx_response(f"{competition.name}{BOARDS[board]}", columns, rows)
     return render(
