@@ -120,7 +120,11 @@ def _clean_rounds(rounds: list[dict]) -> list[dict]:
 
 @transaction.atomic
 def competition_create(*, project: Project, data: dict[str, Any], rounds: list[dict], actor: User) -> Competition:
-    project = Project.objects.select_for_update().select_related("agreement__item__line", "plan").get(pk=project.pk)
+    project = (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("agreement__item__line", "plan")
+        .get(pk=project.pk)
+    )
     _require(may.can_create(actor, project))
     values = _clean(data)
     competition = model_create(
@@ -135,7 +139,7 @@ def competition_create(*, project: Project, data: dict[str, Any], rounds: list[d
 def competition_update(
     *, competition: Competition, data: dict[str, Any], rounds: list[dict] | None = None, actor: User
 ) -> Competition:
-    competition = Competition.objects.select_for_update().select_related("project").get(pk=competition.pk)
+    competition = Competition.objects.select_for_update(of=("self",)).select_related("project").get(pk=competition.pk)
     _require(may.can_edit(actor, competition))
     values = _clean(data)
     competition, _ = model_update(instance=competition, fields=list(values), data=values, actor=actor)
@@ -441,7 +445,9 @@ def _bank_for(competition: Competition) -> tuple[dict, dict[int, int]]:
 def paper_draw(*, participant: Participant, now=None, device: str = "", ip=None) -> Paper:
     """Draws a paper on the server for the round open now. An open paper still within its time
     is returned as it is; otherwise the attempts per day and in all decide."""
-    participant = Participant.objects.select_for_update().select_related("competition").get(pk=participant.pk)
+    participant = (
+        Participant.objects.select_for_update(of=("self",)).select_related("competition").get(pk=participant.pk)
+    )
     competition = participant.competition
     _accepting(competition)
     moment = now or timezone.now()
@@ -486,7 +492,9 @@ def paper_submit(*, token: str, answers: dict[str, Any], now=None) -> tuple[Pape
         raise ValidationError("试卷不存在。")
     if paper.submitted_at is not None:
         return paper, True
-    participant = Participant.objects.select_for_update().select_related("competition").get(pk=paper.participant_id)
+    participant = (
+        Participant.objects.select_for_update(of=("self",)).select_related("competition").get(pk=paper.participant_id)
+    )
     competition = participant.competition
     moment = now or timezone.now()
     late = moment > paper.deadline + datetime.timedelta(seconds=GRACE_SECONDS)
@@ -595,7 +603,7 @@ def papers_submit_many(
     _require(may.can_run(actor, competition))
     by_token = {paper.token: (answers, moment) for paper, answers, moment in sheets}
     papers = list(
-        Paper.objects.select_for_update()
+        Paper.objects.select_for_update(of=("self",))
         .filter(token__in=by_token, participant__competition=competition, submitted_at__isnull=True)
         .order_by("pk")
     )
