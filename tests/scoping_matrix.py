@@ -53,6 +53,8 @@ EXEMPT = {
     "learning.StudyInterval",  # the evidence, on the enrolment's page, scoped like the enrolment
     "publicity.DeliverableKind",  # reference data: read alike, edited by the owner (publicity/tests)
     "publicity.PlannedQuantity",  # on the project's page and the plan's publicity page, scoped like the project
+    "quiz.Round",  # on the competition's page, scoped like the competition
+    "quiz.Paper",  # reached by its token on the phone; on the boards through its participant, scoped like it
 }
 
 PROGRAMME_WIDE = frozenset({"owner", "agency", "partner"})
@@ -561,6 +563,37 @@ RECORD_TYPES += [
         api=lambda e: f"/api/v1/publicity/evidence/{e.pk}",
         label=lambda e: e.original_name,
         sees=OFFICIALS_AND_DISTRICT | {"provider_a"},
+        edits=frozenset(),
+    ),
+]
+
+# --- knowledge quiz (issue 17): a draft seen by officials and its provider; participants by
+# district, enterprise and the running provider ---
+from yufang.quiz.tests import matrix as quiz  # noqa: E402
+
+RECORD_TYPES += [
+    RecordType(
+        name="quiz_competition",
+        model="quiz.Competition",
+        make=quiz.competition,
+        page=lambda c: reverse("quiz:detail", args=[c.pk]),
+        edit=lambda c: reverse("quiz:edit", args=[c.pk]),
+        export=lambda c: reverse("quiz:list"),
+        api=lambda c: f"/api/v1/quiz/competitions/{c.pk}",
+        label=lambda c: c.name,
+        sees=PROGRAMME_WIDE | {"provider_a"},
+        edits=frozenset({"agency", "provider_a"}),
+    ),
+    RecordType(
+        name="quiz_participant",
+        model="quiz.Participant",
+        make=quiz.participant,
+        page=None,
+        edit=None,
+        export=lambda p: reverse("quiz:boards", args=[p.competition_id]),
+        api=None,
+        label=lambda p: p.name,
+        sees=WITHOUT_PARTNERS | {"district_a", "provider_a", "enterprise_a"},
         edits=frozenset(),
     ),
 ]

@@ -174,6 +174,8 @@ NO_STAFF_ACTOR = {
     "learning.services.session.study_check_answer": "the learner, identified by the session token",
     "training.services.attendance_sign_with_code": "a trainee's phone, identified by the venue's code",
     "training.services.identify": "finds the trainee on the roster for signing in",
+    "quiz.services.paper_draw": "a participant's phone, identified by their key or page session",
+    "quiz.services.paper_submit": "a participant's phone, identified by the paper's token",
     # Written inside another service's transaction, which checks and audits.
     "providers.services.agreements.team_member_join": "called by the amendment and team services",
     "providers.services.agreements.team_member_leave": "called by the amendment and team services",
@@ -250,6 +252,9 @@ WRITERS = {
     "completed": ("training/services",),
     "is_active": ("providers/services/agreements.py", "learning/services/enrolment.py"),
     "committed": ("plans/services.py", "providers/services/agreements.py"),
+    # A quiz participant's counted result: only the submission service moves it.
+    "counted_at": ("quiz/services.py",),
+    "answer_ms": ("quiz/services.py",),
 }
 
 

@@ -74,6 +74,9 @@ PERSON_ORGANISATION_SCOPE = "people.organisation_scope"
 KEY_ENTERPRISES_CHANGED = "enterprises.key_enterprises_changed"
 # () -> differences between stored platform figures and the raw records (targets.figures_recount).
 FIGURE_CHECKS = "targets.figure_checks"
+# (target, region_id) -> the figure of a target whose metric the contributing app counts (the
+# quiz's enterprises reached and participants), or None for a metric it does not own.
+TARGET_VALUES = "targets.target_values"
 # (project, until=, industry_id=) -> (sessions held, their class hours), from the app keeping sessions.
 SESSIONS_HELD = "projects.sessions_held"
 # (project, indicator_kind, until=) -> the quantity of accepted deliverables counted against that

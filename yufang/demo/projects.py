@@ -283,7 +283,7 @@ def open_training(users: dict[str, User], plan: Plan) -> tuple[Project | None, P
     )
 
 
-def load(users: dict[str, User], plan: Plan) -> None:
+def load(users: dict[str, User], plan: Plan, *, scale: float = 1.0) -> None:
     agency, owner = users["agency"], users["owner"]
     staff = _staff(users)
 
@@ -361,6 +361,10 @@ def load(users: dict[str, User], plan: Plan) -> None:
                 ("publicity_materials", "竞答奖品以外的宣传折页", D("30000.00")),
             ],
         )
+        # The "进百企" quiz runs while the project is in progress (October–November 2023).
+        from . import quiz
+
+        quiz.load(users, plan, p, provider, scale=scale)
         _pay(
             services.payment_request(project=p, kind="advance", actor=provider),
             users,

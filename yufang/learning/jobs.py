@@ -26,7 +26,10 @@ QUESTION_COLUMNS = {
     "F": ("选项F", "F"),
     "answer": ("答案", "正确答案"),
     "explanation": ("解析", "答案解析"),
+    "difficulty": ("难度", "难易程度"),
 }
+# An empty difficulty cell is 中 (the bank's default); the quiz draws by these.
+DIFFICULTY_NAMES = {"易": 1, "简单": 1, "容易": 1, "中": 2, "中等": 2, "一般": 2, "难": 3, "困难": 3, "较难": 3}
 KIND_NAMES = {
     "单选": QuestionKind.SINGLE,
     "单选题": QuestionKind.SINGLE,
@@ -88,7 +91,12 @@ def _question(table, cells, problems: list[str]) -> dict:
     if kind is None:
         problems.append(f"题型「{kind_text or '（空）'}」应为单选题、多选题或判断题")
     options, answer = _options_and_answer(kind, options, raw_answer, problems)
+    difficulty_text = clean_text(_cell(table, cells, "difficulty")).replace(" ", "")
+    difficulty = DIFFICULTY_NAMES.get(difficulty_text, 2 if not difficulty_text else None)
+    if difficulty is None:
+        problems.append(f"难度「{difficulty_text}」应为易、中或难")
     return {
+        "difficulty": difficulty or 2,
         "category": category,
         "kind": kind,
         "stem": stem,

@@ -374,9 +374,19 @@ class QuestionKind(models.TextChoices):
     TRUE_FALSE = "true_false", "判断题"
 
 
+class Difficulty(models.IntegerChoices):
+    EASY = 1, "易"
+    MEDIUM = 2, "中"
+    HARD = 3, "难"
+
+
 class Question(BaseModel):
+    """One question of the platform's one bank, shared by the course exams and the knowledge
+    quiz (which draws by category and difficulty)."""
+
     category = models.CharField("题目分类", max_length=50, db_index=True)
     kind = models.CharField("题型", max_length=16, choices=QuestionKind.choices)
+    difficulty = models.PositiveSmallIntegerField("难度", choices=Difficulty.choices, default=Difficulty.MEDIUM)
     stem = models.TextField("题干")
     options = models.JSONField("选项", default=list, help_text="选项文字，按 A、B、C… 顺序。")
     answer = models.CharField("正确答案", max_length=10, help_text="选项字母，多选题如 ACD。")

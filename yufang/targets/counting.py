@@ -17,6 +17,7 @@ from yufang.enterprises.selectors import key_enterprise_ids
 from yufang.reference.models import Region
 
 from .models import (
+    CONTRIBUTED_METRICS,
     OFFLINE_MODES,
     BaselineEntry,
     Completion,
@@ -205,8 +206,11 @@ def _target_completions(target: Target, criteria: Criteria):
 
 
 def target_tally(target: Target, progress=None) -> Tally:
-    """Counts the target from the raw completions, in memory (nothing written)."""
+    """Counts the target from the raw completions, in memory (nothing written). A target whose
+    metric another app counts (TARGET_VALUES) counts no completions."""
     tally = Tally(Criteria.of(target))
+    if target.metric in CONTRIBUTED_METRICS:
+        return tally
     qs = _target_completions(target, tally.criteria)
     if progress is not None:
         progress.total(qs.count(), f"正在重新统计：{target.name}")
@@ -268,8 +272,20 @@ def describe_rule(
     enterprise_set: str,
     programme,
     include_historic: bool = True,
+    min_participants: int = 1,
 ) -> str:
     """The counting rule in words, written next to every figure."""
+    if metric == Metric.QUIZ_PARTICIPANTS:
+        return (
+            f"{plan.year} 年度方案下已发布的知识竞答的参与人数：以身份证号识别人员，同一人参加多场竞答、"
+            "答多次卷只计一次；填写信息参与即计入（不论成绩），截止日期后参与的不计。"
+        )
+    if metric == Metric.QUIZ_ENTERPRISES:
+        return (
+            f"{plan.year} 年度方案下已发布的知识竞答覆盖的企业数：一家企业名录内的企业，其职工参与人数"
+            f"（以身份证号去重，各场竞答合计）不少于 {min_participants} 人即计为已覆盖；未在企业名录中的"
+            "“其他企业”不计；截止日期后参与的不计。"
+        )
     modes = list(modes)
     parts = [
         "以身份证号识别人员，同一人无论参加多少场次、多少门课程，在本目标中只计一次，计入其首次达标的区县、行业、岗位和月份。"

@@ -42,6 +42,13 @@ class TargetForm(StyledFormMixin, forms.Form):
     threshold = forms.DecimalField(
         label="目标值", max_digits=12, decimal_places=2, min_value=0, help_text="人数；完成比例指标填百分比，如 70。"
     )
+    min_participants = forms.IntegerField(
+        label="覆盖企业的参与人数标准",
+        min_value=1,
+        initial=1,
+        required=False,
+        help_text="仅“知识竞答覆盖企业数”指标使用：企业参与人数达到该数才计为已覆盖。",
+    )
     deadline = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     counting_rule = forms.CharField(
         label="计数规则",
@@ -77,6 +84,7 @@ class TargetForm(StyledFormMixin, forms.Form):
             "counting_rule": target.counting_rule,
             "include_historic": target.include_historic,
             "sort_order": target.sort_order,
+            "min_participants": target.min_participants,
         }
 
 

@@ -165,6 +165,14 @@ class BaselineEntry(models.Model):
 class Metric(models.TextChoices):
     PERSONS = "persons", "培训人数（去重）"
     PROGRAMME_SHARE = "programme_share", "多年度工程完成比例"
+    # Counted by the app that holds the records (the knowledge quiz), through the registry's
+    # TARGET_VALUES contribution point, not from completions.
+    QUIZ_ENTERPRISES = "quiz_enterprises", "知识竞答覆盖企业数"
+    QUIZ_PARTICIPANTS = "quiz_participants", "知识竞答参与人数（去重）"
+
+
+# Metrics no completion counts towards: their value comes from a contribution (TARGET_VALUES).
+CONTRIBUTED_METRICS = frozenset({Metric.QUIZ_ENTERPRISES, Metric.QUIZ_PARTICIPANTS})
 
 
 class EnterpriseSet(models.TextChoices):
@@ -199,6 +207,12 @@ class Target(BaseModel):
         help_text="人数，或百分比（完成比例指标）。",
     )
     deadline = models.DateField("截止日期")
+    min_participants = models.PositiveSmallIntegerField(
+        "覆盖企业的参与人数标准",
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text="知识竞答覆盖企业数指标：一家企业参与人数（去重）达到该数才计为已覆盖。",
+    )
     counting_rule = models.TextField("计数规则", help_text="显示在每个数字旁边。")
     include_historic = models.BooleanField(
         "计入原系统记录",
@@ -230,6 +244,10 @@ class Target(BaseModel):
     @property
     def is_share(self) -> bool:
         return self.metric == Metric.PROGRAMME_SHARE
+
+    @property
+    def is_contributed(self) -> bool:
+        return self.metric in CONTRIBUTED_METRICS
 
 
 class TargetMember(models.Model):

@@ -38,6 +38,10 @@ class Progress:
         return self.target.metric == Metric.PROGRAMME_SHARE
 
     @property
+    def unit(self) -> str:
+        return "家" if self.target.metric == Metric.QUIZ_ENTERPRISES else "人"
+
+    @property
     def figure(self) -> Decimal | int | None:
         """What is compared with the threshold: persons, or percent of the baseline."""
         if self.is_share:
@@ -74,6 +78,26 @@ class Progress:
         return projected.quantize(Decimal("0.1")) if self.is_share else int(projected)
 
 
+def contributed_value(target: Target, region_id: int | None = None) -> int:
+    """The figure of a target another app counts (TARGET_VALUES), for the city or one district."""
+    from yufang.core.registry import TARGET_VALUES, contributions
+
+    for source in contributions(TARGET_VALUES):
+        value = source(target, region_id)
+        if value is not None:
+            return value
+    return 0
+
+
+def contributed_by_region(*, user, target: Target) -> list[tuple[str, int]]:
+    """A contributed target's figure per district (a district officer: their own)."""
+    scope = scope_of(user)
+    regions = Region.objects.filter(city_id=target.plan.city_id).order_by("sort_order", "pk")
+    if scope.kind == ScopeKind.REGION:
+        regions = regions.filter(pk=scope.region_id)
+    return [(r.name, contributed_value(target, r.pk)) for r in regions]
+
+
 def plan_targets(*, user, plan) -> QuerySet[Target]:
     return scoped(user, Target).filter(plan=plan).select_related("plan", "programme")
 
@@ -104,6 +128,9 @@ def plan_progress(*, user, plan) -> list[Progress]:
         if district:
             qs = qs.filter(person__region_id=scope.region_id)
         partway = dict(qs.values_list("target_id").annotate(n=Count("pk")))
+    for t in targets:
+        if t.is_contributed:
+            values[t.pk] = contributed_value(t, scope.region_id if district else None)
     return [
         Progress(
             target=t,

@@ -25,7 +25,14 @@ from .exports import progress_xlsx
 from .forms import BaselineUploadForm, CompletionFilterForm, HistoricUploadForm, ProgrammeForm, TargetForm
 from .models import EnterpriseSet, LegacyBatch, Target, TrainingProgramme
 from .permissions import can_import_historic, can_manage_targets, can_view_progress
-from .selectors import completion_list, plan_progress, programme_partway, programme_summary, target_breakdown
+from .selectors import (
+    completion_list,
+    contributed_by_region,
+    plan_progress,
+    programme_partway,
+    programme_summary,
+    target_breakdown,
+)
 
 
 @login_required
@@ -55,7 +62,10 @@ def progress(request: HttpRequest, plan_id: int) -> HttpResponse:
             f"{plan.year}年度目标进度.xlsx",
             XLSX,
         )
-    breakdown = target_breakdown(user=request.user, target=selected.target) if selected else None
+    contributed = None
+    if selected and selected.target.is_contributed:
+        contributed = contributed_by_region(user=request.user, target=selected.target)
+    breakdown = target_breakdown(user=request.user, target=selected.target) if selected and not contributed else None
     key_marks = None
     if selected and selected.target.enterprise_set == EnterpriseSet.KEY:
         key_marks = list(key_enterprise_marks(user=request.user, year=plan.year))
@@ -73,6 +83,7 @@ def progress(request: HttpRequest, plan_id: int) -> HttpResponse:
         if breakdown
         else None,
         "key_marks": key_marks,
+        "contributed": contributed,
         "partway": programme_partway(user=request.user, target=selected.target) if selected else None,
         "can_manage": can_manage_targets(request.user)[0],
         "district": rows[0].district_only if rows else False,
@@ -86,6 +97,7 @@ def _target_form_data(form):
     data = dict(form.cleaned_data)
     industries = data.pop("industries")
     positions = data.pop("positions")
+    data["min_participants"] = data.get("min_participants") or 1
     return data, industries, positions
 
 

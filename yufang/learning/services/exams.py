@@ -268,6 +268,7 @@ def questions_apply(*, actor: User, job) -> int:
                 options=r["options"],
                 answer=r["answer"],
                 explanation=r.get("explanation", ""),
+                difficulty=r.get("difficulty", 2),
             )
             for r in locked.result["good"]
         ],

@@ -91,6 +91,30 @@ def test_question_import_reports_each_bad_row(setup, world, client, django_captu
     assert (tf.kind, tf.answer, tf.options) == ("true_false", "B", ["正确", "错误"])
 
 
+def test_question_import_reads_the_difficulty_the_quiz_draws_by(
+    setup, world, client, django_capture_on_commit_callbacks
+):
+    client.force_login(world.users["agency"])
+    file = xlsx(
+        [
+            ["题目分类", "题型", "题干", "选项A", "选项B", "答案", "难度"],
+            ["竞答", "判断题", "容易的题", "", "", "对", "易"],
+            ["竞答", "判断题", "没写难度的题", "", "", "错", ""],
+            ["竞答", "判断题", "难度写错的题", "", "", "对", "超难"],
+        ]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("learning:questions"), {"file": file})
+    job = Job.objects.get(kind="learning.questions_check")
+    report = client.get(reverse("learning:import_review", args=[job.pk])).content.decode()
+    assert "难度「超难」应为易、中或难" in report
+    client.post(reverse("learning:import_confirm", args=[job.pk]))
+    assert dict(Question.objects.filter(category="竞答").values_list("stem", "difficulty")) == {
+        "容易的题": 1,
+        "没写难度的题": 2,
+    }
+
+
 def test_video_is_served_with_range_requests(setup, world, client):
     client.force_login(world.users["trainee_a"])
     lesson = setup.required.lessons.get()

@@ -24,6 +24,7 @@ TARGET_FIELDS = [
     "counting_rule",
     "include_historic",
     "sort_order",
+    "min_participants",
 ]
 
 
@@ -53,6 +54,7 @@ def target_save(
             enterprise_set=data.get("enterprise_set", EnterpriseSet.ALL),
             programme=data.get("programme"),
             include_historic=data.get("include_historic", True),
+            min_participants=data.get("min_participants", 1),
         )
     if target is None:
         target = model_create(model=Target, data={"plan": plan, **data}, actor=actor)
