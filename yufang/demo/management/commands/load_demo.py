@@ -54,7 +54,7 @@ class Command(BaseCommand):
                 projects.open_training(users, plan)
             self.step(5, "线下培训场次、花名册与签到")
             training_sessions.load(users, plan, scale=scale)
-            self.step(6, "工伤预防项目、报告与付款")
+            self.step(6, "工伤预防项目、宣传成果、报告与付款")
             with demo_clock(datetime.date(2023, 9, 15)):
                 projects.load(users, plan)
             self.step(7, f"线上课程、报名、学时、考试与证书（约 {int(2800 * scale):,} 名学员）")
