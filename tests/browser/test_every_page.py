@@ -8,9 +8,11 @@ import pytest
 from django.core.management import call_command
 
 from yufang.demo.orgs import LOGINS
+from yufang.publicity.defaults import KINDS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z]+")
 # Latin-script words a Chinese user legitimately reads: product and format names, units,
 # and the demo's login names (the history shows who acted by login name).
 ALLOWED_WORDS = (
@@ -52,9 +54,12 @@ ALLOWED_WORDS = (
         "yf",
     }
     | {login[0] for login in LOGINS}
-    | {"rm", "zc", "zx"}
+    | {"rm", "zc", "zx", "tv", "ys"}
+    # The publicity deliverable kinds' codes (reference data the owner keys in, shown on the
+    # kinds page beside their Chinese names) and MP4 in the evidence types' labels.
+    | {word for kind in KINDS for word in LATIN_WORD.findall(kind["code"])}
+    | {"MP"}
 )
-LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z]+")
 # Codes with letters in them: credit codes, ID numbers' X, certificate, course and account codes
 # (hz-101, xy54963300, ZF-2023-0917), and the hazardous-chemicals licence prefix (鲁)WH.
 # Certificate codes are random capitals that may hold no digit at all (TJYHXGNSRAKU).

@@ -1,6 +1,9 @@
 """The demo's clock for the audit trail: what the demo does in a `demo_clock(moment)` block is
 recorded at that 2023 moment, not at the hour the loader runs, so a record's history reads as the
-demo's story does. Only the demo loader uses it; real requests always record the real time."""
+demo's story does. With `now=True` the block's "now" is that moment too (timezone.now and
+localdate, so a record's own submitted or decided time and a "not after today" check read the
+demo's day); the publicity demo uses it. Only the demo loader uses it; real requests always
+record the real time."""
 
 import datetime
 from contextlib import contextmanager
@@ -17,16 +20,22 @@ def at(day: datetime.date, hour: int = 10, minute: int = 0) -> datetime.datetime
 
 
 @contextmanager
-def demo_clock(moment: datetime.datetime | datetime.date):
+def demo_clock(moment: datetime.datetime | datetime.date, *, now: bool = False):
     if not isinstance(moment, datetime.datetime):
         moment = at(moment)
     moment = timezone.localtime(moment) if timezone.is_aware(moment) else timezone.make_aware(moment)
     field = AuditLog._meta.get_field("occurred_at")
     previous = field.default
+    previous_now = timezone.now
     field.default = lambda: moment
     field.__dict__.pop("_get_default", None)  # Field caches its default callable
+    if now:
+        # Module attribute: timezone.localdate() and auto_now fields look `now` up at each call.
+        utc = moment.astimezone(datetime.UTC)
+        timezone.now = lambda: utc
     try:
         yield moment
     finally:
         field.default = previous
         field.__dict__.pop("_get_default", None)
+        timezone.now = previous_now

@@ -6,7 +6,9 @@ agreements of the providers demo, plus one more for the failure case:
 - 重点行业培训 (众诚, login `provider_zc`): in progress with a confirmed extension (both dates
   shown) and an advance request waiting for the agency;
 - 新媒体宣传 (融媒, login `provider_rm`): accepted and settled with an upheld deduction;
-- 云享平台线上培训 (智学, login `provider_zx`): failed acceptance, and its three-year debarment.
+- 云享平台线上培训 (智学, login `provider_zx`): failed acceptance, and its three-year debarment;
+- 传统媒体宣传 (淄博广电, login `provider_tv`) and 定制宣传资料 (鲁中印务, login `provider_ys`): in
+  progress, their publicity deliverables recorded and reviewed (see publicity.py).
 
 Running it again changes nothing."""
 
@@ -23,11 +25,13 @@ from yufang.projects import selectors, services
 from yufang.projects.models import Payment, Project
 from yufang.providers import services as provider_services
 from yufang.providers.models import ProviderProfile, ServiceAgreement
+from yufang.publicity.models import Deliverable, DeliverableStatus
 from yufang.reference.models import City, Region
 
+from . import publicity
 from .clock import demo_clock
 from .orgs import CITY_CODE, _org
-from .providers import PUBLICITY, QIAN, ZHONGCHENG
+from .providers import BROADCASTER, PRINTER, PUBLICITY, QIAN, ZHONGCHENG
 
 D = Decimal
 ZHIXUE = "淄博智学在线教育科技有限公司"
@@ -43,7 +47,22 @@ def _regions(*names: str) -> list[Region]:
     return list(qs.filter(name__in=names) if names else qs)
 
 
-def _plan(project: Project, provider: User, *, mode: str, sessions: int, headcount: int, costs, goals: str):
+TRAINING_SCHEDULE = "9月下旬筹备并报送实施方案；10月至12月分批组织实施；12月下旬总结并报送项目实施情况报告。"
+TRAINING_TEAM = "项目负责人统筹；培训主管负责排课与签到；专人管理实名制档案。"
+
+
+def _plan(
+    project: Project,
+    provider: User,
+    *,
+    mode: str,
+    sessions: int,
+    headcount: int,
+    costs,
+    goals: str,
+    schedule: str = TRAINING_SCHEDULE,
+    team: str = TRAINING_TEAM,
+):
     services.plan_version_create(
         project=project,
         data={
@@ -54,8 +73,8 @@ def _plan(project: Project, provider: User, *, mode: str, sessions: int, headcou
             "headcount": headcount,
             "start_date": datetime.date(2023, 9, 15),
             "completion_date": project.deadline,
-            "schedule": "9月下旬筹备并报送实施方案；10月至12月分批组织实施；12月下旬总结并报送项目实施情况报告。",
-            "team": "项目负责人统筹；培训主管负责排课与签到；专人管理实名制档案。",
+            "schedule": schedule,
+            "team": team,
             "report_interval_months": 1,
         },
         cost_items=[{"category": c, "name": n, "amount": a} for c, n, a in costs],
@@ -225,11 +244,79 @@ def _staff(users) -> dict[str, User]:
         QIAN: users["provider"],
         ZHONGCHENG: User.objects.get(username="provider_zc"),
         PUBLICITY: User.objects.get(username="provider_rm"),
+        BROADCASTER: User.objects.get(username="provider_tv"),
+        PRINTER: User.objects.get(username="provider_ys"),
     }
 
 
 def _agreement_of(plan: Plan, name: str) -> ServiceAgreement | None:
     return ServiceAgreement.objects.filter(provider__name=name, item__line__plan=plan).first()
+
+
+PUBLICITY_SCHEDULE = "9月下旬报送实施方案；10月至12月按周制作播出、按月推送；12月下旬总结并报送项目实施情况报告。"
+PUBLICITY_TEAM = "项目负责人统筹；编导负责内容制作；专人整理播出记录与佐证材料。"
+
+
+def _publicity_reports(project: Project, provider: User, agency: User) -> None:
+    """The monthly reports before the year's end, each with what was accepted by its period's
+    end (the figure the report's prefill counts from the records)."""
+    for report in project.reports.filter(period_end__lt=COMPLETED_ON, status="due"):
+        accepted = Deliverable.objects.filter(
+            project=project, status=DeliverableStatus.ACCEPTED, delivered_on__lte=report.period_end
+        )
+        total = sum(accepted.values_list("quantity", flat=True))
+        achieved = {f.kind: total for f in report.figures.all()}
+        _report(
+            project,
+            report.sequence,
+            provider,
+            agency,
+            f"第{report.sequence}期宣传按计划实施。",
+            accept=True,
+            achieved=achieved,
+        )
+
+
+def open_publicity(users: dict[str, User], plan: Plan) -> None:
+    """The traditional-media and printed-material projects: opened from their agreements, plans
+    approved and work started; their deliverables recorded and reviewed, then their reports."""
+    agency, staff = users["agency"], _staff(users)
+    specs = [
+        (
+            BROADCASTER,
+            "online",
+            "在淄博电视台新闻综合频道每周六播出一期“工伤预防”线性宣传课堂，全年 12 期，每期 15 分钟。",
+            [("media", "线性宣传课堂节目制作与播出时段", D("150000.00"))],
+            publicity.broadcast_episodes,
+        ),
+        (
+            PRINTER,
+            "offline",
+            "设计印制工伤保险政策宣传册 15000 册、工伤预防知识折页 5000 份，定制宣传环保袋 5000 个，送达各区县。",
+            [("publicity_materials", "宣传册、折页设计印制及宣传用品定制", D("98000.00"))],
+            publicity.printed_materials,
+        ),
+    ]
+    for name, mode, goals, costs, record in specs:
+        a = _agreement_of(plan, name)
+        if a is None or Project.objects.filter(agreement=a).exists():
+            continue
+        provider = staff[name]
+        p = services.project_open(agreement=a, actor=agency, regions=_regions())
+        _start(
+            p,
+            provider,
+            agency,
+            mode=mode,
+            sessions=0,
+            headcount=0,
+            goals=goals,
+            costs=costs,
+            schedule=PUBLICITY_SCHEDULE,
+            team=PUBLICITY_TEAM,
+        )
+        record(p, provider, agency)
+        _publicity_reports(p, provider, agency)
 
 
 def open_training(users: dict[str, User], plan: Plan) -> tuple[Project | None, Project | None]:
@@ -360,6 +447,8 @@ def load(users: dict[str, User], plan: Plan, *, scale: float = 1.0) -> None:
                 ("publicity_events", "“进百企”知识竞答及启动仪式", D("60000.00")),
                 ("publicity_materials", "竞答奖品以外的宣传折页", D("30000.00")),
             ],
+            schedule=PUBLICITY_SCHEDULE,
+            team=PUBLICITY_TEAM,
         )
         # The "进百企" quiz runs while the project is in progress (October–November 2023).
         from . import quiz
@@ -371,6 +460,8 @@ def load(users: dict[str, User], plan: Plan, *, scale: float = 1.0) -> None:
             "ZF-2023-0921",
             datetime.date(2023, 10, 12),
         )
+        # Its videos, pushes and the launch ceremony, recorded and accepted before its reports.
+        publicity.new_media(p, provider, agency)
         achieved = {"videos": 12, "broadcasts": 60, "events": 1, "enterprises": 96}
         for n in p.reports.filter(period_end__lt=COMPLETED_ON).values_list("sequence", flat=True):
             _report(p, n, provider, agency, f"第{n}期宣传推送按计划完成。", accept=True, achieved=achieved)
@@ -403,6 +494,8 @@ def load(users: dict[str, User], plan: Plan, *, scale: float = 1.0) -> None:
         _pay(balance, users, "ZF-2023-1229", datetime.date(2023, 12, 29))
         with demo_clock(datetime.date(2023, 12, 29)):
             services.project_transition(project=p, action="settle", actor=agency)
+
+    open_publicity(users, plan)
 
     # Failed acceptance and the provider's new debarment: the online training.
     agreement, provider = _zhixue(owner, agency, plan)

@@ -1,4 +1,6 @@
-"""The 2023 providers (seed 四): a publicity provider and two training providers (齐安 qualified for
+"""The 2023 providers (seed 四): three publicity providers (the new-media company, the city
+broadcaster's media group for the 线性宣传课堂 and a printer for the brochures, so the whole
+publicity line is under agreements) and two training providers (齐安 qualified for
 hazardous-chemicals training), their procurements, signed agreements in force that fit the 2023
 items, a provider debarred in an earlier year, and a qualification about to expire. Built through
 the real services; running it again changes nothing."""
@@ -25,16 +27,25 @@ PUBLICITY = "淄博融媒文化传播有限公司"
 QIAN = "山东齐安安全技术服务有限公司"
 ZHONGCHENG = "淄博众诚职业培训学校"
 ANPEI = "淄博安培职业技能培训中心"
+BROADCASTER = "淄博广电传媒集团有限公司"
+PRINTER = "淄博鲁中印务有限公司"
 
 PROFILES = {
     PUBLICITY: ("publicity", "马晓东", "中国建设银行淄博张店支行", "37050163610100001234"),
     QIAN: ("training", "孙立新", "中国工商银行淄博临淄支行", "1603004209200012345"),
     ZHONGCHENG: ("training", "高文华", "淄博农村商业银行张店支行", "9010000012345678901"),
     ANPEI: ("training", "韩志刚", "中国农业银行淄博周村支行", "15370101040012345"),
+    BROADCASTER: ("publicity", "邢建华", "中国银行淄博分行营业部", "2345001234567801"),
+    PRINTER: ("publicity", "鲁振海", "淄博农村商业银行淄川支行", "9010000023456789012"),
 }
 
 # username, display name, organisation: the staff who confirm their agreements.
-STAFF = [("provider_rm", "马丽", PUBLICITY), ("provider_zc", "高峰", ZHONGCHENG)]
+STAFF = [
+    ("provider_rm", "马丽", PUBLICITY),
+    ("provider_zc", "高峰", ZHONGCHENG),
+    ("provider_tv", "邢倩", BROADCASTER),
+    ("provider_ys", "鲁文静", PRINTER),
+]
 
 
 def _document(name: str) -> ContentFile:
@@ -85,6 +96,8 @@ def load(users: dict[str, User], plan: Plan) -> None:
         PUBLICITY: User.objects.get(username="provider_rm"),
         QIAN: users["provider"],
         ZHONGCHENG: User.objects.get(username="provider_zc"),
+        BROADCASTER: User.objects.get(username="provider_tv"),
+        PRINTER: User.objects.get(username="provider_ys"),
     }
 
     for name, (kind, legal, bank, account) in PROFILES.items():
@@ -154,6 +167,32 @@ def load(users: dict[str, User], plan: Plan) -> None:
                 {"kind": "enterprises", "planned": 100, "description": "“进百企”知识竞答覆盖企业"},
             ],
             "team": [("马晓东", "项目负责人", "13853311001"), ("马丽", "内容编辑", "13853311002")],
+        },
+        {
+            "item": "传统媒体工伤预防宣传",
+            "provider": BROADCASTER,
+            "method": "single_source",
+            "candidates": [BROADCASTER],
+            "legal_ground": "《中华人民共和国政府采购法》第三十一条第一项：只能从唯一供应商处采购；市级电视频道的节目时段"
+            "只能由市广播电视台经营主体提供，依据鲁人社规〔2018〕3号、淄人社发〔2018〕73号采用单一来源方式。",
+            "price": D("150000.00"),
+            "title": "2023年传统媒体工伤预防宣传服务协议",
+            "content": "在淄博电视台新闻综合频道定制“工伤预防”线性宣传课堂，每周一期，每期 15 分钟，宣传工伤保险政策及"
+            "危险化学品、建筑施工等重点行业工伤预防知识。",
+            "indicators": [{"kind": "broadcasts", "planned": 12, "description": "线性宣传课堂播出期数"}],
+            "team": [("邢建华", "项目负责人", "13853315001"), ("邢倩", "栏目编导", "13853315002")],
+        },
+        {
+            "item": "定制工伤保险宣传资料",
+            "provider": PRINTER,
+            "method": "competitive_consultation",
+            "candidates": [PRINTER, PUBLICITY],
+            "legal_ground": "",
+            "price": D("98000.00"),
+            "title": "2023年定制工伤保险宣传资料服务协议",
+            "content": "设计印制工伤保险政策宣传册、工伤预防知识折页，定制工伤预防宣传用品，按经办机构安排送达各区县。",
+            "indicators": [{"kind": "materials", "planned": 25000, "description": "宣传册、折页及宣传用品"}],
+            "team": [("鲁振海", "项目负责人", "13853316001"), ("鲁文静", "设计与印制", "13853316002")],
         },
         {
             "item": "危险化学品企业工伤预防线下培训",

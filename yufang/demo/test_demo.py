@@ -10,9 +10,9 @@ def test_demo_loads_every_role_and_is_idempotent(db):
     call_command("load_demo", scale=0.02, stdout=open("/dev/null", "w"))
     assert (Organisation.objects.count(), User.objects.count(), AuditLog.objects.count()) == counts
     assert Organisation.objects.filter(kind="district").count() == 11
-    # The three 2023 providers, one debarred in an earlier year, and the projects demo's online
-    # provider that fails acceptance.
-    assert Organisation.objects.filter(kind="provider").count() == 5
+    # The five 2023 providers (three for publicity, two for training), one debarred in an earlier
+    # year, and the projects demo's online provider that fails acceptance.
+    assert Organisation.objects.filter(kind="provider").count() == 7
     assert Organisation.objects.filter(kind="enterprise").count() >= 12
     for username in ("owner", "agency", "health", "district", "provider", "enterprise", "trainee"):
         assert User.objects.get(username=username).check_password("yufang-demo")
@@ -71,3 +71,66 @@ def test_demo_figures_come_from_the_platforms_flows_on_a_2023_timeline(db):
     assert Debarment.objects.get(provider=failed.project.provider).start_date == failed.decided_on
     assert not AuditLog.objects.filter(occurred_at__year__gt=2023).exists()
     assert figures_recount() == []
+    _publicity_line_is_recorded()
+
+
+def _publicity_line_is_recorded():
+    """Issue 16: every publicity item of 2023 is under an agreement; planned against delivered
+    per kind comes from the recorded deliverables; the statuses mix accepted, returned with a
+    note and submitted; the evidence files are what they claim (photos with a 2023 EXIF time);
+    one photo is used twice and marked."""
+    import datetime
+    import io
+
+    from PIL import Image
+
+    from yufang.core.files import sniff
+    from yufang.plans.models import BudgetItem, Plan
+    from yufang.providers.models import ServiceAgreement
+    from yufang.publicity.models import Deliverable, Evidence
+    from yufang.publicity.selectors import planned_list, totals_by_kind
+
+    plan = Plan.objects.get(year=2023)
+    items = BudgetItem.objects.filter(line__plan=plan, line__category="publicity")
+    assert sum(i.amount for i in items) == 500000
+    for item in items:
+        agreement = ServiceAgreement.objects.get(item=item)
+        assert agreement.price <= item.amount and agreement.indicators.exists()
+    owner = User.objects.get(username="owner")
+    totals = {
+        t.kind.code: (t.planned, t.delivered, t.pending) for t in totals_by_kind(planned_list(user=owner, plan=plan))
+    }
+    assert totals == {
+        "broadcast": (12, 8, 2),
+        "short_video": (12, 12, 0),
+        "targeted_push": (60, 60, 0),
+        "printed_material": (25000, 20000, 5000),
+        "event": (1, 1, 0),
+    }
+    returned = Deliverable.objects.get(status="returned")
+    assert returned.kind.code == "broadcast" and "同一文件" in returned.review_note
+    assert Deliverable.objects.filter(status="submitted").count() == 3
+    assert Deliverable.objects.get(title__contains="启动仪式").status == "accepted"
+    assert {
+        t for t in Deliverable.objects.filter(kind__code="short_video").values_list("details__topic", flat=True)
+    } == {
+        "政策",
+        "知识",
+        "事故案例",
+    }
+    reused = Evidence.objects.get(reused_from__isnull=False)
+    assert reused.deliverable == returned and reused.sha256 == reused.reused_from.sha256
+    assert reused.reused_from.deliverable.status == "accepted"
+    for evidence in Evidence.objects.all():
+        with evidence.file.open("rb") as f:
+            assert sniff(f)[0] == evidence.file_type
+            content = f.read()
+        if evidence.file_type == "image":
+            taken = Image.open(io.BytesIO(content)).getexif().get_ifd(0x8769)[0x9003]
+            assert taken.startswith("2023:")
+    assert {"image", "video", "pdf"} == set(Evidence.objects.values_list("file_type", flat=True))
+    # Recorded on the demo's clock: its own times read 2023 as its audit trail does.
+    end = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    assert not Deliverable.objects.filter(submitted_at__gte=end).exists()
+    assert not Deliverable.objects.filter(decided_at__gte=end).exists()
+    assert not Evidence.objects.filter(uploaded_at__gte=end).exists()

@@ -12,7 +12,13 @@ def test_demo_projects(db):
     call_command("load_demo", scale=0.02, stdout=open("/dev/null", "w"))
     call_command("load_demo", scale=0.02, stdout=open("/dev/null", "w"))
     projects = {p.provider.short_name: p for p in Project.objects.select_related("provider", "agreement")}
-    assert len(projects) == 4
+    assert len(projects) == 6
+    # The traditional-media and printed-material projects: in progress, their work recorded as
+    # publicity deliverables and their reports before December accepted.
+    for name in ("淄博广电", "鲁中印务"):
+        assert projects[name].status == ProjectStatus.IN_PROGRESS
+        assert projects[name].deliverables.filter(status="accepted").exists()
+        assert projects[name].reports.filter(status="accepted").exists()
     hazchem = projects["齐安安全"]
     assert hazchem.status == ProjectStatus.IN_PROGRESS
     assert set(hazchem.reports.values_list("status", flat=True)) == {"accepted", "submitted", "due"}

@@ -16,14 +16,20 @@ def test_demo_providers_and_agreements(db):
     audit_count = AuditLog.objects.count()
     call_command("load_demo", stdout=open("/dev/null", "w"))
     assert AuditLog.objects.count() == audit_count
-    # The three agreements of this part; the projects demo later settles the publicity one
-    # (completed, its deduction released) and adds a fourth that fails acceptance.
-    three = ServiceAgreement.objects.filter(procurement__isnull=False, status__in=["in_force", "completed"])
-    assert three.count() == 3
-    for agreement in three.filter(status="in_force"):
+    # The five agreements of this part (one for each publicity item, two for training); the
+    # projects demo later settles the new-media one (completed, its deduction released) and adds
+    # one more that fails acceptance.
+    five = ServiceAgreement.objects.filter(procurement__isnull=False, status__in=["in_force", "completed"])
+    assert five.count() == 5
+    for agreement in five.filter(status="in_force"):
         assert BudgetItem.objects.get(pk=agreement.item_id).committed == agreement.price
-    assert sum(a.price for a in three) == Decimal("1010000.00")
-    assert three.get(provider__name="淄博融媒文化传播有限公司").procurement.method == "single_source"
+    assert sum(a.price for a in five) == Decimal("1258000.00")
+    assert five.get(provider__name="淄博融媒文化传播有限公司").procurement.method == "single_source"
+    assert five.get(provider__name="淄博广电传媒集团有限公司").procurement.method == "single_source"
+    publicity_items = BudgetItem.objects.filter(line__category="publicity")
+    assert sorted(five.filter(item__in=publicity_items).values_list("item__name", flat=True)) == sorted(
+        publicity_items.values_list("name", flat=True)
+    )
     assert Debarment.objects.get(decision_number="淄人社字〔2021〕47号").provider.name == "淄博安培职业技能培训中心"
     assert Qualification.objects.filter(kind="hazchem").get().provider.name == "山东齐安安全技术服务有限公司"
     today = timezone.localdate()

@@ -9,6 +9,7 @@ from django.db import transaction
 from yufang.demo import learning, online, orgs, plans, projects, providers, training, training_sessions
 from yufang.demo.clock import demo_clock
 from yufang.demo.orgs import LOGINS
+from yufang.publicity.defaults import load_default_kinds
 from yufang.reference.loading import load_reference
 from yufang.targets.figures import figures_recount
 
@@ -33,9 +34,11 @@ class Command(BaseCommand):
         self.started = time.monotonic()
         scale = options["scale"]
         with transaction.atomic():
-            # The reference data migration's rows, again if a test flush removed them.
+            # The reference data migrations' rows (publicity's deliverable kinds too), again if a
+            # test flush removed them.
             self.step(1, "基础数据、机构与演示账号")
             load_reference(apps)
+            load_default_kinds(apps)
             # Each step is audited at its date in the demo's year (demo_clock), not today.
             with demo_clock(datetime.date(2023, 8, 10)):
                 users = orgs.load(self.stdout)
@@ -54,7 +57,7 @@ class Command(BaseCommand):
                 projects.open_training(users, plan)
             self.step(5, "线下培训场次、花名册与签到")
             training_sessions.load(users, plan, scale=scale)
-            self.step(6, "工伤预防项目、报告与付款、“进百企”知识竞答")
+            self.step(6, "工伤预防项目、宣传成果、报告与付款、“进百企”知识竞答")
             with demo_clock(datetime.date(2023, 9, 15)):
                 projects.load(users, plan, scale=scale)
             self.step(7, f"线上课程、报名、学时、考试与证书（约 {int(2800 * scale):,} 名学员）")
