@@ -23,7 +23,11 @@ RECEIPT_TYPES = ["image", "pdf"]
 
 
 def _deliverable(deliverable: Deliverable) -> Deliverable:
-    return Deliverable.objects.select_for_update().select_related("project__agreement", "project__plan", "kind").get(pk=deliverable.pk)
+    return (
+        Deliverable.objects.select_for_update()
+        .select_related("project__agreement", "project__plan", "kind")
+        .get(pk=deliverable.pk)
+    )
 
 
 @transaction.atomic
@@ -43,7 +47,9 @@ def material_stock_save(*, deliverable: Deliverable, ordered: int, received: int
         raise ValidationError(errors)
     if stock is None:
         return model_create(
-            model=MaterialStock, data={"deliverable": deliverable, "ordered": ordered, "received": received}, actor=actor
+            model=MaterialStock,
+            data={"deliverable": deliverable, "ordered": ordered, "received": received},
+            actor=actor,
         )
     stock, _ = model_update(
         instance=stock, fields=["ordered", "received"], data={"ordered": ordered, "received": received}, actor=actor
@@ -134,7 +140,9 @@ def distribution_record(
 def distribution_remove(*, distribution: Distribution, actor: User) -> None:
     """Withdraws a distribution not yet confirmed (recorded in error, or disputed by the
     district): its copies return to the stock."""
-    distribution = Distribution.objects.select_for_update().select_related("deliverable__project").get(pk=distribution.pk)
+    distribution = (
+        Distribution.objects.select_for_update().select_related("deliverable__project").get(pk=distribution.pk)
+    )
     _require(may.can_remove_distribution(actor, distribution))
     stock = MaterialStock.objects.select_for_update().get(deliverable_id=distribution.deliverable_id)
     model_update(
@@ -200,4 +208,3 @@ DISTRIBUTION_WORKFLOW = Workflow(
 
 def distribution_transition(*, distribution: Distribution, action: str, actor: User, note: str = "") -> Distribution:
     return DISTRIBUTION_WORKFLOW.perform(obj=distribution, action=action, actor=actor, note=note)
-

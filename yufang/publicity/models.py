@@ -197,9 +197,7 @@ class PushAudience(models.Model):
     kind = models.CharField("推送对象", max_length=16, choices=AudienceKind.choices)
     industries = models.ManyToManyField("reference.Industry", verbose_name="行业", blank=True, related_name="+")
     districts = models.ManyToManyField(Region, verbose_name="区县", blank=True, related_name="+")
-    enterprises = models.ManyToManyField(
-        "accounts.Organisation", verbose_name="企业", blank=True, related_name="+"
-    )
+    enterprises = models.ManyToManyField("accounts.Organisation", verbose_name="企业", blank=True, related_name="+")
     planned_reach = models.PositiveIntegerField("计划触达人数")
 
     class Meta:
@@ -218,7 +216,9 @@ class PushDelivery(models.Model):
         Deliverable, verbose_name="宣传成果", on_delete=models.PROTECT, related_name="push_rows"
     )
     sent_on = models.DateField("日期")
-    region = models.ForeignKey(Region, verbose_name="区县", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name="区县", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     industry = models.ForeignKey(
         "reference.Industry", verbose_name="行业", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -226,7 +226,9 @@ class PushDelivery(models.Model):
     delivered = models.PositiveIntegerField("送达数")
     opened = models.PositiveIntegerField("打开数")
     source_row = models.PositiveIntegerField("文件行号")
-    job = models.ForeignKey("core.Job", verbose_name="导入任务", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    job = models.ForeignKey(
+        "core.Job", verbose_name="导入任务", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT, related_name="+"
     )

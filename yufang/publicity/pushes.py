@@ -61,7 +61,9 @@ def push_audience_save(
     audience = PushAudience.objects.select_for_update().filter(deliverable=deliverable).first()
     if audience is None:
         audience = model_create(
-            model=PushAudience, data={"deliverable": deliverable, "kind": kind, "planned_reach": planned_reach}, actor=actor
+            model=PushAudience,
+            data={"deliverable": deliverable, "kind": kind, "planned_reach": planned_reach},
+            actor=actor,
         )
         before = {name: [] for name in chosen}
     else:
@@ -173,7 +175,9 @@ def check_row(cells, table, lookups: Lookups, period: tuple[datetime.date, datet
     elif day > timezone.localdate():
         problems.append({"field": "日期", "why": f"{day:%Y-%m-%d} 晚于今天"})
     elif not period[0] <= day <= period[1]:
-        problems.append({"field": "日期", "why": f"{day:%Y-%m-%d} 不在服务期限内（{period[0]:%Y-%m-%d} 至 {period[1]:%Y-%m-%d}）"})
+        problems.append(
+            {"field": "日期", "why": f"{day:%Y-%m-%d} 不在服务期限内（{period[0]:%Y-%m-%d} 至 {period[1]:%Y-%m-%d}）"}
+        )
     region_text = clean_text(_cell(table, cells, "region")).replace(" ", "")
     region_id = None
     if region_text not in CITYWIDE:
@@ -220,7 +224,9 @@ def delivery_report_check(file, filename: str, deliverable: Deliverable, progres
     period = (deliverable.project.agreement.period_start, deliverable.project.deadline)
     existing = {
         (d.isoformat(), r, i)
-        for d, r, i in PushDelivery.objects.filter(deliverable=deliverable).values_list("sent_on", "region_id", "industry_id")
+        for d, r, i in PushDelivery.objects.filter(deliverable=deliverable).values_list(
+            "sent_on", "region_id", "industry_id"
+        )
     }
     rows = list(table.rows)
     if progress is not None:
@@ -258,7 +264,9 @@ def delivery_report_check(file, filename: str, deliverable: Deliverable, progres
 def push_delivery_import(*, deliverable: Deliverable, rows: list[dict], actor: User, job=None) -> list[PushDelivery]:
     """Writes the checked rows in one transaction: all of them or, if any is refused now, none.
     A check job's rows are imported once."""
-    deliverable = Deliverable.objects.select_for_update().select_related("project__agreement", "kind").get(pk=deliverable.pk)
+    deliverable = (
+        Deliverable.objects.select_for_update().select_related("project__agreement", "kind").get(pk=deliverable.pk)
+    )
     _require(may.can_edit_push(actor, deliverable))
     if job is not None:
         locked = type(job).objects.select_for_update().get(pk=job.pk)
@@ -268,7 +276,9 @@ def push_delivery_import(*, deliverable: Deliverable, rows: list[dict], actor: U
         locked.save(update_fields=["result"])
     if not rows:
         raise ValidationError("没有可导入的有效行。")
-    existing = set(PushDelivery.objects.filter(deliverable=deliverable).values_list("sent_on", "region_id", "industry_id"))
+    existing = set(
+        PushDelivery.objects.filter(deliverable=deliverable).values_list("sent_on", "region_id", "industry_id")
+    )
     created = []
     for row in rows:
         day = datetime.date.fromisoformat(row["sent_on"])

@@ -92,7 +92,9 @@ def plan_reach(*, user, plan, project=None, kind=None, region=None) -> Reach:
     industries: dict = {}
     pushes = (
         push_rows(user=user, plan=plan, project=project, kind=kind, region=region)
-        .values("region_id", "region__name", "region__sort_order", "industry_id", "industry__name", "industry__sort_order")
+        .values(
+            "region_id", "region__name", "region__sort_order", "industry_id", "industry__name", "industry__sort_order"
+        )
         .annotate(sent=Sum("sent"), delivered=Sum("delivered"), opened=Sum("opened"))
         .order_by()
     )
@@ -177,3 +179,34 @@ def views_over_time(*, user, plan, project=None, kind=None, region=None) -> tupl
         v["read_on"] = max(filter(None, [v["read_on"], read_on]))
         v["id"] = deliverable_id
     return by_date, sorted(per_video.values(), key=lambda v: -v["views"])
+
+
+def distribution_list(*, user, status: str = "", region=None, q: str = "", deliverable=None) -> QuerySet[Distribution]:
+    qs = scoped(user, Distribution).select_related(
+        "deliverable__project__provider", "region", "enterprise", "decided_by"
+    )
+    if deliverable is not None:
+        qs = qs.filter(deliverable=deliverable)
+    if status:
+        qs = qs.filter(status=status)
+    if region is not None:
+        qs = qs.filter(region=region)
+    if q:
+        qs = qs.filter(
+            Q(deliverable__title__icontains=q)
+            | Q(enterprise__name__icontains=q)
+            | Q(deliverable__project__provider__name__icontains=q)
+        )
+    return qs.order_by("-distributed_on", "-pk")
+
+
+def to_confirm_count(*, user) -> int:
+    """Distributions to the user's district waiting for its confirmation."""
+    region_id = getattr(user.organisation, "region_id", None)
+    if region_id is None:
+        return 0
+    return scoped(user, Distribution).filter(region_id=region_id, status=DistributionStatus.RECORDED).count()
+
+
+def disputed_count(*, user) -> int:
+    return scoped(user, Distribution).filter(status=DistributionStatus.DISPUTED).count()

@@ -44,9 +44,7 @@ def view_reading_add(
         before = same.filter(read_on__lt=read_on).order_by("-read_on").first()
         after = same.filter(read_on__gt=read_on).order_by("read_on").first()
         if before is not None and views < before.views:
-            errors["views"] = [
-                f"播放量是累计数，不能少于 {before.read_on:%Y-%m-%d} 的读数 {before.views}。"
-            ]
+            errors["views"] = [f"播放量是累计数，不能少于 {before.read_on:%Y-%m-%d} 的读数 {before.views}。"]
         elif after is not None and views > after.views:
             errors["views"] = [f"播放量是累计数，不能多于 {after.read_on:%Y-%m-%d} 的读数 {after.views}。"]
     if errors:
