@@ -36,7 +36,15 @@ from .distribution import (
     distribution_transition,
     material_stock_save,
 )
-from .models import Deliverable, Distribution, MaterialStock, PushAudience, PushDelivery, ViewReading
+from .models import (
+    Deliverable,
+    Distribution,
+    DistributionStatus,
+    MaterialStock,
+    PushAudience,
+    PushDelivery,
+    ViewReading,
+)
 from .pushes import TEMPLATE_HEADERS, push_audience_save, push_delivery_import
 from .reach import distribution_list, plan_reach
 from .reach_forms import (
@@ -112,6 +120,7 @@ def _material_context(request, d, form):
     stock_check = may.can_edit_stock(request.user, d)
     d.stock = stock  # the check below reads it
     distribute_check = may.can_distribute(request.user, d)
+    distributions = list(distribution_list(user=request.user, deliverable=d))
     stock_form = None
     if stock_check.allowed:
         stock_form = (
@@ -130,7 +139,8 @@ def _material_context(request, d, form):
         "stock_form": stock_form,
         "distribute_check": distribute_check,
         "distribution_form": distribution_form,
-        "distributions": distribution_list(user=request.user, deliverable=d),
+        "distributions": distributions,
+        "confirmed": sum(x.quantity for x in distributions if x.status == DistributionStatus.CONFIRMED),
     }
 
 
