@@ -35,7 +35,7 @@ class PublicityConfig(AppConfig):
         )
         add_nav(
             NavItem(
-                "宣传资料发放",
+                "资料发放与签收",
                 "publicity:distribution_list",
                 lambda u: u.has_role(*staff),
                 group=NavGroup.PUBLICITY,

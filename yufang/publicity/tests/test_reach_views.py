@@ -151,7 +151,7 @@ def test_the_distributions_list_filters_and_exports(world, client, project):
     (sheet,) = rows.values()
     assert sheet[0][:3] == ["编号", "宣传资料", "服务机构"]
     assert [(r[1], r[5], r[7]) for r in sheet[1:]] == [("政策明白纸", 50, "待区县确认")]
-    assert "宣传资料发放" in [i.label for i in nav_for(world.users["district_a"])]
+    assert "资料发放与签收" in [i.label for i in nav_for(world.users["district_a"])]
 
 
 def test_the_plan_reach_page_charts_filters_and_exports(world, client, project):
