@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from yufang.accounts.models import Organisation, OrganisationKind, User
 from yufang.core import audit
+from yufang.core.jobs import JobFailed
 from yufang.core.models import AuditAction
 from yufang.core.permissions import require as _require
 from yufang.core.services import model_create, model_update
@@ -105,6 +106,9 @@ REQUIRED = {"date", "sent", "delivered", "opened"}
 TEMPLATE_HEADERS = ["日期", "区县", "行业", "发送数", "送达数", "打开数"]
 CITYWIDE = {"", "全市", "全部", "合计", "不分区县", "-", "—", "/"}
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
+# The check keeps the valid rows in the job's result until the import: a report of one push is a
+# few hundred rows (days x districts x industries); this bounds the result well inside its limit.
+MAX_ROWS = 5000
 
 
 @dataclass
@@ -229,6 +233,8 @@ def delivery_report_check(file, filename: str, deliverable: Deliverable, progres
         )
     }
     rows = list(table.rows)
+    if len(rows) > MAX_ROWS:
+        raise JobFailed(f"送达报告有 {len(rows)} 行，超过一次导入 {MAX_ROWS} 行的上限：请按日期拆分后分别上传。")
     if progress is not None:
         progress.total(len(rows), "正在逐行校验")
     good, errors, seen = [], [], {}

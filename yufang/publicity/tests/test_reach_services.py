@@ -375,3 +375,15 @@ def test_reach_by_district_and_industry_counts_what_reached_and_only_confirmed_m
     # A filter by district narrows every figure.
     only = plan_reach(user=world.owner, plan=project.plan, region=zichuan)
     assert [(a.name, a.push_delivered, a.materials) for a in only.districts] == [("淄川区", 40, 0)]
+
+
+def test_a_report_beyond_the_row_limit_is_refused_before_it_is_kept(world, project, monkeypatch):
+    from yufang.core.jobs import JobFailed
+
+    from .. import pushes
+
+    monkeypatch.setattr(pushes, "MAX_ROWS", 2)
+    push = make_push(world, project)
+    header = ["日期", "发送数", "送达数", "打开数"]
+    with pytest.raises(JobFailed, match="送达报告有 3 行，超过一次导入 2 行的上限"):
+        _check(world, push, [header, *[[f"2023-10-1{i}", 1, 1, 1] for i in range(3)]])
