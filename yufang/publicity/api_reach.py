@@ -4,20 +4,26 @@ figures. Scoped like the pages: providers their own, a district what reached it,
 
 import datetime
 
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from yufang.accounts.models import Organisation
 from yufang.core.api import PageNumberPagination, scoped_object
+from yufang.core.jobs import job_start
+from yufang.core.models import Job
+from yufang.core.permissions import require as _require
 from yufang.core.scoping import get_scoped_or_404, scoped
 from yufang.plans.models import Plan
 from yufang.projects.models import Project
 from yufang.reference.models import Industry, Region
 
+from . import reach_permissions as may
 from .distribution import distribution_record, distribution_transition, material_stock_save
 from .models import Deliverable, DeliverableKind, Distribution, MaterialStock, PushAudience, PushDelivery, ViewReading
-from .pushes import push_audience_save
+from .pushes import push_audience_save, push_delivery_import
 from .reach import distribution_list, plan_reach
 from .viewcounts import view_reading_add
 
@@ -81,6 +87,25 @@ class PushRowOut(Schema):
     delivered: int
     opened: int
     source_row: int
+
+
+class ReportJobOut(Schema):
+    id: int
+    status: str
+    done: int
+    total: int
+    message: str
+    report: dict
+
+    @staticmethod
+    def resolve_report(obj) -> dict:
+        # The check's figures and each bad row's problems; the valid rows stay in the job.
+        return {k: v for k, v in obj.result.items() if k != "good"} | {"valid": len(obj.result.get("good", []))}
+
+
+class ImportedOut(Schema):
+    imported: int
+    skipped: int
 
 
 class StockOut(Schema):
@@ -210,6 +235,44 @@ def push_rows_of(request, pk: int):
 @router.get("/push-rows/{int:pk}", response=PushRowOut, summary="送达记录")
 def push_row(request, pk: int):
     return scoped_object(request, PushDelivery, pk=pk)
+
+
+CHECK_KIND = "publicity.push_report_check"
+
+
+@router.post(
+    "/deliverables/{int:pk}/push-report",
+    response={202: ReportJobOut},
+    summary="上传运营商送达报告：后台逐行校验（不写入），返回校验任务",
+)
+def push_report_upload(request, pk: int, file: File[UploadedFile]):
+    d = _deliverable(request, pk)
+    _require(may.can_edit_push(request.auth, d))
+    if not file.name.lower().endswith((".xlsx", ".xls", ".csv")):
+        raise ValidationError("请上传 .xlsx、.xls 或 .csv 文件。")
+    job = job_start(
+        kind=CHECK_KIND,
+        title=f"校验送达报告：{d.title}",
+        actor=request.auth,
+        params={"deliverable_id": d.pk, "filename": file.name[:200]},
+        file=file,
+    )
+    return 202, Job.objects.get(pk=job.pk)
+
+
+@router.get("/push-reports/{int:job_id}", response=ReportJobOut, summary="送达报告校验任务与逐行报告")
+def push_report(request, job_id: int):
+    return get_object_or_404(Job, pk=job_id, kind=CHECK_KIND, created_by=request.auth)
+
+
+@router.post("/push-reports/{int:job_id}/confirm", response=ImportedOut, summary="确认导入全部有效行（一个事务）")
+def push_report_confirm(request, job_id: int):
+    job = get_object_or_404(Job, pk=job_id, kind=CHECK_KIND, created_by=request.auth)
+    if job.status != "succeeded":
+        raise ValidationError("校验尚未完成。")
+    d = _deliverable(request, job.result["deliverable_id"])
+    rows = push_delivery_import(deliverable=d, rows=job.result["good"], actor=request.auth, job=job)
+    return {"imported": len(rows), "skipped": len(job.result["errors"])}
 
 
 # --- Printed materials -----------------------------------------------------------------------------

@@ -106,3 +106,35 @@ def test_distributions_are_recorded_and_confirmed_through_the_api(world, project
     assert {k["kind_name"] for k in reach["kinds"]} >= {"宣传资料", "定向推送"}
     theirs = _call("get", world.users["enterprise_a"], f"/api/v1/publicity/plans/{project.plan_id}/reach").json()
     assert theirs["districts"] == [] and theirs["kinds"] == [] and theirs["projects"] == []
+
+
+def test_a_delivery_report_is_checked_and_imported_through_the_api(world, project, django_capture_on_commit_callbacks):
+    from ..models import PushDelivery
+    from .reach_factories import DAY, xlsx
+
+    push = make_push(world, project)
+    provider = world.users["provider_a"]
+
+    def report():
+        return xlsx(
+            [["日期", "区县", "发送量", "成功数", "点击数"], [DAY, "张店区", 10, 9, 3], [DAY, "淄川区", 5, 6, 1]]
+        )
+
+    url = f"/api/v1/publicity/deliverables/{push.pk}/push-report"
+    assert Client().post(url, {"file": report()}, **bearer(world.users["provider_b"])).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        r = Client().post(url, {"file": report()}, **bearer(provider))
+    assert r.status_code == 202
+    job_id = r.json()["id"]
+    r = _call("get", provider, f"/api/v1/publicity/push-reports/{job_id}")
+    report_json = r.json()["report"]
+    assert r.json()["status"] == "succeeded" and report_json["valid"] == 1 and "good" not in report_json
+    assert report_json["errors"] == [{"row": 3, "problems": [{"field": "送达数", "why": "送达数 6 多于发送数 5"}]}]
+    assert (
+        _call("post", world.users["provider_b"], f"/api/v1/publicity/push-reports/{job_id}/confirm").status_code == 404
+    )
+    r = _call("post", provider, f"/api/v1/publicity/push-reports/{job_id}/confirm")
+    assert r.json() == {"imported": 1, "skipped": 1}
+    assert list(PushDelivery.objects.values_list("sent", "delivered", "opened")) == [(10, 9, 3)]
+    r = _call("post", provider, f"/api/v1/publicity/push-reports/{job_id}/confirm")
+    assert r.status_code == 422 and "已导入过" in r.json()["detail"]
