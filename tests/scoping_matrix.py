@@ -598,6 +598,71 @@ RECORD_TYPES += [
     ),
 ]
 
+# Reach: a video's readings, a push's audience and a print run's stock go with their deliverable;
+# a delivery-report row and a distribution are seen by the district they reached.
+RECORD_TYPES += [
+    RecordType(
+        name="publicity_view_reading",
+        model="publicity.ViewReading",
+        make=publicity.view_reading,
+        page=lambda r: reverse("publicity:reach", args=[r.deliverable_id]),
+        edit=None,
+        export=None,
+        api=lambda r: f"/api/v1/publicity/views/{r.pk}",
+        label=lambda r: r.platform,
+        sees=OFFICIALS_AND_DISTRICT | {"provider_a"},
+        edits=frozenset(),
+    ),
+    RecordType(
+        name="publicity_push_audience",
+        model="publicity.PushAudience",
+        make=publicity.push_audience,
+        page=lambda a: reverse("publicity:reach", args=[a.deliverable_id]),
+        edit=None,
+        export=None,
+        api=lambda a: f"/api/v1/publicity/deliverables/{a.deliverable_id}/push",
+        label=lambda a: str(a.planned_reach),
+        sees=OFFICIALS_AND_DISTRICT | {"provider_a"},
+        edits=frozenset(),
+    ),
+    RecordType(
+        name="publicity_push_row",
+        model="publicity.PushDelivery",
+        make=publicity.push_row,
+        page=None,
+        edit=None,
+        export=None,
+        api=lambda r: f"/api/v1/publicity/push-rows/{r.pk}",
+        label=lambda r: str(r.sent),
+        sees=OFFICIALS_AND_DISTRICT | {"provider_a"},
+        edits=frozenset(),
+    ),
+    RecordType(
+        name="publicity_material_stock",
+        model="publicity.MaterialStock",
+        make=publicity.material_stock,
+        page=lambda s: reverse("publicity:reach", args=[s.deliverable_id]),
+        edit=None,
+        export=None,
+        api=lambda s: f"/api/v1/publicity/deliverables/{s.deliverable_id}/stock",
+        label=lambda s: str(s.ordered),
+        sees=OFFICIALS_AND_DISTRICT | {"provider_a"},
+        edits=frozenset(),
+    ),
+    RecordType(
+        name="publicity_distribution",
+        model="publicity.Distribution",
+        make=publicity.distribution,
+        page=lambda x: reverse("publicity:distribution", args=[x.pk]),
+        edit=lambda x: reverse("publicity:distribution_receipt", args=[x.pk]),
+        export=lambda x: reverse("publicity:distribution_list"),
+        api=lambda x: f"/api/v1/publicity/distributions/{x.pk}",
+        label=lambda x: x.deliverable.title,
+        sees=OFFICIALS_AND_DISTRICT | {"provider_a"},
+        edits=OFFICIALS_AND_DISTRICT | {"provider_a"},
+    ),
+]
+
 # --- lists inside pages and API answers (issue 12) ---
 # A record a role may see can hold lists of other records (a session's attendees, a project's
 # people): each list is scoped row by row, not only the record that holds it. Each row names a

@@ -185,3 +185,9 @@ def deliverable_return(request, pk: int, payload: TransitionIn):
 def project_planned(request, pk: int):
     project = get_scoped_or_404(request.auth, Project, pk=pk)
     return planned_list(user=request.auth, project=project)
+
+
+# View readings, pushes, printed materials and the plan's reach (api_reach.py).
+from .api_reach import router as reach_router  # noqa: E402
+
+router.add_router("", reach_router)

@@ -10,8 +10,8 @@ class PublicityConfig(AppConfig):
         from yufang.accounts.models import Role
         from yufang.core.registry import NavGroup, NavItem, add_nav, add_todos
 
-        from . import contributions, report_figures, scoping  # noqa: F401 - registers scoping rules
-        from .todos import publicity_todos
+        from . import contributions, jobs, report_figures, scoping  # noqa: F401 - registers scoping rules, job handlers and report figures
+        from .todos import publicity_todos, reach_todos
 
         staff = (Role.PROGRAMME_OWNER, Role.AGENCY_STAFF, Role.PARTNER, Role.DISTRICT_OFFICER, Role.PROVIDER_STAFF)
         add_nav(NavItem("宣传成果", "publicity:list", lambda u: u.has_role(*staff), group=NavGroup.PUBLICITY, order=55))
@@ -33,6 +33,16 @@ class PublicityConfig(AppConfig):
                 order=57,
             )
         )
+        add_nav(
+            NavItem(
+                "资料发放与签收",
+                "publicity:distribution_list",
+                lambda u: u.has_role(*staff),
+                group=NavGroup.PUBLICITY,
+                order=58,
+            )
+        )
         add_todos(publicity_todos)
+        add_todos(reach_todos)
         contributions.register()
         report_figures.register()

@@ -49,9 +49,7 @@ KINDS = [
         "indicator_kind": "broadcasts",
         "fields": [
             field("platform", "推送平台"),
-            field("audience", "推送对象", "choice", choices=("行业", "区县", "企业名单")),
-            field("audience_detail", "对象说明", "textarea"),
-            field("planned_reach", "计划触达人数", "int"),
+            field("content", "推送内容摘要", "textarea", required=False),
         ],
         "evidence_types": ["image", "pdf"],
         "evidence_note": "推送内容截图或运营商出具的推送证明",
@@ -65,8 +63,7 @@ KINDS = [
         "indicator_kind": "materials",
         "fields": [
             field("item", "品名"),
-            field("ordered", "订制数量", "int"),
-            field("received", "到货数量", "int"),
+            field("spec", "规格", required=False),
         ],
         "evidence_types": ["image", "pdf"],
         "evidence_note": "实物照片和到货验收单",
@@ -89,6 +86,23 @@ KINDS = [
         "sort_order": 50,
     },
 ]
+
+
+# The push's audience and planned reach, and a print run's ordered and received quantities, are
+# records of their own (PushAudience, MaterialStock) with database checks, not free fields.
+MOVED_TO_RECORDS = {
+    "targeted_push": ("audience", "audience_detail", "planned_reach"),
+    "printed_material": ("ordered", "received"),
+}
+
+
+def drop_moved_fields(apps) -> None:
+    DeliverableKind = apps.get_model("publicity", "DeliverableKind")
+    for code, names in MOVED_TO_RECORDS.items():
+        kind = DeliverableKind.objects.filter(code=code).first()
+        if kind is not None and any(f["name"] in names for f in kind.fields):
+            kind.fields = [f for f in kind.fields if f["name"] not in names]
+            kind.save(update_fields=["fields"])
 
 
 def load_default_kinds(apps) -> None:

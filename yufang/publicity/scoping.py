@@ -6,7 +6,17 @@ from django.db.models import Q
 
 from yufang.core import scoping
 
-from .models import Deliverable, DeliverableKind, Evidence, PlannedQuantity
+from .models import (
+    Deliverable,
+    DeliverableKind,
+    Distribution,
+    Evidence,
+    MaterialStock,
+    PlannedQuantity,
+    PushAudience,
+    PushDelivery,
+    ViewReading,
+)
 
 _addressed = Deliverable.regions.through.objects
 
@@ -42,3 +52,18 @@ scoping.register(
     organisation=lambda s: Q(),
     self=lambda s: Q(),
 )
+
+# Reach (issue 16): a video's readings, a push's audience and a print run's stock go with their
+# deliverable; a delivery-report row and a distribution are seen by the district they reached.
+for _model in (ViewReading, PushAudience, MaterialStock):
+    scoping.register(
+        _model,
+        region=_to_district("deliverable__"),
+        organisation=lambda s: Q(deliverable__project__provider_id=s.organisation_id),
+    )
+for _model in (PushDelivery, Distribution):
+    scoping.register(
+        _model,
+        region=lambda s: Q(region_id=s.region_id),
+        organisation=lambda s: Q(deliverable__project__provider_id=s.organisation_id),
+    )
