@@ -214,6 +214,34 @@ def _completion(world, side):
     return cache[side]
 
 
+def _revocation(world, side):
+    """Side a's or side b's completion, revoked by the agency on a confirmed flag."""
+    from yufang.projects.tests.factories import make_project
+    from yufang.targets.services import completion_revoke
+    from yufang.training.flags import raise_record_flag
+    from yufang.training.services import flag_transition
+
+    cache = world.__dict__.setdefault("_revocations", {})
+    if side not in cache:
+        completion = _completion(world, side)
+        flag = raise_record_flag(
+            source="supervision",
+            project=make_project(world, _plan(world, "a"), side=side),
+            kind="callback_absent",
+            key=f"r{side}",
+            summary="回访称未参加",
+            evidence=[],
+            subject="回访",
+            subject_url="",
+            person=completion.person,
+        )
+        flag_transition(flag=flag, action="confirm", actor=world.users["agency"], note="核实")
+        cache[side] = completion_revoke(
+            completion=completion, reason=f"撤销{side}", evidence="回访", basis=flag, actor=world.users["agency"]
+        )
+    return cache[side]
+
+
 OFFICIALS_AND_DISTRICT = PROGRAMME_WIDE | {"district_a"}
 
 RECORD_TYPES += [
@@ -253,6 +281,18 @@ RECORD_TYPES += [
         export=lambda c: reverse("targets:completions"),
         api=lambda c: f"/api/v1/completions/{c.pk}",
         label=lambda c: c.source_repr,
+        sees=WITHOUT_PARTNERS | {"district_a", "enterprise_a", "trainee_a"},
+        edits=frozenset(),
+    ),
+    RecordType(
+        name="completion_revocation",
+        model="targets.CompletionRevocation",
+        make=_revocation,
+        page=None,
+        edit=None,
+        export=lambda r: reverse("targets:completions"),
+        api=None,
+        label=lambda r: f"已撤销：{r.reason}",
         sees=WITHOUT_PARTNERS | {"district_a", "enterprise_a", "trainee_a"},
         edits=frozenset(),
     ),

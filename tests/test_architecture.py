@@ -250,6 +250,8 @@ WRITERS = {
     "completed": ("training/services",),
     "is_active": ("providers/services/agreements.py", "learning/services/enrolment.py"),
     "committed": ("plans/services.py", "providers/services/agreements.py"),
+    # A completion's revocation (targets) and an API token's (accounts).
+    "revoked_at": ("targets/services/revocation.py", "accounts/services.py"),
 }
 
 

@@ -74,6 +74,9 @@ PERSON_ORGANISATION_SCOPE = "people.organisation_scope"
 KEY_ENTERPRISES_CHANGED = "enterprises.key_enterprises_changed"
 # () -> differences between stored platform figures and the raw records (targets.figures_recount).
 FIGURE_CHECKS = "targets.figure_checks"
+# (completion=, actor=) -> None: what follows a completion's revocation in the apps keeping
+# figures of their own (a project's report figures), inside the revoking transaction.
+COMPLETION_REVOKED = "targets.completion_revoked"
 # (project, until=, industry_id=) -> (sessions held, their class hours), from the app keeping sessions.
 SESSIONS_HELD = "projects.sessions_held"
 
