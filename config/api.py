@@ -10,6 +10,7 @@ from yufang.projects.api import router as projects_router
 from yufang.providers.api import router as providers_router
 from yufang.publicity.api import router as publicity_router
 from yufang.reference.api import router as reference_router
+from yufang.supervision.api import router as supervision_router
 from yufang.targets.api import router as targets_router
 from yufang.training.api import router as training_router
 
@@ -24,3 +25,4 @@ api.add_router("/", learning_router)
 api.add_router("/enterprises", enterprises_router)
 api.add_router("/training", training_router)
 api.add_router("/publicity", publicity_router)
+api.add_router("/supervision", supervision_router)

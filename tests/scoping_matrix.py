@@ -53,6 +53,11 @@ EXEMPT = {
     "learning.StudyInterval",  # the evidence, on the enrolment's page, scoped like the enrolment
     "publicity.DeliverableKind",  # reference data: read alike, edited by the owner (publicity/tests)
     "publicity.PlannedQuantity",  # on the project's page and the plan's publicity page, scoped like the project
+    "supervision.Checklist",  # reference data for inspectors and inspected alike, edited by the agency
+    "supervision.ChecklistItem",
+    "supervision.Answer",  # on the inspection's page, scoped like the inspection
+    "supervision.RosterCheck",  # on the inspection's page, for the inspecting side (supervision/tests)
+    "supervision.CallbackEntry",  # on the call-back's page, scoped like the call-back
 }
 
 PROGRAMME_WIDE = frozenset({"owner", "agency", "partner"})
@@ -631,6 +636,60 @@ def _shared(url):
 
     return make
 
+
+# --- supervision (issue 18): a district its own district's, a provider its own projects' ---
+from yufang.supervision.tests import matrix as supervision  # noqa: E402
+
+RECORD_TYPES += [
+    RecordType(
+        name="inspection",
+        model="supervision.Inspection",
+        make=supervision.inspection,
+        page=lambda i: reverse("supervision:detail", args=[i.pk]),
+        edit=None,
+        export=lambda i: reverse("supervision:list"),
+        api=lambda i: f"/api/v1/supervision/inspections/{i.pk}",
+        label=lambda i: i.inspectors,
+        sees=PROGRAMME_WIDE | {"district_a", "provider_a"},
+        edits=frozenset(),
+    ),
+    RecordType(
+        name="inspection_photo",
+        model="supervision.Photo",
+        make=supervision.photo,
+        page=lambda p: reverse("supervision:photo", args=[p.pk]),
+        edit=None,
+        export=None,
+        api=None,
+        label=str,
+        sees=PROGRAMME_WIDE | {"district_a", "provider_a"},
+        edits=frozenset(),
+    ),
+    RecordType(
+        name="finding",
+        model="supervision.Finding",
+        make=supervision.finding,
+        page=lambda f: reverse("supervision:finding", args=[f.pk]),
+        edit=None,
+        export=lambda f: reverse("supervision:findings"),
+        api=lambda f: f"/api/v1/supervision/findings/{f.pk}",
+        label=lambda f: f.description,
+        sees=PROGRAMME_WIDE | {"district_a", "provider_a"},
+        edits=frozenset(),
+    ),
+    RecordType(
+        name="callback",
+        model="supervision.Callback",
+        make=supervision.callback,
+        page=lambda c: reverse("supervision:callback", args=[c.pk]),
+        edit=None,
+        export=None,
+        api=lambda c: f"/api/v1/supervision/callbacks/{c.pk}",
+        label=str,
+        sees=WITHOUT_PARTNERS | {"district_a"},
+        edits=frozenset(),
+    ),
+]
 
 SESSION_WHOLE = WITHOUT_PARTNERS | {"district_a", "provider_a"}
 NESTED_LISTS = [
