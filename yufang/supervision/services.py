@@ -184,7 +184,9 @@ def inspection_transition(*, inspection: Inspection, action: str, actor: User, n
 
 
 def _locked(inspection: Inspection) -> Inspection:
-    return Inspection.objects.select_for_update().select_related("organiser", "session").get(pk=inspection.pk)
+    return (
+        Inspection.objects.select_for_update(of=("self",)).select_related("organiser", "session").get(pk=inspection.pk)
+    )
 
 
 @transaction.atomic
@@ -444,7 +446,7 @@ def finding_transition(*, finding: Finding, action: str, actor: User, note: str 
 @transaction.atomic
 def finding_propose(*, finding: Finding, clause: str, amount: Decimal, actor: User) -> Finding:
     """The inspecting side proposes a deduction under a clause of the agreement."""
-    finding = Finding.objects.select_for_update().select_related("inspection__organiser").get(pk=finding.pk)
+    finding = Finding.objects.select_for_update(of=("self",)).select_related("inspection__organiser").get(pk=finding.pk)
     require(may.can_propose_consequence(actor, finding))
     if not (clause or "").strip():
         raise ValidationError({"clause": "请写明依据的协议条款。"})
@@ -467,7 +469,7 @@ def finding_propose(*, finding: Finding, clause: str, amount: Decimal, actor: Us
 def finding_deduction_enter(*, finding: Finding, actor: User):
     """The agency takes the proposal into the project's existing deduction workflow, with the
     finding as its basis (the provider may object there as to any deduction)."""
-    finding = Finding.objects.select_for_update().select_related("inspection__project").get(pk=finding.pk)
+    finding = Finding.objects.select_for_update(of=("self",)).select_related("inspection__project").get(pk=finding.pk)
     require(may.can_enter_deduction(actor, finding))
     source = DeductionSource.FALSIFICATION if finding.kind == FindingKind.FRAUD else DeductionSource.INSPECTION
     deduction = deduction_create(
@@ -498,7 +500,11 @@ def finding_debarment_enter(
 ):
     """A finding of fraud: the owner enters the provider in the debarment register through its
     own service, with the finding as the entry's source."""
-    finding = Finding.objects.select_for_update().select_related("inspection__project__provider").get(pk=finding.pk)
+    finding = (
+        Finding.objects.select_for_update(of=("self",))
+        .select_related("inspection__project__provider")
+        .get(pk=finding.pk)
+    )
     require(may.can_enter_debarment(actor, finding))
     debarment = debarment_create(
         provider=finding.inspection.project.provider,
@@ -574,7 +580,7 @@ def callback_record(*, entry: CallbackEntry, outcome: str, remembers: str, actor
     """What the call found. "Did not attend" raises a flag on the shared list (异常线索), which the
     agency reviews; the call-back itself is then a basis for revoking that completion."""
     entry = (
-        CallbackEntry.objects.select_for_update()
+        CallbackEntry.objects.select_for_update(of=("self",))
         .select_related("callback__project", "callback__session", "person", "completion")
         .get(pk=entry.pk)
     )

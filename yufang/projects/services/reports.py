@@ -196,7 +196,7 @@ def figures_completion_revoked(*, completion, actor: User) -> list[Figure]:
         return []
     project = Project.objects.select_related("approved_plan").get(pk=completion.project_id)
     figures = list(
-        Figure.objects.select_for_update()
+        Figure.objects.select_for_update(of=("self",))
         .filter(
             models.Q(report__project=project) | models.Q(completion__project=project),
             platform_count__isnull=False,

@@ -24,7 +24,7 @@
       (echarts.getInstanceByDom(el) || echarts.init(el)).setOption({
         tooltip: {trigger: "axis"},
         grid: {left: 8, right: 56, bottom: 8, top: 16, containLabel: true},
-        xAxis: {type: "value"},
+        xAxis: {type: "value", minInterval: 1},
         yAxis: {type: "category", inverse: true, data: data.kind.map(function (r) { return r[0]; })},
         series: [{type: "bar", data: data.kind.map(function (r) { return r[1]; }), label: {show: true, position: "right"}}]
       }, true);
