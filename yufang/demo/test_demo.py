@@ -71,3 +71,22 @@ def test_demo_figures_come_from_the_platforms_flows_on_a_2023_timeline(db):
     assert Debarment.objects.get(provider=failed.project.provider).start_date == failed.decided_on
     assert not AuditLog.objects.filter(occurred_at__year__gt=2023).exists()
     assert figures_recount() == []
+
+
+def test_demo_supervision_shows_every_part_of_issue_18(db):
+    """Inspections in more than one district, an unannounced session visit, open and closed
+    findings, a deduction that came from a finding, and a call-back whose non-attendee's
+    completion was revoked, with every figure still equal to the recount."""
+    from yufang.supervision.models import CallOutcome, CallbackEntry, Finding, Inspection
+    from yufang.targets.figures import figures_recount
+
+    call_command("load_demo", scale=0.02, stdout=open("/dev/null", "w"))
+    inspections = Inspection.objects.all()
+    assert inspections.values("region").distinct().count() >= 2
+    assert inspections.filter(mode="unannounced", subject_kind="session", status="done").exists()
+    assert Finding.objects.filter(status="closed").exists() and Finding.objects.exclude(status="closed").exists()
+    assert Finding.objects.filter(deduction__isnull=False).exists()
+    absent = CallbackEntry.objects.get(outcome=CallOutcome.ABSENT)
+    assert absent.flag is not None and absent.completion.revoked_at is not None
+    assert absent.completion.revocation.basis_repr == str(absent)
+    assert figures_recount() == []
