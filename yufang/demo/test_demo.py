@@ -77,7 +77,7 @@ def test_demo_supervision_shows_every_part_of_issue_18(db):
     """Inspections in more than one district, an unannounced session visit, open and closed
     findings, a deduction that came from a finding, and a call-back whose non-attendee's
     completion was revoked, with every figure still equal to the recount."""
-    from yufang.supervision.models import CallOutcome, CallbackEntry, Finding, Inspection
+    from yufang.supervision.models import CallbackEntry, CallOutcome, Finding, Inspection
     from yufang.targets.figures import figures_recount
 
     call_command("load_demo", scale=0.02, stdout=open("/dev/null", "w"))
