@@ -11,6 +11,7 @@ from yufang.providers.api import router as providers_router
 from yufang.publicity.api import router as publicity_router
 from yufang.quiz.api import router as quiz_router
 from yufang.reference.api import router as reference_router
+from yufang.supervision.api import router as supervision_router
 from yufang.targets.api import router as targets_router
 from yufang.training.api import router as training_router
 
@@ -26,3 +27,4 @@ api.add_router("/enterprises", enterprises_router)
 api.add_router("/training", training_router)
 api.add_router("/publicity", publicity_router)
 api.add_router("/quiz", quiz_router)
+api.add_router("/supervision", supervision_router)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("enterprises/", include("yufang.enterprises.urls")),
     path("training/", include("yufang.training.urls")),
     path("publicity/", include("yufang.publicity.urls")),
+    path("supervision/", include("yufang.supervision.urls")),
     path("people/", include("yufang.people.urls")),
     path("quiz/", include("yufang.quiz.urls")),
     path("", include("yufang.core.urls")),

@@ -55,6 +55,11 @@ EXEMPT = {
     "publicity.PlannedQuantity",  # on the project's page and the plan's publicity page, scoped like the project
     "quiz.Round",  # on the competition's page, scoped like the competition
     "quiz.Paper",  # reached by its token on the phone; on the boards through its participant, scoped like it
+    "supervision.Checklist",  # reference data for inspectors and inspected alike, edited by the agency
+    "supervision.ChecklistItem",
+    "supervision.Answer",  # on the inspection's page, scoped like the inspection
+    "supervision.RosterCheck",  # on the inspection's page, for the inspecting side (supervision/tests)
+    "supervision.CallbackEntry",  # on the call-back's page, scoped like the call-back
 }
 
 PROGRAMME_WIDE = frozenset({"owner", "agency", "partner"})
@@ -216,6 +221,34 @@ def _completion(world, side):
     return cache[side]
 
 
+def _revocation(world, side):
+    """Side a's or side b's completion, revoked by the agency on a confirmed flag."""
+    from yufang.projects.tests.factories import make_project
+    from yufang.targets.services import completion_revoke
+    from yufang.training.flags import raise_record_flag
+    from yufang.training.services import flag_transition
+
+    cache = world.__dict__.setdefault("_revocations", {})
+    if side not in cache:
+        completion = _completion(world, side)
+        flag = raise_record_flag(
+            source="supervision",
+            project=make_project(world, _plan(world, "a"), side=side),
+            kind="callback_absent",
+            key=f"r{side}",
+            summary="回访称未参加",
+            evidence=[],
+            subject="回访",
+            subject_url="",
+            person=completion.person,
+        )
+        flag_transition(flag=flag, action="confirm", actor=world.users["agency"], note="核实")
+        cache[side] = completion_revoke(
+            completion=completion, reason=f"撤销{side}", evidence="回访", basis=flag, actor=world.users["agency"]
+        )
+    return cache[side]
+
+
 OFFICIALS_AND_DISTRICT = PROGRAMME_WIDE | {"district_a"}
 
 RECORD_TYPES += [
@@ -255,6 +288,18 @@ RECORD_TYPES += [
         export=lambda c: reverse("targets:completions"),
         api=lambda c: f"/api/v1/completions/{c.pk}",
         label=lambda c: c.source_repr,
+        sees=WITHOUT_PARTNERS | {"district_a", "enterprise_a", "trainee_a"},
+        edits=frozenset(),
+    ),
+    RecordType(
+        name="completion_revocation",
+        model="targets.CompletionRevocation",
+        make=_revocation,
+        page=None,
+        edit=None,
+        export=lambda r: reverse("targets:completions"),
+        api=None,
+        label=lambda r: f"已撤销：{r.reason}",
         sees=WITHOUT_PARTNERS | {"district_a", "enterprise_a", "trainee_a"},
         edits=frozenset(),
     ),
@@ -689,6 +734,60 @@ def _shared(url):
 
     return make
 
+
+# --- supervision (issue 18): a district its own district's, a provider its own projects' ---
+from yufang.supervision.tests import matrix as supervision  # noqa: E402
+
+RECORD_TYPES += [
+    RecordType(
+        name="inspection",
+        model="supervision.Inspection",
+        make=supervision.inspection,
+        page=lambda i: reverse("supervision:detail", args=[i.pk]),
+        edit=None,
+        export=lambda i: reverse("supervision:list"),
+        api=lambda i: f"/api/v1/supervision/inspections/{i.pk}",
+        label=lambda i: i.inspectors,
+        sees=PROGRAMME_WIDE | {"district_a", "provider_a"},
+        edits=frozenset(),
+    ),
+    RecordType(
+        name="inspection_photo",
+        model="supervision.Photo",
+        make=supervision.photo,
+        page=lambda p: reverse("supervision:photo", args=[p.pk]),
+        edit=None,
+        export=None,
+        api=None,
+        label=str,
+        sees=PROGRAMME_WIDE | {"district_a", "provider_a"},
+        edits=frozenset(),
+    ),
+    RecordType(
+        name="finding",
+        model="supervision.Finding",
+        make=supervision.finding,
+        page=lambda f: reverse("supervision:finding", args=[f.pk]),
+        edit=None,
+        export=lambda f: reverse("supervision:findings"),
+        api=lambda f: f"/api/v1/supervision/findings/{f.pk}",
+        label=lambda f: f.description,
+        sees=PROGRAMME_WIDE | {"district_a", "provider_a"},
+        edits=frozenset(),
+    ),
+    RecordType(
+        name="callback",
+        model="supervision.Callback",
+        make=supervision.callback,
+        page=lambda c: reverse("supervision:callback", args=[c.pk]),
+        edit=None,
+        export=None,
+        api=lambda c: f"/api/v1/supervision/callbacks/{c.pk}",
+        label=str,
+        sees=WITHOUT_PARTNERS | {"district_a"},
+        edits=frozenset(),
+    ),
+]
 
 SESSION_WHOLE = WITHOUT_PARTNERS | {"district_a", "provider_a"}
 NESTED_LISTS = [

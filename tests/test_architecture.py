@@ -255,6 +255,8 @@ WRITERS = {
     # A quiz participant's counted result: only the submission service moves it.
     "counted_at": ("quiz/services.py",),
     "answer_ms": ("quiz/services.py",),
+    # A completion's revocation (targets) and an API token's (accounts).
+    "revoked_at": ("targets/services/revocation.py", "accounts/services.py"),
 }
 
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "yufang.training",
     "yufang.publicity",
     "yufang.quiz",
+    "yufang.supervision",
     "yufang.demo",
 ]
 

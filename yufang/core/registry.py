@@ -77,6 +77,9 @@ FIGURE_CHECKS = "targets.figure_checks"
 # (target, region_id) -> the figure of a target whose metric the contributing app counts (the
 # quiz's enterprises reached and participants), or None for a metric it does not own.
 TARGET_VALUES = "targets.target_values"
+# (completion=, actor=) -> None: what follows a completion's revocation in the apps keeping
+# figures of their own (a project's report figures), inside the revoking transaction.
+COMPLETION_REVOKED = "targets.completion_revoked"
 # (project, until=, industry_id=) -> (sessions held, their class hours), from the app keeping sessions.
 SESSIONS_HELD = "projects.sessions_held"
 # (project, indicator_kind, until=) -> the quantity of accepted deliverables counted against that

@@ -134,3 +134,22 @@ def _publicity_line_is_recorded():
     assert not Deliverable.objects.filter(submitted_at__gte=end).exists()
     assert not Deliverable.objects.filter(decided_at__gte=end).exists()
     assert not Evidence.objects.filter(uploaded_at__gte=end).exists()
+
+
+def test_demo_supervision_shows_every_part_of_issue_18(db):
+    """Inspections in more than one district, an unannounced session visit, open and closed
+    findings, a deduction that came from a finding, and a call-back whose non-attendee's
+    completion was revoked, with every figure still equal to the recount."""
+    from yufang.supervision.models import CallbackEntry, CallOutcome, Finding, Inspection
+    from yufang.targets.figures import figures_recount
+
+    call_command("load_demo", scale=0.02, stdout=open("/dev/null", "w"))
+    inspections = Inspection.objects.all()
+    assert inspections.values("region").distinct().count() >= 2
+    assert inspections.filter(mode="unannounced", subject_kind="session", status="done").exists()
+    assert Finding.objects.filter(status="closed").exists() and Finding.objects.exclude(status="closed").exists()
+    assert Finding.objects.filter(deduction__isnull=False).exists()
+    absent = CallbackEntry.objects.get(outcome=CallOutcome.ABSENT)
+    assert absent.flag is not None and absent.completion.revoked_at is not None
+    assert absent.completion.revocation.basis_repr == str(absent)
+    assert figures_recount() == []

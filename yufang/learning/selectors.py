@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
@@ -15,6 +16,7 @@ from yufang.accounts.models import Organisation, OrganisationKind
 from yufang.core.scoping import scoped
 from yufang.people.models import Person
 from yufang.plans.models import Plan
+from yufang.targets.models import CompletionRevocation
 
 from .models import (
     Certificate,
@@ -533,3 +535,16 @@ def enrolment_of(user, plan: Plan | None = None) -> Enrolment | None:
 
 def hours_of(ms: int, plan: Plan) -> Decimal:
     return (Decimal(ms) / (plan.class_hour_minutes * 60_000)).quantize(Decimal("0.01"))
+
+
+def certificate_revocation(certificate: Certificate):
+    """The revocation of the completion this certificate proves (targets.completion_revoke),
+    or None while it stands."""
+    return (
+        CompletionRevocation.objects.filter(
+            completion__source_type=ContentType.objects.get_for_model(Certificate),
+            completion__source_id=str(certificate.pk),
+        )
+        .only("revoked_at", "completion_id")
+        .first()
+    )

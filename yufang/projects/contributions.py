@@ -2,11 +2,12 @@
 apps never import this one): the check of every submitted report's platform figures in the
 targets app's figures recount."""
 
-from yufang.core.registry import FIGURE_CHECKS, contribute
+from yufang.core.registry import COMPLETION_REVOKED, FIGURE_CHECKS, contribute
 from yufang.targets.figures import Difference
 
 from .models import Figure, ReportStatus
 from .selectors import platform_count
+from .services.reports import figures_completion_revoked
 
 
 def report_differences():
@@ -35,3 +36,4 @@ def report_differences():
 
 def register() -> None:
     contribute(FIGURE_CHECKS, report_differences)
+    contribute(COMPLETION_REVOKED, figures_completion_revoked)

@@ -251,7 +251,7 @@ def platform_count(project: Project, row, *, until: datetime.date | None = None)
         return sessions_held(project, until=until, industry_id=row.industry_id)[0]
     if row.kind != IndicatorKind.PEOPLE_TRAINED:
         return deliverables_accepted(project, row.kind, until=until)
-    qs = Completion.objects.filter(project=project, mode__in=project_modes(project))
+    qs = Completion.objects.filter(project=project, mode__in=project_modes(project), revoked_at__isnull=True)
     if until is not None:
         qs = qs.filter(completed_on__lte=until)
     if row.industry_id:

@@ -13,7 +13,7 @@ def person_archive_parts(user, person) -> dict[str, list]:
     completions = list(
         scoped(user, Completion)
         .filter(person=person)
-        .select_related("provider", "enterprise")
+        .select_related("provider", "enterprise", "revocation")
         .order_by("-completed_on", "-pk")
     )
     return {"completions": completions}

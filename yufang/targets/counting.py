@@ -91,10 +91,17 @@ class Criteria:
             and (not self.positions or c.position_id in self.positions)
             and (self.enterprises is None or c.enterprise_id in self.enterprises)
             and (self.include_historic or not c.historic)
+            and getattr(c, "revoked_at", None) is None
         )
 
     def q(self) -> Q:
-        q = Q(year__gte=self.years[0], year__lte=self.years[1], completed_on__lte=self.deadline)
+        # A revoked completion counts for nothing.
+        q = Q(
+            year__gte=self.years[0],
+            year__lte=self.years[1],
+            completed_on__lte=self.deadline,
+            revoked_at__isnull=True,
+        )
         if self.modes:
             q &= Q(mode__in=self.modes)
         if self.industries:

@@ -162,3 +162,12 @@ class CompletionFilterForm(FilterForm):
     origin = forms.ChoiceField(
         label="来源", required=False, choices=[("", "全部"), ("platform", "平台记录"), ("historic", "原系统记录")]
     )
+
+
+class RevokeForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label="撤销理由", max_length=300)
+    evidence = forms.CharField(
+        label="证据",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="写明核实的经过与材料，如回访记录、现场检查记录、线索核查意见。",
+    )

@@ -59,6 +59,9 @@ class Completion(models.Model):
     source_id = models.CharField(max_length=64)
     source_repr = models.CharField("依据", max_length=300)
     recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+    # Set once, by completion_revoke, when the record proves false: a revoked completion stays
+    # (its source cannot record the person again) and no target or report counts it.
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "培训完成记录"
@@ -84,6 +87,36 @@ class Completion(models.Model):
     @property
     def is_offline(self) -> bool:
         return self.mode in OFFLINE_MODES
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class CompletionRevocation(models.Model):
+    """Why and on what basis a completion was revoked: a confirmed flag or a call-back (any
+    record whose `revocation_allows(completion)` agrees), named by type, id, label and link so
+    that the targets app needs to know none of them."""
+
+    completion = models.OneToOneField(
+        Completion, verbose_name="培训完成记录", on_delete=models.PROTECT, related_name="revocation"
+    )
+    reason = models.CharField("撤销理由", max_length=300)
+    evidence = models.TextField("证据")
+    basis_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    basis_id = models.CharField(max_length=64)
+    basis_repr = models.CharField("撤销依据", max_length=300)
+    basis_url = models.CharField(max_length=200, blank=True)
+    revoked_by = models.ForeignKey("accounts.User", verbose_name="决定人", on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField("撤销时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "培训完成记录撤销"
+        verbose_name_plural = "培训完成记录撤销"
+        ordering = ["-revoked_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"撤销：{self.completion}"
 
 
 class TrainingProgramme(BaseModel):

@@ -17,3 +17,10 @@ def can_import_historic(actor) -> tuple[bool, str]:
     if actor.has_role(Role.PROGRAMME_OWNER, Role.AGENCY_STAFF):
         return True, ""
     return False, "原系统记录只能由市人社局或经办机构导入。"
+
+
+def can_revoke_completion(user) -> tuple[bool, str]:
+    """The agency decides whether a completion that proved false is revoked."""
+    if user.is_authenticated and user.is_agency:
+        return True, ""
+    return False, "培训完成记录只能由经办机构撤销。"

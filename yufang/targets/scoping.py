@@ -2,7 +2,7 @@ from django.db.models import Q
 
 from yufang.core import scoping
 
-from .models import BaselineEntry, Completion, Target, TrainingProgramme
+from .models import BaselineEntry, Completion, CompletionRevocation, Target, TrainingProgramme
 
 # Targets and the programme are read by officials and by districts (for their own district's
 # figures, which the progress selectors narrow further).
@@ -14,5 +14,14 @@ scoping.register(
     region=lambda s: Q(region_id=s.region_id),
     organisation=lambda s: Q(enterprise_id=s.organisation_id) | Q(provider_id=s.organisation_id),
     self=lambda s: Q(person__user_id=s.user_id),
+    partners=False,
+)
+scoping.register(
+    CompletionRevocation,
+    region=lambda s: Q(completion__region_id=s.region_id),
+    organisation=lambda s: (
+        Q(completion__enterprise_id=s.organisation_id) | Q(completion__provider_id=s.organisation_id)
+    ),
+    self=lambda s: Q(completion__person__user_id=s.user_id),
     partners=False,
 )

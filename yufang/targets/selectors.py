@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from yufang.core.scoping import ScopeKind, scope_of, scoped
@@ -248,7 +249,9 @@ def reference_names() -> dict:
 def completion_list(
     *, user, year=None, mode: str = "", region=None, q: str = "", origin: str = ""
 ) -> QuerySet[Completion]:
-    qs = scoped(user, Completion).select_related("person", "industry", "position", "enterprise", "region", "provider")
+    qs = scoped(user, Completion).select_related(
+        "person", "industry", "position", "enterprise", "region", "provider", "revocation"
+    )
     if origin:
         qs = qs.filter(historic=origin == "historic")
     if year:
@@ -295,3 +298,18 @@ def home_panel(user) -> dict | None:
     if plan is None:
         return None
     return {"plan": plan, "rows": plan_progress(user=user, plan=plan)}
+
+
+def revoke_url(completion: Completion, basis) -> str:
+    """The agency's page revoking the completion on this basis (a confirmed flag, a call-back)."""
+    token = f"{basis._meta.app_label}.{basis._meta.model_name}.{basis.pk}"
+    return f"{reverse('targets:completion_revoke', args=[completion.pk])}?basis={token}"
+
+
+def person_completions(*, user, person_id: int, provider_id: int | None = None) -> list[Completion]:
+    """A person's completions as the user may see them (revoked ones too, with why), the
+    newest first; only one provider's work when given."""
+    qs = scoped(user, Completion).filter(person_id=person_id).select_related("provider", "project", "revocation")
+    if provider_id is not None:
+        qs = qs.filter(provider_id=provider_id)
+    return list(qs.order_by("-completed_on", "-pk"))

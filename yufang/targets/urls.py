@@ -17,6 +17,7 @@ urlpatterns = [
     path("baseline/<int:job_id>/", views.baseline_review, name="baseline_review"),
     path("baseline/<int:job_id>/confirm/", views.baseline_confirm, name="baseline_confirm"),
     path("completions/", views.completion_index, name="completions"),
+    path("completions/<int:pk>/revoke/", views.completion_revoke, name="completion_revoke"),
     path("historic/", views.historic_index, name="historic"),
     path("historic/<int:job_id>/", views.historic_review, name="historic_review"),
     path("historic/<int:job_id>/confirm/", views.historic_confirm, name="historic_confirm"),

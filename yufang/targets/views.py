@@ -22,9 +22,16 @@ from yufang.plans.selectors import plan_list
 
 from . import services
 from .exports import progress_xlsx
-from .forms import BaselineUploadForm, CompletionFilterForm, HistoricUploadForm, ProgrammeForm, TargetForm
-from .models import EnterpriseSet, LegacyBatch, Target, TrainingProgramme
-from .permissions import can_import_historic, can_manage_targets, can_view_progress
+from .forms import (
+    BaselineUploadForm,
+    CompletionFilterForm,
+    HistoricUploadForm,
+    ProgrammeForm,
+    RevokeForm,
+    TargetForm,
+)
+from .models import Completion, EnterpriseSet, LegacyBatch, Target, TrainingProgramme
+from .permissions import can_import_historic, can_manage_targets, can_revoke_completion, can_view_progress
 from .selectors import (
     completion_list,
     contributed_by_region,
@@ -384,6 +391,7 @@ COMPLETION_COLUMNS = [
     Column("服务机构", lambda c: c.provider.name if c.provider else "", 24),
     Column("来源", lambda c: "原系统记录" if c.historic else "平台记录", 12),
     Column("依据", lambda c: c.source_repr, 30),
+    Column("撤销", lambda c: f"已撤销：{c.revocation.reason}" if c.revoked_at else "", 30),
 ]
 
 
@@ -403,4 +411,50 @@ def completion_index(request: HttpRequest) -> HttpResponse:
         filter_form=CompletionFilterForm(request.GET),
         template="targets/completion_list.html",
         export_source=COMPLETION_EXPORT,
+    )
+
+
+def _basis_of(request: HttpRequest, token: str):
+    """The record a revocation rests on, as the user may see it (404 otherwise)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    try:
+        app_label, model, pk = token.split(".")
+        model_class = ContentType.objects.get_by_natural_key(app_label, model).model_class()
+    except (ValueError, ContentType.DoesNotExist):
+        raise Http404("撤销依据不存在。") from None
+    if model_class is None or not hasattr(model_class, "revocation_allows") or not pk.isdigit():
+        raise Http404("撤销依据不存在。")
+    return get_scoped_or_404(request.user, model_class, pk=int(pk))
+
+
+@login_required
+def completion_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agency revokes a completion that proved false, on a confirmed flag or a call-back."""
+    completion = get_scoped_or_404(
+        request.user, Completion.objects.select_related("person", "provider", "project", "region"), pk=pk
+    )
+    _require(can_revoke_completion(request.user))
+    token = request.POST.get("basis") or request.GET.get("basis", "")
+    basis = _basis_of(request, token)
+    allowed, refusal = basis.revocation_allows(completion)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and allowed and not completion.revoked_at:
+        try:
+            services.completion_revoke(
+                completion=completion,
+                reason=form.cleaned_data["reason"],
+                evidence=form.cleaned_data["evidence"],
+                basis=basis,
+                actor=request.user,
+            )
+        except ValidationError as e:
+            form_errors_from(form, e)
+        else:
+            messages.success(request, f"已撤销「{completion}」，相关目标与项目报告数字已随之调整。")
+            return redirect(basis.get_absolute_url())
+    return render(
+        request,
+        "targets/completion_revoke.html",
+        {"completion": completion, "basis": basis, "token": token, "form": form, "refusal": refusal},
     )

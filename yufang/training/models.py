@@ -249,5 +249,16 @@ class Flag(BaseModel):
     def subject_link(self) -> str:
         return self.session.get_absolute_url() if self.session_id else self.subject_url
 
+    def revocation_allows(self, completion) -> tuple[bool, str]:
+        """A flag is the basis of revoking a completion (targets.completion_revoke) once it is
+        confirmed, and only for the person it names, in work of the same provider."""
+        if self.status != FlagStatus.CONFIRMED:
+            return False, "只有已核实为问题的异常线索可以作为撤销依据。"
+        if self.person_id is None or self.person_id != completion.person_id:
+            return False, "该异常线索涉及的人员与培训完成记录不一致。"
+        if completion.provider_id is not None and completion.provider_id != self.project.provider_id:
+            return False, "该异常线索与培训完成记录不属于同一服务机构。"
+        return True, ""
+
 
 ZERO = Decimal(0)

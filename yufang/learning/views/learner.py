@@ -35,6 +35,7 @@ from ..permissions import (
     is_learner,
 )
 from ..selectors import (
+    certificate_revocation,
     curriculum_for,
     enrolment_of,
     exam_attempt_open,
@@ -209,6 +210,8 @@ def exam(request: HttpRequest, course_id: int) -> HttpResponse:
 @login_required
 def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = get_scoped_or_404(request.user, Certificate, pk=pk)
+    if certificate_revocation(certificate) is not None:
+        raise Http404("该证书已撤销。")
     url = request.build_absolute_uri(reverse("learning:verify_code", args=[certificate.code]))
     return attachment(certificate_pdf(certificate, url), f"培训合格证书_{certificate.code}.pdf", "application/pdf")
 
@@ -217,4 +220,5 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
     """Public: what the certificate states, nothing more."""
     code = (code or request.GET.get("code", "")).strip().upper()
     certificate = Certificate.objects.filter(code=code).first() if code else None
-    return render(request, "learning/verify.html", {"code": code, "certificate": certificate})
+    revoked = certificate_revocation(certificate) if certificate else None
+    return render(request, "learning/verify.html", {"code": code, "certificate": certificate, "revoked": revoked})

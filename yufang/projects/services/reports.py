@@ -5,7 +5,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from yufang.accounts.models import User
@@ -185,3 +185,44 @@ REPORT_WORKFLOW = Workflow(
 
 def report_transition(*, report: ProgressReport, action: str, actor: User, note: str = "") -> ProgressReport:
     return REPORT_WORKFLOW.perform(obj=report, action=action, actor=actor, note=note)
+
+
+def figures_completion_revoked(*, completion, actor: User) -> list[Figure]:
+    """After a completion of the project was revoked (targets.completion_revoke, in its
+    transaction): every report figure of the project that counts people from the platform's
+    records is recounted, and the provider's achieved figure moves down by as many people as
+    the platform's record lost (it may never stand above it). Audited per figure."""
+    if completion.project_id is None:
+        return []
+    project = Project.objects.select_related("approved_plan").get(pk=completion.project_id)
+    figures = list(
+        Figure.objects.select_for_update(of=("self",))
+        .filter(
+            models.Q(report__project=project) | models.Q(completion__project=project),
+            platform_count__isnull=False,
+            kind=IndicatorKind.PEOPLE_TRAINED,
+        )
+        .select_related("report", "industry", "position")
+        .order_by("pk")
+    )
+    moved = []
+    for f in figures:
+        until = f.report.period_end if f.report_id else None
+        fresh = platform_count(project, f, until=until)
+        if fresh is None or fresh == f.platform_count:
+            continue
+        before = audit.snapshot(f)
+        lost = f.platform_count - fresh
+        f.platform_count = fresh
+        f.achieved = max(0, min(f.achieved - lost, fresh))
+        f.save(update_fields=["platform_count", "achieved"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=f,
+            event="completion_revoked",
+            changes=audit.diff(before, audit.snapshot(f)),
+            extra={"completion": completion.pk},
+        )
+        moved.append(f)
+    return moved

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('publicity', '0003_evidence_previews_and_exif'),
-        ('publicity', '0003_reach_views_pushes_materials'),
+        ("publicity", "0003_evidence_previews_and_exif"),
+        ("publicity", "0003_reach_views_pushes_materials"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -19,6 +19,7 @@ from .programme import (
     programme_create,
     programme_save,
 )
+from .revocation import completion_revoke
 from .targets import TARGET_FIELDS, target_save
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "completion_record",
     "completion_record_each",
     "completion_record_many",
+    "completion_revoke",
     "historic_import_apply",
     "key_enterprise_targets_recount",
     "programme_create",

@@ -52,6 +52,8 @@ def _raw_recount(target: Target, programme) -> tuple[int, Counter]:
     first: dict[int, Completion] = {}
     hours: dict[int, list[Decimal]] = {}
     for c in Completion.objects.order_by("pk"):
+        if c.revoked_at is not None:  # a revoked completion counts for nothing
+            continue
         if not (years[0] <= c.year <= years[1]) or c.completed_on > target.deadline:
             continue
         if target.modes and c.mode not in target.modes:

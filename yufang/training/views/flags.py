@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 from yufang.core.audit import history
 from yufang.core.listing import Column, list_response
 from yufang.core.scoping import get_scoped_or_404, scoped
+from yufang.targets.permissions import can_revoke_completion
+from yufang.targets.selectors import person_completions, revoke_url
 
 from .. import permissions as may
 from .. import services
@@ -63,8 +65,18 @@ def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "transitions": services.FLAG_WORKFLOW.options(flag, request.user),
             "transition_url": reverse("training:flag_transition", args=[flag.pk]),
             "history": history(flag),
+            "revocable": _revocable(request.user, flag),
         },
     )
+
+
+def _revocable(user, flag: Flag):
+    """A confirmed flag about a person: their completions from the flag's provider, each with
+    the agency's link to revoke it on this flag (None: not offered)."""
+    if flag.status != FlagStatus.CONFIRMED or flag.person_id is None or not can_revoke_completion(user)[0]:
+        return None
+    completions = person_completions(user=user, person_id=flag.person_id, provider_id=flag.project.provider_id)
+    return [(c, revoke_url(c, flag)) for c in completions]
 
 
 @login_required

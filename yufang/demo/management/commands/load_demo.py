@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from yufang.demo import learning, online, orgs, plans, projects, providers, training, training_sessions
+from yufang.demo import learning, online, orgs, plans, projects, providers, supervision, training, training_sessions
 from yufang.demo.clock import demo_clock
 from yufang.demo.orgs import LOGINS
 from yufang.publicity.defaults import load_default_kinds
@@ -66,6 +66,8 @@ class Command(BaseCommand):
             # The platform's learners of September to December: enrolment lists, credited study,
             # exam sessions and certificates, each at its own date.
             online.load(users, plan, scale=scale)
+            # Supervision: inspections, findings, a deduction from one, a call-back and a revocation.
+            supervision.load(users, plan)
         # Every figure recounted from the raw records: the demo must have no difference.
         self.step(8, "核对全部数字")
         differences = figures_recount()
