@@ -252,8 +252,8 @@ WRITERS = {
     "completed": ("training/services",),
     "is_active": ("providers/services/agreements.py", "learning/services/enrolment.py"),
     "committed": ("plans/services.py", "providers/services/agreements.py"),
-    # A quiz participant's counted result: only the submission service moves it.
-    "counted_at": ("quiz/services.py",),
+    # A quiz participant's counted result, and an inspection's head count.
+    "counted_at": ("quiz/services.py", "supervision/services.py"),
     "answer_ms": ("quiz/services.py",),
     # A completion's revocation (targets) and an API token's (accounts).
     "revoked_at": ("targets/services/revocation.py", "accounts/services.py"),

@@ -175,6 +175,12 @@ def test_provider_plans_records_and_the_completion_report_counts_the_accepted(pa
     page.goto(project.get_absolute_url())
     assert page.get_by_test_id("delivered-short_video").inner_text() == "2"
     page.get_by_test_id("write-completion").click()
+    # The report's publicity figures are prefilled from the accepted deliverables, and capped there.
+    figures = page.locator("input[name^=figure_]").evaluate_all(
+        "els => els.map(e => [e.closest('.mb-3, .row, div').innerText, e.value, e.max])"
+    )
+    videos = [f for f in figures if "宣传短视频" in f[0]]
+    assert videos and all(value == "2" and cap == "2" for _, value, cap in videos), figures
     for part, text in (("goals", "宣传目标已完成。"), ("performance", "按方案实施。"), ("effect", "覆盖全市。")):
         page.fill(f"#id_{part}", text)
     page.get_by_test_id("save").click()

@@ -85,7 +85,7 @@ def load(users: dict[str, User], plan: Plan) -> None:
         return
     day = visited.day
     # 1. The Zhangdian bureau's unannounced visit, on the session's day.
-    with demo_clock(at(day, 10, 5)):
+    with demo_clock(at(day, 10, 5), now=True):
         visit = services.inspection_create(
             data={
                 "subject_kind": SubjectKind.SESSION,
@@ -115,7 +115,7 @@ def load(users: dict[str, User], plan: Plan) -> None:
         services.finding_transition(
             finding=settled, action="close", actor=district, note="现场已调整张贴位置，当场整改完毕。"
         )
-        services.finding_create(
+        counted = services.finding_create(
             inspection=visit,
             data={
                 "kind": "attendance",
@@ -127,8 +127,32 @@ def load(users: dict[str, User], plan: Plan) -> None:
         services.inspection_transition(
             inspection=visit, action="finish", actor=district, note="签到人数与现场不符一项，已记录待核实。"
         )
+    # The provider is told to explain the difference within a week, answers with the attendance
+    # sheets, and the bureau verifies it.
+    with demo_clock(at(day, 16, 0), now=True):
+        services.finding_transition(
+            finding=counted,
+            action="request",
+            actor=district,
+            note="请核对当日签到记录与现场签名表，说明差异原因并提交签名表扫描件。",
+            deadline=day + datetime.timedelta(days=7),
+        )
+    provider = User.objects.filter(organisation_id=visited.project.provider_id, is_active=True).order_by("pk").first()
+    if provider is not None:
+        with demo_clock(at(day + datetime.timedelta(days=4), 11, 0), now=True):
+            services.finding_transition(
+                finding=counted,
+                action="answer",
+                actor=provider,
+                note="差异 2 人为中途离场后返回的学员，已附当日现场签名表。",
+                file=ContentFile(_png((200, 200, 190)), name="现场签名表.png"),
+            )
+        with demo_clock(at(day + datetime.timedelta(days=5), 9, 0), now=True):
+            services.finding_transition(
+                finding=counted, action="verify", actor=district, note="签名表与签到记录一致，差异已说明，销号。"
+            )
     # 2. The agency's scheduled check of the provider's training archives in Linzi.
-    with demo_clock(at(archives.day + datetime.timedelta(days=7), 14, 0)):
+    with demo_clock(at(archives.day + datetime.timedelta(days=7), 14, 0), now=True):
         check = services.inspection_create(
             data={
                 "subject_kind": SubjectKind.ARCHIVES,
@@ -163,7 +187,7 @@ def load(users: dict[str, User], plan: Plan) -> None:
             inspection=check, action="finish", actor=agency, note="发现代签问题，已提出扣减。"
         )
     # 3. A call-back sample from the visited session: one trainee says they were not there.
-    with demo_clock(at(day + datetime.timedelta(days=10), 9, 30)):
+    with demo_clock(at(day + datetime.timedelta(days=10), 9, 30), now=True):
         sample = services.callback_draw(project=visited.project, session=visited, size=5, seed=20231120, actor=district)
         entries = list(sample.entries.order_by("position"))
         outcomes = [
@@ -176,7 +200,7 @@ def load(users: dict[str, User], plan: Plan) -> None:
             services.callback_record(entry=entry, outcome=outcome, remembers=remembers, actor=district)
     absent = sample.entries.filter(outcome=CallOutcome.ABSENT).select_related("completion").first()
     if absent is not None:
-        with demo_clock(at(day + datetime.timedelta(days=12), 15, 0)):
+        with demo_clock(at(day + datetime.timedelta(days=12), 15, 0), now=True):
             completion_revoke(
                 completion=absent.completion,
                 reason="回访本人称未参加培训，签到系他人代签",

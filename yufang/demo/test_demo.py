@@ -149,6 +149,7 @@ def test_demo_supervision_shows_every_part_of_issue_18(db):
     assert inspections.filter(mode="unannounced", subject_kind="session", status="done").exists()
     assert Finding.objects.filter(status="closed").exists() and Finding.objects.exclude(status="closed").exists()
     assert Finding.objects.filter(deduction__isnull=False).exists()
+    assert Finding.objects.filter(status="closed", on_time=True, answer_file__gt="").exists()
     absent = CallbackEntry.objects.get(outcome=CallOutcome.ABSENT)
     assert absent.flag is not None and absent.completion.revoked_at is not None
     assert absent.completion.revocation.basis_repr == str(absent)
