@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "yufang.enterprises",
     "yufang.training",
     "yufang.publicity",
+    "yufang.insight",
     "yufang.demo",
 ]
 

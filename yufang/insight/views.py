@@ -1,0 +1,75 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from yufang.core.export import XLSX, attachment
+from yufang.core.permissions import require as _require
+from yufang.core.scoping import ScopeKind, scope_of
+
+from .exports import CAVEATS, effect_xlsx, rule_text
+from .forms import EffectForm
+from .permissions import can_view_insight
+from .selectors import effect_years, prevention_effect
+
+
+def _scope_label(user) -> str:
+    if scope_of(user).kind == ScopeKind.REGION and user.organisation.region_id:
+        return str(user.organisation.region)
+    return "全市"
+
+
+def _measure(m, digits: int):
+    if m is None:
+        return None
+    return [round(v, digits) if v is not None else None for v in (m.estimate, m.low, m.high)]
+
+
+def _chart(effect) -> dict:
+    rows = [*effect.result.estimates, effect.result.overall]
+    shown = [e for e in rows if e.rate is not None]
+    overall = effect.result.overall
+    return {
+        "industries": [e.industry or "全部行业" for e in shown],
+        "rate": [_measure(e.rate, 2) for e in shown],
+        "loss": [_measure(e.loss, 1) for e in shown],
+        "years": [f"{effect.before_year} 年（前）", f"{effect.after_year} 年（后）"],
+        "groups": (
+            {
+                "trained": [round(overall.rate.trained_before, 2), round(overall.rate.trained_after, 2)],
+                "control": [round(overall.rate.control_before, 2), round(overall.rate.control_after, 2)],
+            }
+            if overall and overall.rate
+            else None
+        ),
+    }
+
+
+@login_required
+def effect(request: HttpRequest) -> HttpResponse:
+    """Whether enterprises whose people were trained became safer than comparable ones."""
+    _require(can_view_insight(request.user))
+    years = effect_years(user=request.user)
+    form = EffectForm(request.GET, years=years)
+    result = None
+    if years and form.is_valid():
+        result = prevention_effect(
+            user=request.user,
+            year=form.cleaned_data["year"],
+            threshold=form.cleaned_data["threshold"],
+            exclude_key=form.cleaned_data["exclude_key"],
+        )
+        if request.GET.get("export") == "xlsx":
+            return attachment(
+                effect_xlsx(result, _scope_label(request.user)), f"{result.year}年培训预防效果.xlsx", XLSX
+            )
+    context = {
+        "form": form,
+        "years": years,
+        "effect": result,
+        "rules": rule_text(result) if result else [],
+        "caveats": CAVEATS,
+        "chart": _chart(result) if result else None,
+        "scope_label": _scope_label(request.user),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "insight/effect.html", context)
