@@ -81,7 +81,7 @@ class Effect:
 def effect_years(*, user) -> list[int]:
     """Training years the comparison can be made for: statistics exist for the year before and
     the year after."""
-    years = set(scoped(user, InjuryStatistic).values_list("year", flat=True).distinct())
+    years = set(scoped(user, InjuryStatistic).order_by().values_list("year", flat=True).distinct())
     return sorted((y for y in years if y - 1 in years and y + 1 in years), reverse=True)
 
 
@@ -123,7 +123,7 @@ def prevention_effect(*, user, year: int, threshold: Decimal, exclude_key: bool 
 
 
 def _compute(*, user, year: int, threshold: Decimal, exclude_key: bool) -> Effect:
-    stats = scoped(user, InjuryStatistic).filter(year__in=(year - 1, year, year + 1))
+    stats = scoped(user, InjuryStatistic).filter(year__in=(year - 1, year, year + 1)).order_by()
     by_enterprise: dict[int, dict] = {}
     for eid, y, accident, disease, insured, premiums, benefits, industry_id, name, region in stats.values_list(
         "enterprise_id",
@@ -145,7 +145,7 @@ def _compute(*, user, year: int, threshold: Decimal, exclude_key: bool) -> Effec
         .annotate(n=Count("person_id", distinct=True))
         .values_list("enterprise_id", "n")
     )
-    key_ids = set(KeyEnterpriseMark.objects.filter(year=year).values_list("enterprise_id", flat=True))
+    key_ids = set(KeyEnterpriseMark.objects.filter(year=year).order_by().values_list("enterprise_id", flat=True))
     industries = reference_names()["industry"]
 
     rows: list[EnterpriseRow] = []
