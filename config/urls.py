@@ -26,6 +26,7 @@ urlpatterns = [
     path("publicity/", include("yufang.publicity.urls")),
     path("people/", include("yufang.people.urls")),
     path("insight/", include("yufang.insight.urls")),
+    path("public/", include("yufang.insight.public_urls")),
     path("", include("yufang.core.urls")),
 ]
 # No route serves MEDIA_ROOT, not even under DEBUG: every upload goes through a view that checks

@@ -1,11 +1,16 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
+from yufang.core.client_ip import client_ip_address
 from yufang.core.export import XLSX, attachment
+from yufang.core.files import serve_upload
 from yufang.core.permissions import require as _require
 from yufang.core.scoping import ScopeKind, scope_of
+from yufang.core.throttle import throttle_hit
 
+from . import public
 from .exports import CAVEATS, effect_xlsx, rule_text
 from .forms import EffectForm
 from .permissions import can_view_insight
@@ -73,3 +78,38 @@ def effect(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
     }
     return render(request, "insight/effect.html", context)
+
+
+# Public disclosure: no login. Throttled per client address; the figures are cached (public.py).
+PUBLIC_LIMIT = 120  # requests per address a minute
+
+
+def _public_throttle(request: HttpRequest) -> HttpResponse | None:
+    if not throttle_hit(scope="public_plan", key=client_ip_address(request) or "-", limit=PUBLIC_LIMIT, window=60):
+        return HttpResponse("访问过于频繁，请稍后再试。", status=429, content_type="text/plain; charset=utf-8")
+    return None
+
+
+def _public(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, public=True, max_age=public.CACHE_SECONDS)
+    return response
+
+
+def public_index(request: HttpRequest) -> HttpResponse:
+    if refused := _public_throttle(request):
+        return refused
+    return _public(render(request, "insight/public_index.html", {"plans": public.public_plans()}))
+
+
+def public_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    if refused := _public_throttle(request):
+        return refused
+    plan = public.public_plan(pk)
+    return _public(render(request, "insight/public_plan.html", {"d": public.disclosure(plan), "plan": plan}))
+
+
+def public_plan_document(request: HttpRequest, pk: int) -> HttpResponse:
+    if refused := _public_throttle(request):
+        return refused
+    plan = public.public_plan(pk)
+    return _public(serve_upload(plan.document, filename=plan.doc_number or plan.title, inline=True))

@@ -55,7 +55,9 @@ class EnterpriseBuilder:
                 )
             if trained:
                 owner = self.world.users["owner"]
-                people = make_people(owner, org, 20, industry="construction", positions=["worker"], seed=i, start=i * 20)
+                people = make_people(
+                    owner, org, 20, industry="construction", positions=["worker"], seed=i, start=i * 20
+                )
                 complete(
                     owner, people, mode="offline", day=datetime.date(YEAR, 6, 1), source=make_batch(owner, name, YEAR)
                 )

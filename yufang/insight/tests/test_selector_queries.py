@@ -38,5 +38,5 @@ def test_effect_page_cached(world):
         read()  # computes and caches
         queries, response = queries_of(read)
         counts.append((len(queries), _enterprises(response)))
-        assert not any("targets_completion\".\"enterprise_id" in q for q in queries)
+        assert not any('targets_completion"."enterprise_id' in q for q in queries)
     assert counts[0][0] == counts[1][0] and counts[1][1] > counts[0][1] > 0, counts
