@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from yufang.plans.tests.factories import make_plan
 from yufang.targets import services as target_services
@@ -52,7 +53,7 @@ def test_an_issued_plan_is_public_with_its_results_and_nothing_personal(world, i
 
 
 def test_a_plan_whose_year_is_not_over_shows_no_results_yet(world):
-    plan = make_plan(world, year=datetime.date.today().year + 1)
+    plan = make_plan(world, year=timezone.localdate().year + 1)
     body = Client().get(reverse("public:plan", args=[plan.pk])).content.decode()
     assert 'data-testid="public-pending"' in body and 'data-testid="public-results"' not in body
 
