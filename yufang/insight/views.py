@@ -1,19 +1,25 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 
 from yufang.core.client_ip import client_ip_address
 from yufang.core.export import XLSX, attachment
 from yufang.core.files import serve_upload
+from yufang.core.jobs import job_start
+from yufang.core.models import Job, JobStatus
 from yufang.core.permissions import require as _require
-from yufang.core.scoping import ScopeKind, scope_of
+from yufang.core.scoping import ScopeKind, get_scoped_or_404, scope_of
 from yufang.core.throttle import throttle_hit
+from yufang.plans.models import Plan, PlanStatus
+from yufang.plans.selectors import plan_list
 
 from . import public
 from .exports import CAVEATS, effect_xlsx, rule_text
 from .forms import EffectForm
-from .permissions import can_view_insight
+from .jobs import ANNUAL_REPORT
+from .permissions import can_make_annual_report, can_view_insight
+from .report import SHEETS
 from .selectors import effect_years, prevention_effect
 
 
@@ -113,3 +119,33 @@ def public_plan_document(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     plan = public.public_plan(pk)
     return _public(serve_upload(plan.document, filename=plan.doc_number or plan.title, inline=True))
+
+
+@login_required
+def annual_report(request: HttpRequest) -> HttpResponse:
+    """The owner's or agency's page for the annual report to the province: choose the plan year,
+    the workbook is made in the background."""
+    _require(can_make_annual_report(request.user))
+    plans = list(plan_list(user=request.user).exclude(status=PlanStatus.DRAFT).order_by("-year"))
+    if request.method == "POST":
+        plan = get_scoped_or_404(
+            request.user, Plan.objects.exclude(status=PlanStatus.DRAFT), pk=request.POST.get("plan")
+        )
+        job = job_start(
+            kind=ANNUAL_REPORT,
+            title=f"生成 {plan.year} 年度工伤预防工作情况报表（报省）",
+            actor=request.user,
+            params={"plan_id": plan.pk},
+        )
+        return redirect("core:job", pk=job.pk)
+    recent = Job.objects.filter(created_by=request.user, kind=ANNUAL_REPORT).order_by("-created_at")[:10]
+    return render(request, "insight/annual_report.html", {"plans": plans, "recent": recent, "sheets": SHEETS})
+
+
+@login_required
+def annual_report_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The workbook a report job made, for the user who started it."""
+    job = get_object_or_404(Job, pk=pk, created_by=request.user, kind=ANNUAL_REPORT, status=JobStatus.SUCCEEDED)
+    if not job.file:
+        raise Http404("文件尚未生成。")
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.result.get("filename", "年度报表.xlsx"))
