@@ -146,3 +146,38 @@ def effect_xlsx(effect: Effect, scope_label: str) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def years_xlsx(table, scope_label: str) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "历年关键指标"
+    ws.append(sheet_row(ws, [f"历年关键指标（{scope_label}）"]))
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(sheet_row(ws, ["指标", "单位", *[f"{c.year} 年" for c in table.columns]]))
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for key, label, unit in table.rows:
+        values = []
+        for c in table.columns:
+            value = c.figures.get(key)
+            if key.startswith("target:") and value is not None:
+                achieved, threshold = value
+                value = achieved if threshold is None else f"{achieved} / {threshold:.0f}"
+            elif value is not None and not isinstance(value, int):
+                value = float(value)
+            values.append(value)
+        ws.append(
+            sheet_row(
+                ws,
+                [
+                    label + ("（完成 / 目标）" if key.startswith("target:") and not table.district else ""),
+                    unit,
+                    *values,
+                ],
+            )
+        )
+    ws.column_dimensions["A"].width = 48
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

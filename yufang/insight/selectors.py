@@ -6,12 +6,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
-from yufang.core.scoping import scope_of, scoped
+from yufang.core.scoping import ScopeKind, scope_of, scoped
 from yufang.enterprises.models import InjuryStatistic, KeyEnterpriseMark
-from yufang.targets.models import Completion
+from yufang.plans.models import BudgetLine, Plan, PlanStatus
+from yufang.projects.models import Deduction, Project
+from yufang.projects.models.acceptance import AcceptanceResult
+from yufang.projects.models.money import DEDUCTION_COUNTS
+from yufang.targets.models import Completion, Dimension, Metric, Target, TargetTally
 from yufang.targets.selectors import reference_names
 
 from .effect import Result, Unit, estimate, size_band
@@ -236,3 +240,142 @@ def effect_orm_baseline(*, user, year: int) -> list:
         .order_by()
         .values_list("enterprise_id", "n")
     )
+
+
+@dataclass
+class YearColumn:
+    year: int
+    plan: object  # None: a year with enterprises' statistics but no plan on the platform
+    figures: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class YearsTable:
+    columns: list[YearColumn]
+    rows: list[tuple[str, str, str]]  # key, label, unit
+    district: bool
+
+
+def _targets_by_plan(user, plans, district: bool, region_id) -> dict[int, list]:
+    """Each plan's person targets with what they reached (the maintained rollups, so the page
+    never counts the completions): a district its own district's share."""
+    targets = list(
+        scoped(user, Target).filter(plan__in=plans, metric=Metric.PERSONS).order_by("plan_id", "sort_order", "pk")
+    )
+    values = {t.pk: t.achieved for t in targets}
+    if district and targets:
+        values = dict(
+            TargetTally.objects.filter(target__in=targets, region_id=region_id, dimension=Dimension.MONTH)
+            .values_list("target_id")
+            .annotate(n=Sum("count"))
+            .order_by()
+        )
+    result: dict[int, list] = {}
+    for t in targets:
+        result.setdefault(t.plan_id, []).append((t.name, values.get(t.pk, 0) or 0, t.threshold))
+    return result
+
+
+def years_side_by_side(*, user) -> YearsTable:
+    """The key figures of every plan year the user may see, side by side. Money and projects are
+    the programme's; people trained, enterprises' statistics and key enterprises are narrowed to
+    a district for district staff."""
+    scope = scope_of(user)
+    district = scope.kind == ScopeKind.REGION
+    plans = list(scoped(user, Plan).exclude(status=PlanStatus.DRAFT).select_related("city").order_by("year", "pk"))
+    ids = [p.pk for p in plans]
+    money = {
+        row["plan_id"]: row
+        for row in BudgetLine.objects.filter(plan_id__in=ids)
+        .values("plan_id")
+        .annotate(committed=Sum("committed"), paid=Sum("paid"))
+        .order_by()
+    }
+    projects = {
+        row["plan_id"]: row
+        for row in Project.objects.filter(plan_id__in=ids)
+        .values("plan_id")
+        .annotate(
+            n=Count("pk"),
+            passed=Count("pk", filter=Q(acceptance__result=AcceptanceResult.PASS)),
+            failed=Count("pk", filter=Q(acceptance__result=AcceptanceResult.FAIL)),
+        )
+        .order_by()
+    }
+    deducted = dict(
+        Deduction.objects.filter(project__plan_id__in=ids, status__in=DEDUCTION_COUNTS)
+        .values_list("project__plan_id")
+        .annotate(n=Sum("amount"))
+        .order_by()
+    )
+    stats = {
+        row["year"]: row
+        for row in scoped(user, InjuryStatistic)
+        .values("year")
+        .annotate(
+            n=Count("pk"),
+            cases=Sum(F("accident_cases") + F("disease_cases")),
+            insured=Sum("insured_headcount"),
+            premiums=Sum("premiums_paid"),
+            benefits=Sum("benefits_paid"),
+        )
+        .order_by()
+    }
+    keys = dict(scoped(user, KeyEnterpriseMark).values_list("year").annotate(n=Count("pk")).order_by())
+    targets = _targets_by_plan(user, plans, district, scope.region_id)
+
+    rows = [
+        ("fund", "工伤预防费提取额度", "元"),
+        ("committed", "已承诺（协议签订）", "元"),
+        ("paid", "已支付", "元"),
+        ("paid_pct", "支付进度", "%"),
+        ("projects", "项目数", "个"),
+        ("passed", "验收合格", "个"),
+        ("failed", "验收不合格", "个"),
+        ("deducted", "扣减项目费用", "元"),
+    ]
+    target_names: list[str] = []
+    for plan in plans:
+        for name, _, _ in targets.get(plan.pk, []):
+            if name not in target_names:
+                target_names.append(name)
+    rows += [(f"target:{name}", name, "人") for name in target_names]
+    rows += [
+        ("enterprises", "有工伤统计的企业", "家"),
+        ("injury_rate", "工伤发生率（合计件数 × 1000 ÷ 参保人数）", "‰"),
+        ("loss_ratio", "赔付率（基金支付 ÷ 缴费）", "%"),
+        ("key", "重点企业", "家"),
+    ]
+    by_year = {p.year: p for p in plans}
+    columns = []
+    for year in sorted(set(by_year) | set(stats)):
+        plan = by_year.get(year)
+        st = stats.get(year)
+        figures = {
+            "enterprises": st["n"] if st else None,
+            "injury_rate": (Decimal(st["cases"]) * 1000 / st["insured"]).quantize(Decimal("0.01"))
+            if st and st["insured"]
+            else None,
+            "loss_ratio": (st["benefits"] * 100 / st["premiums"]).quantize(Decimal("0.1"))
+            if st and st["premiums"]
+            else None,
+            "key": keys.get(year, 0),
+        }
+        if plan is not None:
+            m = money.get(plan.pk, {})
+            pr = projects.get(plan.pk, {})
+            paid = m.get("paid") or Decimal(0)
+            figures |= {
+                "fund": plan.fund_amount,
+                "committed": m.get("committed") or Decimal(0),
+                "paid": paid,
+                "paid_pct": (paid * 100 / plan.fund_amount).quantize(Decimal("0.1")) if plan.fund_amount else None,
+                "projects": pr.get("n", 0),
+                "passed": pr.get("passed", 0),
+                "failed": pr.get("failed", 0),
+                "deducted": deducted.get(plan.pk) or Decimal(0),
+            }
+            for name, achieved, threshold in targets.get(plan.pk, []):
+                figures[f"target:{name}"] = (achieved, None if district else threshold)
+        columns.append(YearColumn(year=year, plan=plan, figures=figures))
+    return YearsTable(columns=columns, rows=rows, district=district)

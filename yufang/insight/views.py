@@ -10,17 +10,18 @@ from yufang.core.jobs import job_start
 from yufang.core.models import Job, JobStatus
 from yufang.core.permissions import require as _require
 from yufang.core.scoping import ScopeKind, get_scoped_or_404, scope_of
+from yufang.core.templatetags.yufang import yuan
 from yufang.core.throttle import throttle_hit
 from yufang.plans.models import Plan, PlanStatus
 from yufang.plans.selectors import plan_list
 
 from . import public
-from .exports import CAVEATS, effect_xlsx, rule_text
+from .exports import CAVEATS, effect_xlsx, rule_text, years_xlsx
 from .forms import EffectForm
 from .jobs import ANNUAL_REPORT
 from .permissions import can_make_annual_report, can_view_insight
 from .report import SHEETS
-from .selectors import effect_years, prevention_effect
+from .selectors import effect_years, prevention_effect, years_side_by_side
 
 
 def _scope_label(user) -> str:
@@ -149,3 +150,48 @@ def annual_report_download(request: HttpRequest, pk: int) -> FileResponse:
     if not job.file:
         raise Http404("文件尚未生成。")
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.result.get("filename", "年度报表.xlsx"))
+
+
+def _year_cell(key: str, unit: str, value) -> str:
+    if value is None:
+        return "—"
+    if key.startswith("target:"):
+        achieved, threshold = value
+        return f"{achieved:,}" if threshold is None else f"{achieved:,} / {threshold:,.0f}"
+    if unit == "元":
+        return yuan(value)
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _years_chart(table) -> dict:
+    def series(key, scale=1):
+        return [None if c.figures.get(key) is None else round(float(c.figures[key]) / scale, 2) for c in table.columns]
+
+    return {
+        "years": [f"{c.year} 年" for c in table.columns],
+        "money": [
+            {"name": "提取额度（万元）", "data": series("fund", 10000)},
+            {"name": "已支付（万元）", "data": series("paid", 10000)},
+        ],
+        "safety": [
+            {"name": "工伤发生率（‰）", "data": series("injury_rate")},
+        ],
+    }
+
+
+@login_required
+def years(request: HttpRequest) -> HttpResponse:
+    """The key figures of every plan year side by side."""
+    _require(can_view_insight(request.user))
+    table = years_side_by_side(user=request.user)
+    rows = [
+        (label, unit, [_year_cell(key, unit, c.figures.get(key)) for c in table.columns])
+        for key, label, unit in table.rows
+    ]
+    if request.GET.get("export") == "xlsx":
+        return attachment(years_xlsx(table, _scope_label(request.user)), "历年关键指标.xlsx", XLSX)
+    return render(
+        request,
+        "insight/years.html",
+        {"table": table, "rows": rows, "chart": _years_chart(table), "scope_label": _scope_label(request.user)},
+    )

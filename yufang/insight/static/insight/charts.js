@@ -11,17 +11,6 @@
     var chart = chartOf(id);
     if (!chart) return;
     var points = rows.map(function (r) { return r ? r[0] : null; });
-    // The axis spans every interval and zero, so no whisker is cut and "no difference" is in view.
-    var lo = 0, hi = 0;
-    rows.forEach(function (r) {
-      if (!r) return;
-      [r[0], r[1], r[2]].forEach(function (v) {
-        if (v === null) return;
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
-      });
-    });
-    var pad = (hi - lo) * 0.08 || 1;
     chart.setOption({
       tooltip: {
         trigger: "item",
@@ -32,7 +21,9 @@
         }
       },
       grid: {left: 8, right: 24, top: 16, bottom: 8, containLabel: true},
-      xAxis: {type: "value", min: Math.floor((lo - pad) * 10) / 10, max: Math.ceil((hi + pad) * 10) / 10},
+      // A value axis keeps zero in view; the custom series encodes both bounds on x, so the
+      // axis spans every interval and no whisker is cut.
+      xAxis: {type: "value"},
       yAxis: {type: "category", data: names, inverse: true},
       series: [
         {
@@ -50,8 +41,11 @@
               {type: "line", shape: {x1: hi[0], y1: hi[1] - h, x2: hi[0], y2: hi[1] + h}, style: style}
             ]};
           },
-          data: rows.map(function (r, i) { return r ? [r[0], i] : null; }),
-          encode: {x: 0, y: 1},
+          data: rows.map(function (r, i) {
+            if (!r) return null;
+            return [r[0], i, r[1] === null ? r[0] : r[1], r[2] === null ? r[0] : r[2]];
+          }),
+          encode: {x: [0, 2, 3], y: 1},
           z: 1
         },
         {
@@ -82,17 +76,17 @@
     }, true);
   }
 
-  function years(data) {
-    var chart = chartOf("chart-years");
+  function years(id, labels, series, kind) {
+    var chart = chartOf(id);
     if (!chart) return;
     chart.setOption({
       tooltip: {trigger: "axis"},
-      legend: {data: data.series.map(function (s) { return s.name; })},
+      legend: {data: series.map(function (s) { return s.name; })},
       grid: {left: 8, right: 24, top: 40, bottom: 8, containLabel: true},
-      xAxis: {type: "category", data: data.years},
+      xAxis: {type: "category", data: labels},
       yAxis: {type: "value"},
-      series: data.series.map(function (s) {
-        return {name: s.name, type: "bar", data: s.data, label: {show: true, position: "top"}};
+      series: series.map(function (s) {
+        return {name: s.name, type: kind, data: s.data, connectNulls: false, label: {show: true, position: "top"}};
       })
     }, true);
   }
@@ -106,7 +100,11 @@
       groups(data);
     }
     var yearsNode = document.getElementById("years-data");
-    if (yearsNode) years(JSON.parse(yearsNode.textContent));
+    if (yearsNode) {
+      var y = JSON.parse(yearsNode.textContent);
+      years("chart-years-money", y.years, y.money, "bar");
+      years("chart-years-safety", y.years, y.safety, "line");
+    }
   }
   document.addEventListener("DOMContentLoaded", draw);
   window.addEventListener("resize", function () {
