@@ -40,3 +40,27 @@ def test_effect_page_cached(world):
         counts.append((len(queries), _enterprises(response)))
         assert not any('targets_completion"."enterprise_id' in q for q in queries)
     assert counts[0][0] == counts[1][0] and counts[1][1] > counts[0][1] > 0, counts
+
+
+def test_years_page(world):
+    """Plans, their targets and enterprises' statistics grow; the queries do not."""
+    from yufang.plans.tests.factories import make_plan
+
+    from .test_years import _target
+
+    made = []
+    enterprises = EnterpriseBuilder(world)
+
+    def build(n):
+        for _ in range(n):
+            plan = make_plan(world, year=2015 + len(made))
+            _target(world, plan)
+            _target(world, plan, name=f"线下{len(made)}", threshold=5)
+            made.append(plan)
+        enterprises(n)
+
+    url = reverse("insight:years")
+    for key in ("owner", "district_a"):
+        assert_flat(
+            build=build, evaluate=page_reader(world.users[key], url), size=lambda r: len(r.context["table"].columns)
+        )
