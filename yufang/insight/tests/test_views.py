@@ -69,3 +69,26 @@ def test_without_statistics_around_a_year_the_page_says_so(world, client):
     response = _client(client, world.users["owner"]).get(URL)
     assert response.status_code == 200
     assert 'data-testid="no-years"' in response.content.decode()
+
+
+def test_key_enterprises_can_be_left_out(world, client):
+    from yufang.enterprises import services
+
+    builder = EnterpriseBuilder(world)
+    builder(4)
+    services.key_mark(
+        actor=world.users["agency"], enterprise=builder.made[0], year=2023, reason="事故率高，确定为重点企业"
+    )
+    client.force_login(world.users["owner"])
+    counts = client.get(URL, {"year": 2023, "threshold": "10"}).context["effect"].counts
+    assert counts["trained"] == 2 and counts["key_trained"] == 1
+    counts = client.get(URL, {"year": 2023, "threshold": "10", "exclude_key": "on"}).context["effect"].counts
+    assert counts["trained"] == 1 and counts["key_trained"] == 0 and counts["enterprises"] == 3
+
+
+def test_a_threshold_out_of_range_is_refused_beside_the_field(world, client):
+    EnterpriseBuilder(world)(2)
+    client.force_login(world.users["owner"])
+    response = client.get(URL, {"year": 2023, "threshold": "150"})
+    assert response.context["effect"] is None
+    assert "invalid-feedback" in response.content.decode()
