@@ -212,8 +212,10 @@ def estimate(units: Iterable[Unit], *, replicates: int = REPLICATES, seed: int =
             return row
         trained, control = _combine([point[k] for k in keys])
         rate, loss = _did(trained, control)
-        # An interval needs more than one enterprise on each side somewhere to vary at all.
-        has_interval = replicates > 0 and row.trained >= 2 and row.control >= 2
+        # An interval needs enterprises to resample: more than one on each side in all, and some
+        # cell with more than one on a side (cells of one and one never vary).
+        varies = any(len(strata[k][0]) >= 2 or len(strata[k][1]) >= 2 for k in keys)
+        has_interval = replicates > 0 and row.trained >= 2 and row.control >= 2 and varies
         bounds = []
         for index in (0, 1):
             if has_interval:

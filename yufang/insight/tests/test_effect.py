@@ -76,3 +76,14 @@ def test_one_enterprise_a_side_gives_an_estimate_without_an_interval():
     result = estimate([_unit(1, "建筑", 200, True, 2, 1), _unit(2, "建筑", 200, False, 2, 2)], replicates=50)
     assert result.overall.rate.estimate == pytest.approx(-5.0)
     assert result.overall.rate.low is None and result.overall.rate.covers_zero is None
+
+
+def test_cells_of_one_and_one_give_no_interval():
+    data = [
+        _unit(1, "建筑", 50, True, 1, 0),
+        _unit(2, "建筑", 50, False, 1, 1),
+        _unit(3, "建筑", 500, True, 5, 2),
+        _unit(4, "建筑", 500, False, 5, 5),
+    ]
+    rate = estimate(data, replicates=50).overall.rate
+    assert rate.estimate < 0 and rate.low is None
