@@ -118,13 +118,30 @@ class Result:
     seed: int = BOOTSTRAP_SEED
 
 
-def _sums(rows: Sequence[tuple]) -> tuple[float, ...]:
-    # zip(*rows) transposes in C; the plain sum is exact enough for a ratio and several times
-    # faster than math.fsum, which matters a thousand times over in the bootstrap.
-    return tuple(map(sum, zip(*rows, strict=True)))
+# Each enterprise's eight figures packed into one integer, a field of FIELD_BITS bits each (money
+# in fen): a group's eight sums are then one C-level sum() of integers. The bootstrap sums a
+# resampled group a thousand times; summing tuples column by column cost several times as much.
+FIELD_BITS = 64
+_MASK = (1 << FIELD_BITS) - 1
+_MONEY = frozenset({BENEFITS_B, PREMIUMS_B, BENEFITS_A, PREMIUMS_A})
 
 
-def _cell(trained: Sequence[tuple], control: Sequence[tuple]) -> tuple[float, tuple, tuple]:
+def _pack(figures: Sequence[float]) -> int:
+    packed = 0
+    for index, value in enumerate(figures):
+        number = round(value * 100) if index in _MONEY else round(value)
+        if not 0 <= number <= _MASK >> 20:  # 1.7e11 yuan at most: a million enterprises fit a field
+            raise ValueError(f"figure out of range: {value}")
+        packed |= number << (FIELD_BITS * index)
+    return packed
+
+
+def _sums(rows: Sequence[int]) -> tuple[int, ...]:
+    total = sum(rows)
+    return tuple((total >> (FIELD_BITS * index)) & _MASK for index in range(8))
+
+
+def _cell(trained: Sequence[int], control: Sequence[int]) -> tuple[float, tuple, tuple]:
     """A cell's weight (its trained enterprises' insured headcount before) and the two groups' sums."""
     t = _sums(trained)
     return t[INSURED_B], t, _sums(control)
@@ -175,7 +192,7 @@ def estimate(units: Iterable[Unit], *, replicates: int = REPLICATES, seed: int =
     # Cells, and enterprises within them, in a fixed order, so that the random draws, and so
     # the interval, never depend on the order the rows came in.
     for unit in sorted(units, key=lambda u: u.enterprise_id):
-        strata[(unit.industry, unit.band)][0 if unit.trained else 1].append(unit.figures)
+        strata[(unit.industry, unit.band)][0 if unit.trained else 1].append(_pack(unit.figures))
     order = sorted(strata)
     matched = [key for key in order if strata[key][0] and strata[key][1]]
     industries = sorted({key[0] for key in order})
