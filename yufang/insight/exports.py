@@ -37,7 +37,7 @@ def _f(value, digits: int):
     return None if value is None else round(value, digits)
 
 
-def effect_xlsx(effect: Effect, scope_label: str) -> bytes:
+def effect_xlsx(effect: Effect, rows: list, scope_label: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "差异中的差异"
@@ -120,7 +120,7 @@ def effect_xlsx(effect: Effect, scope_label: str) -> bytes:
     )
     for cell in detail[1]:
         cell.font = Font(bold=True)
-    for r in effect.rows:
+    for r in rows:
         before = list(r.before) if r.before else [None] * 4
         after = list(r.after) if r.after else [None] * 4
         detail.append(

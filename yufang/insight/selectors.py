@@ -20,7 +20,7 @@ from yufang.targets.selectors import reference_names
 
 from .effect import Result, Unit, estimate, size_band
 
-EFFECT_CACHE_SECONDS = 6 * 3600
+EFFECT_CACHE_SECONDS = 600
 
 
 class Group:
@@ -69,7 +69,6 @@ class Effect:
     threshold: Decimal
     exclude_key: bool
     result: Result
-    rows: list[EnterpriseRow] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     computed_at: datetime.datetime | None = None
 
@@ -82,51 +81,74 @@ class Effect:
         return self.year + 1
 
 
-def effect_years(*, user) -> list[int]:
+def _scope_key(user) -> str:
+    scope = scope_of(user)
+    return f"{scope.kind}:{int(scope.partner)}:{scope.region_id}:{scope.organisation_id}"
+
+
+def effect_stamp() -> tuple[int | None, int | None]:
+    """The newest statistic and the newest completion: an import of either (new rows) makes the
+    cached figures stale at once. Both read the primary key's index, so a cached page costs two
+    index lookups. Corrections of existing rows reach the page when its cache expires."""
+    return (
+        InjuryStatistic.objects.aggregate(last=Max("pk"))["last"],
+        Completion.objects.aggregate(last=Max("pk"))["last"],
+    )
+
+
+def _key(*parts) -> str:
+    return "insight.effect:" + hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
+
+
+def effect_years(*, user, stamp: tuple | None = None) -> list[int]:
     """Training years the comparison can be made for: statistics exist for the year before and
     the year after."""
-    years = set(scoped(user, InjuryStatistic).order_by().values_list("year", flat=True).distinct())
-    return sorted((y for y in years if y - 1 in years and y + 1 in years), reverse=True)
+    stamp = stamp if stamp is not None else effect_stamp()
+    key = _key("years", _scope_key(user), stamp[0])
+    years = cache.get(key)
+    if years is None:
+        present = set(scoped(user, InjuryStatistic).order_by().values_list("year", flat=True).distinct())
+        years = sorted((y for y in present if y - 1 in present and y + 1 in present), reverse=True)
+        cache.set(key, years, EFFECT_CACHE_SECONDS)
+    return years
 
 
-def _stamp(year: int) -> tuple:
-    """What changes when the figures behind a year's comparison change: the statistics of the
-    three years and the training year's completions."""
-    stats = InjuryStatistic.objects.filter(year__in=(year - 1, year, year + 1)).aggregate(
-        n=Count("pk"), changed=Max("updated_at")
-    )
-    completions = Completion.objects.filter(year=year).aggregate(n=Count("pk"), last=Max("pk"))
-    return (stats["n"], str(stats["changed"]), completions["n"], completions["last"])
-
-
-def prevention_effect(*, user, year: int, threshold: Decimal, exclude_key: bool = False) -> Effect:
+def prevention_effect(
+    *, user, year: int, threshold: Decimal, exclude_key: bool = False, stamp: tuple | None = None
+) -> Effect:
     """The comparison for training year `year` over the enterprises the user may see (a district
     its own district's). Trained: people who completed training in the year (distinct persons,
     any mode) are at least `threshold` percent of the insured headcount. Untrained: nobody
     completed. Before and after: the years either side.
 
-    The people counted are aggregated per enterprise and never leave this function, so the page
-    may show partner departments what they may not list (the completions themselves). The whole
-    result is cached under a stamp of the records behind it: the bootstrap is the costly part."""
-    scope = scope_of(user)
-    key = (
-        "insight.effect:"
-        + hashlib.sha256(
-            (
-                f"{scope.kind}:{int(scope.partner)}:{scope.region_id}:{scope.organisation_id}:{year}:{threshold}:"
-                f"{int(exclude_key)}:{'.'.join(map(str, _stamp(year)))}"
-            ).encode()
-        ).hexdigest()
-    )
+    The people counted are aggregated per enterprise and never leave this module, so the page
+    may show partner departments what they may not list (the completions themselves). The
+    result (without its enterprise rows, which only the export reads) is cached under the stamp
+    of the records behind it for EFFECT_CACHE_SECONDS: the bootstrap is the costly part."""
+    stamp = stamp if stamp is not None else effect_stamp()
+    key = _key(_scope_key(user), year, threshold, int(exclude_key), *stamp)
     cached = cache.get(key)
     if cached is not None:
         return cached
-    effect = _compute(user=user, year=year, threshold=threshold, exclude_key=exclude_key)
+    rows, units, counts = _gather(user=user, year=year, threshold=threshold, exclude_key=exclude_key)
+    effect = Effect(
+        year=year,
+        threshold=threshold,
+        exclude_key=exclude_key,
+        result=estimate(units),
+        counts=counts,
+        computed_at=timezone.now(),
+    )
     cache.set(key, effect, EFFECT_CACHE_SECONDS)
     return effect
 
 
-def _compute(*, user, year: int, threshold: Decimal, exclude_key: bool) -> Effect:
+def effect_rows(*, user, year: int, threshold: Decimal, exclude_key: bool = False) -> list[EnterpriseRow]:
+    """Every enterprise behind the comparison, with its group and figures (the export)."""
+    return _gather(user=user, year=year, threshold=threshold, exclude_key=exclude_key)[0]
+
+
+def _gather(*, user, year: int, threshold: Decimal, exclude_key: bool) -> tuple[list, list, dict]:
     stats = scoped(user, InjuryStatistic).filter(year__in=(year - 1, year, year + 1)).order_by()
     by_enterprise: dict[int, dict] = {}
     for eid, y, accident, disease, insured, premiums, benefits, industry_id, name, region in stats.values_list(
@@ -206,15 +228,7 @@ def _compute(*, user, year: int, threshold: Decimal, exclude_key: bool) -> Effec
             )
         )
     rows.sort(key=lambda r: (r.industry, r.group, r.name))
-    return Effect(
-        year=year,
-        threshold=threshold,
-        exclude_key=exclude_key,
-        result=estimate(units),
-        rows=rows,
-        counts=counts,
-        computed_at=timezone.now(),
-    )
+    return rows, units, counts
 
 
 def effect_orm_baseline(*, user, year: int) -> list:

@@ -21,7 +21,7 @@ from .forms import EffectForm
 from .jobs import ANNUAL_REPORT
 from .permissions import can_make_annual_report, can_view_insight
 from .report import SHEETS
-from .selectors import effect_years, prevention_effect, years_side_by_side
+from .selectors import effect_rows, effect_stamp, effect_years, prevention_effect, years_side_by_side
 
 
 def _scope_label(user) -> str:
@@ -60,19 +60,21 @@ def _chart(effect) -> dict:
 def effect(request: HttpRequest) -> HttpResponse:
     """Whether enterprises whose people were trained became safer than comparable ones."""
     _require(can_view_insight(request.user))
-    years = effect_years(user=request.user)
+    stamp = effect_stamp()
+    years = effect_years(user=request.user, stamp=stamp)
     form = EffectForm(request.GET, years=years)
     result = None
     if years and form.is_valid():
-        result = prevention_effect(
-            user=request.user,
-            year=form.cleaned_data["year"],
-            threshold=form.cleaned_data["threshold"],
-            exclude_key=form.cleaned_data["exclude_key"],
-        )
+        wanted = {
+            "year": form.cleaned_data["year"],
+            "threshold": form.cleaned_data["threshold"],
+            "exclude_key": form.cleaned_data["exclude_key"],
+        }
+        result = prevention_effect(user=request.user, stamp=stamp, **wanted)
         if request.GET.get("export") == "xlsx":
+            rows = effect_rows(user=request.user, **wanted)
             return attachment(
-                effect_xlsx(result, _scope_label(request.user)), f"{result.year}年培训预防效果.xlsx", XLSX
+                effect_xlsx(result, rows, _scope_label(request.user)), f"{result.year}年培训预防效果.xlsx", XLSX
             )
     context = {
         "form": form,
