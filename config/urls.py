@@ -27,6 +27,8 @@ urlpatterns = [
     path("supervision/", include("yufang.supervision.urls")),
     path("people/", include("yufang.people.urls")),
     path("quiz/", include("yufang.quiz.urls")),
+    path("insight/", include("yufang.insight.urls")),
+    path("public/", include("yufang.insight.public_urls")),
     path("", include("yufang.core.urls")),
 ]
 # No route serves MEDIA_ROOT, not even under DEBUG: every upload goes through a view that checks

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "yufang.publicity",
     "yufang.quiz",
     "yufang.supervision",
+    "yufang.insight",
     "yufang.demo",
 ]
 

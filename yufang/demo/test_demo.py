@@ -69,7 +69,11 @@ def test_demo_figures_come_from_the_platforms_flows_on_a_2023_timeline(db):
             assert acceptance.decided_on <= balance.paid_on <= datetime.date(2023, 12, 31)
     failed = Acceptance.objects.get(result="fail")
     assert Debarment.objects.get(provider=failed.project.provider).start_date == failed.decided_on
-    assert not AuditLog.objects.filter(occurred_at__year__gt=2023).exists()
+    # Only the statistics of 2023 and 2024 are later: imported when each year closed (March 2024
+    # and March 2025), for the prevention-effect page's before and after.
+    later = AuditLog.objects.filter(occurred_at__year__gt=2023)
+    assert set(later.values_list("content_type__model", flat=True)) == {"injurystatistic", "job"}
+    assert not later.filter(occurred_at__year__gt=2025).exists()
     assert figures_recount() == []
     _publicity_line_is_recorded()
 

@@ -6,14 +6,25 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from yufang.demo import learning, online, orgs, plans, projects, providers, supervision, training, training_sessions
+from yufang.demo import (
+    learning,
+    online,
+    orgs,
+    plans,
+    projects,
+    providers,
+    statistics,
+    supervision,
+    training,
+    training_sessions,
+)
 from yufang.demo.clock import demo_clock
 from yufang.demo.orgs import LOGINS
 from yufang.publicity.defaults import load_default_kinds
 from yufang.reference.loading import load_reference
 from yufang.targets.figures import figures_recount
 
-STEPS = 8
+STEPS = 9
 
 
 class Command(BaseCommand):
@@ -68,8 +79,13 @@ class Command(BaseCommand):
             online.load(users, plan, scale=scale)
             # Supervision: inspections, findings, a deduction from one, a call-back and a revocation.
             supervision.load(users, plan)
+            # The statistics of the years after the training year (imported when each year
+            # closed, in 2024 and 2025), and comparable enterprises the training did not reach:
+            # what the prevention-effect page compares.
+            self.step(8, "企业工伤统计：未参训的可比企业与 2023、2024 年度统计")
+            statistics.load(users["agency"])
         # Every figure recounted from the raw records: the demo must have no difference.
-        self.step(8, "核对全部数字")
+        self.step(9, "核对全部数字")
         differences = figures_recount()
         if differences:
             raise CommandError("演示数据的数字与原始记录不一致：\n" + "\n".join(str(d) for d in differences[:20]))
