@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 
 from yufang.core.registry import (
     COMPLETION_PANELS,
+    COMPLETION_REVOKED,
     PERSON_ARCHIVE,
     PERSON_ORGANISATION_SCOPE,
     SESSIONS_HELD,
@@ -18,6 +19,7 @@ from yufang.core.scoping import ScopeKind, scope_of, scoped
 
 from .models import Attendance, RosterEntry, SessionStatus, TrainingSession
 from .selectors import flag_summary, session_list
+from .services import session_completion_revoked
 
 
 def completion_flags_panel(request, project) -> str:
@@ -71,3 +73,4 @@ def register() -> None:
     contribute(COMPLETION_PANELS, completion_flags_panel)
     contribute(PERSON_ARCHIVE, person_archive_parts)
     contribute(PERSON_ORGANISATION_SCOPE, rostered_by_provider)
+    contribute(COMPLETION_REVOKED, session_completion_revoked)

@@ -482,6 +482,25 @@ FLAG_WORKFLOW = Workflow(
 )
 
 
+def session_completion_revoked(*, completion, actor: User) -> None:
+    """A completion a session recorded was revoked (targets.completion_revoke, inside its
+    transaction): the session's 认定完成 figure loses that person, so every figure that counted
+    them moves. The revocation itself is the audited act."""
+    if completion.source_type.model_class() is not TrainingSession:
+        return
+    session = TrainingSession.objects.select_for_update(of=("self",)).get(pk=int(completion.source_id))
+    before = session.completed_count
+    session.completed_count = max(before - 1, 0)
+    session.save(update_fields=["completed_count", "updated_at"])
+    audit.record(
+        actor=actor,
+        instance=session,
+        action=AuditAction.UPDATE,
+        changes={"completed_count": [before, session.completed_count]},
+        event="completion_revoked",
+    )
+
+
 def flag_transition(*, flag: Flag, action: str, actor: User, note: str = "") -> Flag:
     return FLAG_WORKFLOW.perform(obj=flag, action=action, actor=actor, note=note)
 

@@ -30,7 +30,8 @@ def completion_report_save(
         if f is not None and name in ("evidence", "archives"):
             values[name] = f
     report = CompletionReport.objects.filter(project=project).first()
-    if report is None:
+    created = report is None
+    if created:
         report = model_create(model=CompletionReport, data={"project": project, **values}, actor=actor)
         Figure.objects.bulk_create(
             [Figure(completion=report, **{**row, "achieved": 0}) for row in _figure_rows(project, until=None)]
@@ -39,7 +40,12 @@ def completion_report_save(
         report, _ = model_update(instance=report, fields=list(values), data=values, actor=actor)
     figures = list(report.figures.all())
     fresh = {f.pk: platform_count(project, f) for f in figures}
-    _save_figures(figures, achieved if achieved is not None else {}, fresh)
+    achieved = dict(achieved or {})
+    if created:
+        # A new report starts from the platform's records (what the form prefills on editing);
+        # figures without records stay to be typed.
+        achieved = {pk: n for pk, n in fresh.items() if n is not None} | achieved
+    _save_figures(figures, achieved, fresh)
     return report
 
 

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('targets', '0005_completion_revocation'),
-        ('targets', '0005_target_contributed_metrics'),
+        ("targets", "0005_completion_revocation"),
+        ("targets", "0005_target_contributed_metrics"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -65,8 +65,11 @@ def test_offline_and_practical_revocations_move_every_figure_exactly(world):
         return completion
 
     # An offline-only person: every figure loses one.
+    assert offline.__class__.objects.get(pk=offline.pk).completed_count == 4
     c = revoke(offline, people[0])
     assert c.mode == Mode.OFFLINE
+    # The session's own 认定完成 figure loses the person too.
+    assert offline.__class__.objects.get(pk=offline.pk).completed_count == 3
     figure.refresh_from_db()
     final.refresh_from_db()
     assert Target.objects.get(pk=target.pk).achieved == 5
