@@ -218,7 +218,14 @@ def short_videos(project: Project, provider: User, agency: User) -> None:
 VIEW_PLATFORMS = [(PLATFORM, 9000), ("抖音 @淄博人社", 42000), ("微信视频号 淄博人社", 7000)]
 TOPIC_PULL = {"政策": 0.8, "知识": 1.0, "事故案例": 1.9}
 LAST_READING = datetime.date(2023, 12, 28)
-MONTH_ENDS = [datetime.date(2023, 10, 31), datetime.date(2023, 11, 30), LAST_READING]
+# The provider's regular reading days (mid-month and month end), besides each video's first days.
+READING_DAYS = [
+    datetime.date(2023, 10, 31),
+    datetime.date(2023, 11, 15),
+    datetime.date(2023, 11, 30),
+    datetime.date(2023, 12, 15),
+    LAST_READING,
+]
 
 
 def _spread(seed: str) -> float:
@@ -228,11 +235,11 @@ def _spread(seed: str) -> float:
 
 def view_readings(topic: str, title: str, published: datetime.date) -> list[tuple[str, datetime.date, int]]:
     """(platform, date, cumulative views) as the provider reads them off each platform: three
-    days and ten days after publication, then at each month's end to 28 December. Views grow
-    fast in the first days and level off."""
+    days and ten days after publication, then on the regular reading days to 28 December.
+    Views grow fast in the first days and level off."""
     days = sorted(
-        {published + datetime.timedelta(days=3), published + datetime.timedelta(days=10), *MONTH_ENDS}
-        - {d for d in MONTH_ENDS if d < published + datetime.timedelta(days=3)}
+        {published + datetime.timedelta(days=3), published + datetime.timedelta(days=10), *READING_DAYS}
+        - {d for d in READING_DAYS if d < published + datetime.timedelta(days=3)}
     )
     days = [d for d in days if d <= LAST_READING]
     platforms = VIEW_PLATFORMS if topic != "知识" else VIEW_PLATFORMS[:2]
@@ -390,10 +397,22 @@ def _within(total: int, caps: list[int], rates: list[float]) -> list[int]:
     return parts
 
 
+# A district round's recipients by their employer's industry (the lists come from the insured
+# workers' register, so the carrier reports each district's rows by industry too).
+INDUSTRY_WEIGHTS = {
+    "hazchem": 18,
+    "construction": 16,
+    "machinery": 20,
+    "transport": 12,
+    "express": 8,
+    "other": 26,
+}
+
+
 def _audience_rows(push: PushRound, enterprises: list[Organisation]) -> list[tuple[str, str, float]]:
-    """(district, industry code or "", weight) of the rows the carrier's report has."""
+    """(district, industry code, weight) of the rows the carrier's report has."""
     if push.audience == AudienceKind.DISTRICTS:
-        return [(d, "", DISTRICT_WEIGHTS[d]) for d in push.districts]
+        return [(d, code, DISTRICT_WEIGHTS[d] * w) for d in push.districts for code, w in INDUSTRY_WEIGHTS.items()]
     if push.audience == AudienceKind.INDUSTRIES:
         return [
             (d, code, w * (1.4 if i == 0 else 1.0))
@@ -429,22 +448,18 @@ def carrier_report(push: PushRound, enterprises: list[Organisation], number: int
     ws.append([f"淄博 5G 智媒平台定向推送送达情况统计表（{push.day:%Y年%m月%d日}）"])
     ws.append([f"推送批次：2023-GSYF-{number:02d}　推送对象：{push.detail}　单位：条"])
     ws.append([])
-    with_industry = push.audience != AudienceKind.DISTRICTS
     if number % 2:
         header = ["序号", "发送日期", "区/县", "行业类别", "发送量(条)", "成功送达", "阅读数"]
         day = f"{push.day:%Y/%m/%d}"
     else:
         header = ["序号", "日期", "所属区县", "所属行业", "下发量", "到达数", "打开人数"]
         day = datetime.datetime.combine(push.day, datetime.time())
-    if not with_industry:
-        del header[3]
     ws.append(header)
     for index, (district, code, sent, delivered, opened) in enumerate(rows, start=1):
-        industry = [CARRIER_INDUSTRY[code]] if with_industry else []
         counts = [f"{sent:,}", f"{delivered:,}", f"{opened:,}"] if number == 3 else [sent, delivered, opened]
-        ws.append([index, day, CARRIER_DISTRICT.get(district, district), *industry, *counts])
+        ws.append([index, day, CARRIER_DISTRICT.get(district, district), CARRIER_INDUSTRY[code], *counts])
     totals = [sum(r[i] for r in rows) for i in (2, 3, 4)]
-    ws.append(["", "合计", "", *([""] if with_industry else []), *totals])
+    ws.append(["", "合计", "", "", *totals])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -191,7 +191,7 @@ def _publicity_reach_is_recorded(client):
         rows = push.push_rows.aggregate(s=Sum("sent"), d=Sum("delivered"), o=Sum("opened"))
         assert (rows["s"], rows["d"], rows["o"]) == PUSH_TOTALS[day], push.title
         job = Job.objects.get(kind="publicity.push_report_check", params__deliverable_id=push.pk)
-        assert job.status == "succeeded" and job.result["applied"]
+        assert job.status == "succeeded" and job.result["applied"] and job.created_at.year == 2023
         assert len(job.result["good"]) == push.push_rows.count() == push.push_rows.filter(job=job).count()
         # The carrier's 合计 row is reported by row and field, and not imported.
         assert [e["problems"][0]["field"] for e in job.result["errors"]] == ["日期"]
@@ -238,6 +238,7 @@ def _publicity_reach_is_recorded(client):
     # The one publicity flag: the reused screenshot, raised when it was uploaded.
     flag = Flag.objects.get(source="publicity")
     assert flag.kind == "reused_file" and flag.get_source_display() == "宣传成果"
+    assert flag.created_at.date() == datetime.date(2023, 12, 3)  # found when the file was uploaded
     # Reports: a publicity figure is the records' count, never typed above it, and each report
     # was written after the deliverables it counts were accepted.
     for project in Project.objects.filter(agreement__item__line__category="publicity"):
