@@ -67,6 +67,26 @@ LOGINS = [
     ("trainee", "吴刚", "淄博齐鲁化工配套有限公司", Role.TRAINEE),
 ]
 
+# The other district bureaus' staff (张店区's is `district` above): each confirms receipt of the
+# publicity materials handed out in its district. Logins district2 … district11, in this order.
+DISTRICT_STAFF = [
+    ("淄川区", "孟凡华"),
+    ("博山区", "翟红梅"),
+    ("临淄区", "崔志刚"),
+    ("周村区", "韩雪"),
+    ("桓台县", "荣立新"),
+    ("高青县", "杜春燕"),
+    ("沂源县", "唐海波"),
+    ("高新区", "郑宇"),
+    ("经济开发区", "冯晓燕"),
+    ("文昌湖区", "毕建军"),
+]
+
+
+def district_username(index: int) -> str:
+    return f"district{index + 2}"
+
+
 PHONES = {
     "owner": "13853300001",
     "agency": "13853300002",
@@ -157,4 +177,16 @@ def load(stdout) -> dict[str, User]:
         elif username == "owner" and not user.phone:
             services.profile_update(user=user, display_name=display, phone=PHONES[username], email="")
         users[username] = user
+    for index, (region_name, display) in enumerate(DISTRICT_STAFF):
+        username = district_username(index)
+        if not User.objects.filter(username=username).exists():
+            services.user_create(
+                actor=owner,
+                organisation=Organisation.objects.get(name=DISTRICT_BUREAUS[region_name]),
+                username=username,
+                roles={Role.DISTRICT_OFFICER},
+                display_name=display,
+                phone=f"138533001{index + 10:02d}",
+                password=password,
+            )
     return users

@@ -25,7 +25,6 @@ from yufang.projects import selectors, services
 from yufang.projects.models import Payment, Project
 from yufang.providers import services as provider_services
 from yufang.providers.models import ProviderProfile, ServiceAgreement
-from yufang.publicity.models import Deliverable, DeliverableStatus
 from yufang.reference.models import City, Region
 
 from . import publicity
@@ -103,19 +102,24 @@ def _pay(payment: Payment, users, voucher: str, day: datetime.date) -> None:
         )
 
 
-def _report(project, sequence: int, provider, agency, narrative: str, *, accept: bool, achieved=None) -> None:
-    """A period's report, written and submitted after the period ends, accepted two days later."""
+def _report(
+    project, sequence: int, provider, agency, narrative: str, *, accept: bool, achieved=None, after_days: int = 2
+) -> None:
+    """A period's report, written and submitted `after_days` after the period ends, accepted
+    two days later. Each figure the platform counts is its prefill from the records (as the
+    page prefills it); only a figure with no record behind it (enterprises reached) is typed,
+    from `achieved`."""
     report = project.reports.get(sequence=sequence)
     prefill = selectors.report_prefill(report)
     values = {
         f.pk: (prefill[f.pk] if prefill[f.pk] is not None else (achieved or {}).get(f.kind, 0))
         for f in report.figures.all()
     }
-    with demo_clock(report.period_end + datetime.timedelta(days=2)):
+    with demo_clock(report.period_end + datetime.timedelta(days=after_days), now=True):
         services.progress_report_save(report=report, narrative=narrative, achieved=values, actor=provider)
         services.report_transition(report=report, action="submit", actor=provider)
     if accept:
-        with demo_clock(report.period_end + datetime.timedelta(days=4)):
+        with demo_clock(report.period_end + datetime.timedelta(days=after_days + 2), now=True):
             services.report_transition(report=report, action="accept", actor=agency, note="已接收。")
 
 
@@ -126,7 +130,7 @@ DECIDED_ON = datetime.date(2023, 12, 27)
 
 
 def _complete_and_judge(project, provider, users, *, scores, note: str, achieved=None):
-    with demo_clock(COMPLETED_ON):
+    with demo_clock(COMPLETED_ON, now=True):
         return _complete_and_judge_now(project, provider, users, scores=scores, note=note, achieved=achieved)
 
 
@@ -142,9 +146,13 @@ def _complete_and_judge_now(project, provider, users, *, scores, note: str, achi
         files={"evidence": _pdf("佐证材料.pdf"), "archives": _pdf("培训档案.pdf")},
         actor=provider,
     )
-    if achieved:
-        figures = {f.pk: achieved.get(f.kind, f.achieved) for f in report.figures.all() if f.platform_count is None}
-        services.completion_report_save(project=project, data={}, achieved=figures, actor=provider)
+    # The figures as the page prefills them: the platform's count where it keeps one (people
+    # trained, sessions, accepted publicity deliverables), typed only where it keeps none.
+    figures = {
+        f.pk: f.platform_count if f.platform_count is not None else (achieved or {}).get(f.kind, f.achieved)
+        for f in report.figures.all()
+    }
+    services.completion_report_save(project=project, data={}, achieved=figures, actor=provider)
     services.project_transition(project=project, action="submit_completion", actor=provider)
     with demo_clock(CONVENED_ON - datetime.timedelta(days=3)):
         acceptance = services.acceptance_convene(
@@ -257,15 +265,16 @@ PUBLICITY_SCHEDULE = "9月下旬报送实施方案；10月至12月按周制作�
 PUBLICITY_TEAM = "项目负责人统筹；编导负责内容制作；专人整理播出记录与佐证材料。"
 
 
+# A publicity report is written on its due day (five days after the period), once the agency
+# has decided on the deliverables of the period's last days (four days after each): its
+# figures are then what was accepted, as the report's prefill counts them from the records.
+PUBLICITY_REPORT_AFTER_DAYS = 5
+
+
 def _publicity_reports(project: Project, provider: User, agency: User) -> None:
     """The monthly reports before the year's end, each with what was accepted by its period's
-    end (the figure the report's prefill counts from the records)."""
+    end."""
     for report in project.reports.filter(period_end__lt=COMPLETED_ON, status="due"):
-        accepted = Deliverable.objects.filter(
-            project=project, status=DeliverableStatus.ACCEPTED, delivered_on__lte=report.period_end
-        )
-        total = sum(accepted.values_list("quantity", flat=True))
-        achieved = {f.kind: total for f in report.figures.all()}
         _report(
             project,
             report.sequence,
@@ -273,7 +282,7 @@ def _publicity_reports(project: Project, provider: User, agency: User) -> None:
             agency,
             f"第{report.sequence}期宣传按计划实施。",
             accept=True,
-            achieved=achieved,
+            after_days=PUBLICITY_REPORT_AFTER_DAYS,
         )
 
 
@@ -462,9 +471,20 @@ def load(users: dict[str, User], plan: Plan, *, scale: float = 1.0) -> None:
         )
         # Its videos, pushes and the launch ceremony, recorded and accepted before its reports.
         publicity.new_media(p, provider, agency)
-        achieved = {"videos": 12, "broadcasts": 60, "events": 1, "enterprises": 96}
+        # Videos, pushes and the ceremony are counted from the accepted deliverables; only the
+        # enterprises the quiz reached are typed (the platform keeps no count of them).
+        achieved = {"enterprises": 96}
         for n in p.reports.filter(period_end__lt=COMPLETED_ON).values_list("sequence", flat=True):
-            _report(p, n, provider, agency, f"第{n}期宣传推送按计划完成。", accept=True, achieved=achieved)
+            _report(
+                p,
+                n,
+                provider,
+                agency,
+                f"第{n}期宣传推送按计划完成。",
+                accept=True,
+                achieved=achieved,
+                after_days=PUBLICITY_REPORT_AFTER_DAYS,
+            )
         deduction = services.deduction_create(
             project=p,
             data={

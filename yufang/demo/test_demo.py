@@ -18,7 +18,7 @@ def test_demo_loads_every_role_and_is_idempotent(db):
         assert User.objects.get(username=username).check_password("yufang-demo")
 
 
-def test_demo_figures_come_from_the_platforms_flows_on_a_2023_timeline(db):
+def test_demo_figures_come_from_the_platforms_flows_on_a_2023_timeline(db, client):
     """Issue 11: the demo's completions come from sessions and from online enrolments with
     credited study and certificates, with only the labelled historic imports beside them; its decisions, payments, exclusion and audit rows
     are dated in its own year; and figures_recount finds no difference."""
@@ -76,6 +76,7 @@ def test_demo_figures_come_from_the_platforms_flows_on_a_2023_timeline(db):
     assert not later.filter(occurred_at__year__gt=2025).exists()
     assert figures_recount() == []
     _publicity_line_is_recorded()
+    _publicity_reach_is_recorded(client)
 
 
 def _publicity_line_is_recorded():
@@ -158,3 +159,129 @@ def test_demo_supervision_shows_every_part_of_issue_18(db):
     assert absent.flag is not None and absent.completion.revoked_at is not None
     assert absent.completion.revocation.basis_repr == str(absent)
     assert figures_recount() == []
+
+
+# The carrier's totals of the six push rounds (sent, delivered, opened), as its reports' 合计 rows.
+PUSH_TOTALS = {
+    "10月16日": (236480, 228915, 61807),
+    "10月30日": (296350, 284106, 71027),
+    "11月13日": (215720, 207810, 54031),
+    "11月27日": (178400, 174120, 62683),
+    "12月11日": (254300, 241585, 55565),
+    "12月15日": (148600, 141170, 45174),
+}
+
+
+def _publicity_reach_is_recorded(client):
+    """Issue 16 (demo): the reach records made through the platform's services and jobs on the
+    demo's clock. Pushes have audiences and delivery rows imported from the carrier's reports
+    by the check job; the brochures reached every district, each handover with its receipt and
+    confirmed by that district's staff but one (on its 待办); videos have cumulative readings on
+    two or three platforms; the reused photo is the one publicity flag; the reports' publicity
+    figures are the records' counts, written after the deliverables were accepted; and the
+    plan's reach page draws its charts."""
+    import datetime
+
+    from django.db.models import Sum
+
+    from yufang.core.files import sniff
+    from yufang.core.models import Job
+    from yufang.plans.models import Plan
+    from yufang.projects.models import Project
+    from yufang.publicity.models import (
+        Deliverable,
+        Distribution,
+        MaterialStock,
+        PushDelivery,
+        ViewReading,
+    )
+    from yufang.publicity.todos import reach_todos
+    from yufang.reference.models import Region
+    from yufang.training.models import Flag
+
+    year = (datetime.date(2023, 9, 1), datetime.date(2023, 12, 31))
+    # Pushes: audience and the carrier's report, each round's rows adding up to its totals.
+    pushes = Deliverable.objects.filter(kind__code="targeted_push")
+    assert pushes.count() == 6
+    for push in pushes:
+        audience = push.push_audience
+        chosen = {
+            "industries": audience.industries,
+            "districts": audience.districts,
+            "enterprises": audience.enterprises,
+        }
+        assert chosen[audience.kind].exists() and audience.planned_reach > 0
+        day = next(d for d in PUSH_TOTALS if d in push.title)
+        rows = push.push_rows.aggregate(s=Sum("sent"), d=Sum("delivered"), o=Sum("opened"))
+        assert (rows["s"], rows["d"], rows["o"]) == PUSH_TOTALS[day], push.title
+        job = Job.objects.get(kind="publicity.push_report_check", params__deliverable_id=push.pk)
+        assert job.status == "succeeded" and job.result["applied"] and job.created_at.year == 2023
+        assert len(job.result["good"]) == push.push_rows.count() == push.push_rows.filter(job=job).count()
+        # The carrier's 合计 row is reported by row and field, and not imported.
+        assert [e["problems"][0]["field"] for e in job.result["errors"]] == ["日期"]
+    assert set(pushes.values_list("push_audience__kind", flat=True)) == {"industries", "districts", "enterprises"}
+    totals = PushDelivery.objects.aggregate(s=Sum("sent"), d=Sum("delivered"), o=Sum("opened"))
+    assert (totals["s"], totals["d"], totals["o"]) == (1329850, 1277706, 350287)
+    assert not PushDelivery.objects.exclude(sent_on__range=year).exists()
+    # Printed materials: every run's stock; the brochures in every district, each handover with
+    # its own receipt, confirmed by the district's staff except one.
+    for stock in MaterialStock.objects.select_related("deliverable"):
+        assert stock.ordered == stock.received == stock.deliverable.quantity
+        handed = stock.deliverable.distributions.aggregate(n=Sum("quantity"))["n"] or 0
+        assert stock.distributed == handed <= stock.received
+    assert MaterialStock.objects.count() == 3
+    districts = Region.objects.filter(city__code="370300", is_active=True)
+    reached = set(Distribution.objects.values_list("region", flat=True))
+    assert reached == set(districts.values_list("pk", flat=True))
+    assert Distribution.objects.filter(enterprise__isnull=False).count() >= 3
+    waiting = Distribution.objects.exclude(status="confirmed")
+    assert waiting.count() == 1 and waiting.get().status == "recorded"
+    unsigned = waiting.get().region
+    assert Distribution.objects.filter(status="confirmed").count() == Distribution.objects.count() - 1
+    for d in Distribution.objects.filter(status="confirmed").select_related("decided_by__organisation"):
+        assert d.decided_by.organisation.region_id == d.region_id and d.decided_by.has_role("district_officer")
+        assert d.distributed_on < d.decided_at.date() <= year[1]
+    for d in Distribution.objects.all():
+        with d.receipt.open("rb") as f:
+            assert sniff(f)[0] == d.receipt_type in ("image", "pdf")
+    assert len(set(Distribution.objects.values_list("receipt_sha256", flat=True))) == Distribution.objects.count()
+    officer = User.objects.get(username="district")
+    assert officer.organisation.region == unsigned
+    assert [(t.title, t.count) for t in reach_todos(officer)] == [("宣传资料待确认签收", 1)]
+    # Videos: cumulative readings on two or three platforms, over several dates.
+    videos = Deliverable.objects.filter(kind__code="short_video")
+    for video in videos:
+        readings = list(video.view_readings.order_by("platform", "read_on"))
+        platforms = {r.platform for r in readings}
+        assert 2 <= len(platforms) <= 3 and len(readings) >= 3 * len(platforms)
+        for platform in platforms:
+            views = [r.views for r in readings if r.platform == platform]
+            assert views == sorted(views) and views[-1] > views[0]
+        assert all(video.delivered_on <= r.read_on <= year[1] for r in readings)
+    assert ViewReading.objects.filter(deliverable__in=videos).count() > 100
+    # The one publicity flag: the reused screenshot, raised when it was uploaded.
+    flag = Flag.objects.get(source="publicity")
+    assert flag.kind == "reused_file" and flag.get_source_display() == "宣传成果"
+    assert flag.created_at.date() == datetime.date(2023, 12, 3)  # found when the file was uploaded
+    # Reports: a publicity figure is the records' count, never typed above it, and each report
+    # was written after the deliverables it counts were accepted.
+    for project in Project.objects.filter(agreement__item__line__category="publicity"):
+        for report in project.reports.exclude(submitted_at=None):
+            counted = Deliverable.objects.filter(
+                project=project, status="accepted", delivered_on__lte=report.period_end
+            )
+            assert not counted.filter(decided_at__gt=report.submitted_at).exists(), report
+            for f in report.figures.exclude(platform_count=None):
+                assert f.achieved == f.platform_count, (report, f.kind)
+    completed = Project.objects.get(agreement__item__line__category="publicity", status="settled")
+    figures = {f.kind: (f.platform_count, f.achieved) for f in completed.completion_report.figures.all()}
+    assert figures["videos"] == (12, 12) and figures["broadcasts"] == (60, 60) and figures["events"] == (1, 1)
+    # The reach page: the owner sees the charts' data, every series filled.
+    client.force_login(User.objects.get(username="owner"))
+    response = client.get(f"/publicity/plans/{Plan.objects.get(year=2023).pk}/reach/")
+    assert response.status_code == 200
+    chart = response.context["chart_data"]
+    assert all(chart[k] for k in ("kinds", "districts", "industries", "views")), chart
+    by_district = {row[0]: row for row in chart["districts"]}
+    assert by_district[unsigned.name][3] == 0  # not confirmed: not counted as distributed
+    assert by_district["淄川区"][3] == 1500
