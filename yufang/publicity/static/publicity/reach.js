@@ -5,19 +5,29 @@
     if (!el || !window.echarts) return null;
     return echarts.getInstanceByDom(el) || echarts.init(el);
   }
-  function bars(id, rows, names, horizontal) {
+  // Push messages run to hundreds of thousands, copies and attendance to hundreds: the series
+  // from `split` on get an axis of their own so that their bars can be seen.
+  function bars(id, rows, names, horizontal, split) {
     var c = chart(id);
     if (!c) return;
     var labels = rows.map(function (r) { return r[0]; });
     var narrow = c.getDom().clientWidth < 600;
+    var values = [{type: "value", name: "条"}, {type: "value", name: "份/人", splitLine: {show: false}}];
+    if (horizontal) {
+      values.forEach(function (v) { v.nameLocation = "middle"; v.nameGap = 24; });
+    }
+    var category = horizontal ? {type: "category", data: labels, inverse: true}
+      : {type: "category", data: labels, axisLabel: {interval: 0, rotate: narrow ? 60 : (labels.length > 6 ? 30 : 0)}};
     c.setOption({
       tooltip: {trigger: "axis"},
       legend: {data: names, top: 0},
-      grid: {left: 8, right: 24, bottom: 8, top: 32, containLabel: true},
-      xAxis: horizontal ? {type: "value"} : {type: "category", data: labels, axisLabel: {interval: 0, rotate: narrow ? 60 : (labels.length > 6 ? 30 : 0)}},
-      yAxis: horizontal ? {type: "category", data: labels, inverse: true} : {type: "value"},
+      grid: {left: 8, right: 24, bottom: horizontal ? 28 : 8, top: horizontal ? 72 : (narrow ? 68 : 48), containLabel: true},
+      xAxis: horizontal ? values : category,
+      yAxis: horizontal ? category : values,
       series: names.map(function (name, i) {
-        return {name: name, type: "bar", data: rows.map(function (r) { return r[i + 1]; })};
+        var s = {name: name, type: "bar", data: rows.map(function (r) { return r[i + 1]; })};
+        s[horizontal ? "xAxisIndex" : "yAxisIndex"] = i >= split ? 1 : 0;
+        return s;
       })
     }, true);
   }
@@ -40,8 +50,8 @@
           data: data.kinds.map(function (r) { return r[1] ? Math.round(r[2] * 100 / r[1]) : 0; })}]
       }, true);
     }
-    bars("chart-districts", data.districts, ["推送送达", "推送打开", "资料确认签收", "活动参加"], false);
-    bars("chart-industries", data.industries, ["推送送达", "推送打开", "资料确认签收"], true);
+    bars("chart-districts", data.districts, ["推送送达", "推送打开", "资料确认签收", "活动参加"], false, 2);
+    bars("chart-industries", data.industries, ["推送送达", "推送打开", "资料确认签收"], true, 2);
     var c = chart("chart-views");
     if (c) {
       c.setOption({
