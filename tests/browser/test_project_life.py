@@ -16,8 +16,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def login(page, user) -> None:
+    # Leave the page first: a response still on its way (an evidence preview, say) would set the
+    # old session's cookie again after it is cleared, and the login page would redirect home.
+    page.goto("about:blank")
     page.context.clear_cookies()
     page.goto("/accounts/login/")
+    if not page.locator("#id_username").count():
+        page.context.clear_cookies()
+        page.goto("/accounts/login/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")

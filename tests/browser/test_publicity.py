@@ -158,9 +158,10 @@ def test_provider_plans_records_and_the_completion_report_counts_the_accepted(pa
     login(page, provider)
     page.goto(event)
     assert "请删除后重新提交" in page.get_by_test_id("review-note").inner_text()
-    page.get_by_test_id("evidence").locator("li", has=page.get_by_test_id("reused")).get_by_role(
-        "button", name="删除"
-    ).click()
+    with page.expect_navigation():
+        page.get_by_test_id("evidence").locator("li", has=page.get_by_test_id("reused")).get_by_role(
+            "button", name="删除"
+        ).click()
     page.wait_for_load_state()
     assert page.get_by_test_id("reused").count() == 0
     act(page, "resubmit")
