@@ -383,7 +383,10 @@ def finding_transition(request: HttpRequest, pk: int) -> HttpResponse:
     finding = _finding(request, pk)
     params = {}
     if request.POST.get("deadline"):
-        params["deadline"] = parse_date(request.POST["deadline"])
+        try:
+            params["deadline"] = parse_date(request.POST["deadline"])
+        except ValueError:  # well formed but not a day (2023-02-30): the service asks for a deadline
+            params["deadline"] = None
     if "file" in request.FILES:
         params["file"] = request.FILES["file"]
     try:
