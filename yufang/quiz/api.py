@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from yufang.core.api import PageNumberPagination, scoped_object
+from yufang.core.api import PageNumberPagination, api_user, scoped_object
 from yufang.core.context import client_ip
 from yufang.core.scoping import get_scoped_or_404
 from yufang.core.throttle import Throttled, throttle_hit
@@ -242,7 +242,8 @@ def _viewer(request):
 
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        return user
+        # A temporary password closes the API, public answers included (issue 12, item 13).
+        return api_user(user)
     return TokenAuth()(request) or None
 
 

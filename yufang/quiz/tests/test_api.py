@@ -118,3 +118,19 @@ def test_competitions_are_scoped(world):
     r = _call("get", "/api/v1/quiz/competitions", user=world.users["district_b"])
     assert r.json()["count"] == 0
     assert _call("get", f"/api/v1/quiz/competitions/{draft.pk}/boards/people").status_code == 404
+
+
+def test_a_temporary_password_closes_the_boards_to_the_signed_in_session(world):
+    """Issue 12, item 13: the must-change rule holds on the quiz boards too, which also answer
+    the public: a session with a temporary password gets the rule, not the unmasked names."""
+    c = _results(world)
+    agency = world.users["agency"]
+    agency.must_change_password = True
+    agency.save(update_fields=["must_change_password"])
+    session = Client()
+    session.force_login(agency)
+    for board in ("people", "enterprises", "districts"):
+        r = session.get(f"/api/v1/quiz/competitions/{c.pk}/boards/{board}")
+        assert r.status_code == 403 and "修改临时密码" in r.json()["detail"], board
+    r = _call("get", f"/api/v1/quiz/competitions/{c.pk}/boards/people", user=agency)
+    assert r.status_code == 403
