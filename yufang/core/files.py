@@ -33,6 +33,10 @@ class RandomName:
         return isinstance(other, RandomName) and other.folder == self.folder
 
 
+# Content types served inline when a view asks for it; SVG is an image that can carry script.
+INLINE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf", "video/mp4")
+
+
 def serve_upload(field: FieldFile, *, filename: str, inline: bool = False) -> HttpResponse:
     """The file of `field`, already authorised by the caller, named `filename` (+ its extension)."""
     if not field:
@@ -40,6 +44,9 @@ def serve_upload(field: FieldFile, *, filename: str, inline: bool = False) -> Ht
     suffix = PurePosixPath(field.name).suffix.lower()
     download_name = filename if filename.lower().endswith(suffix) else f"{filename}{suffix}"
     content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
+    # Only what a browser shows without running it opens in the page: anything else (HTML, SVG,
+    # script under an image's name) downloads, so an upload can never act as a page of this site.
+    inline = inline and content_type.startswith(INLINE_TYPES)
     disposition = "inline" if inline else "attachment"
     prefix = settings.YUFANG_MEDIA_ACCEL_REDIRECT
     if prefix:

@@ -249,9 +249,10 @@ def photo_add(
     require(may.can_record_on_site(actor, inspection))
     if file is None or not getattr(file, "size", 0):
         raise ValidationError({"file": "请选择照片。"})
-    kind, _ = sniff(file)
+    kind, extension = sniff(file)
     if kind != "image":
         raise ValidationError({"file": f"「{file.name}」的内容不是 JPG/PNG 图片（按文件内容识别，修改扩展名无效）。"})
+    file.name = f"photo{extension}"  # stored and served as what it is, whatever it was called
     limit = max_mb("image")
     if file.size > limit * 1024 * 1024:
         raise ValidationError({"file": f"照片超过大小上限 {limit} MB。"})
@@ -364,9 +365,10 @@ def _request(*, obj: Finding, note: str, deadline: datetime.date | None = None, 
 
 def _answer(*, obj: Finding, note: str, file=None, **_) -> None:
     if file is not None and getattr(file, "size", 0):
-        kind, _ = sniff(file)
+        kind, extension = sniff(file)
         if kind not in ("image", "pdf"):
             raise ValidationError({"file": f"「{file.name}」的内容不是 JPG/PNG 图片或 PDF（按文件内容识别）。"})
+        file.name = f"rectification{extension}"
         if file.size > max_mb("document") * 1024 * 1024:
             raise ValidationError({"file": f"整改佐证超过大小上限 {max_mb('document')} MB。"})
         obj.answer_file = file

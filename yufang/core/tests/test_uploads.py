@@ -1,6 +1,7 @@
 """Uploads: unguessable names, served only through views that check the record, never as /media/."""
 
 import importlib
+import io
 
 import pytest
 from django.apps import apps
@@ -123,3 +124,23 @@ def test_project_files_are_served_with_their_records_scoping(world, client):
     client.force_login(world.users["provider_b"])
     for url in urls:
         assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.parametrize(("name", "inline"), [("a.html", False), ("a.svg", False), ("a.js", False), ("a.png", True)])
+def test_only_files_a_browser_shows_without_running_them_open_inline(db, settings, tmp_path, name, inline):
+    """Issue 12, item 8: whatever a view asks, an upload stored as HTML, SVG or script downloads
+    instead of opening as a page of this site."""
+    from django.core.files.storage import FileSystemStorage
+    from django.db.models.fields.files import FieldFile
+
+    from yufang.core.files import serve_upload
+    from yufang.supervision.models import Photo
+
+    settings.YUFANG_MEDIA_ACCEL_REDIRECT = ""
+    storage = FileSystemStorage(location=tmp_path)
+    stored = storage.save(f"inspections/{name}", io.BytesIO(b"<script>alert(1)</script>"))
+    field = FieldFile(None, Photo._meta.get_field("file"), stored)
+    field.storage = storage
+    response = serve_upload(field, filename="x", inline=True)
+    assert response["Content-Disposition"].startswith("inline" if inline else "attachment")
+    response.close()

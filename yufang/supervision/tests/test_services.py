@@ -349,3 +349,35 @@ def test_a_call_back_draw_is_reproducible_and_a_non_attendee_can_be_revoked(worl
     # A later draw samples only completions still standing.
     again = services.callback_draw(project=project, session=session, size=50, actor=world.users["agency"])
     assert absent.completion_id not in again.population and len(again.drawn) == len(people) - 1
+
+
+def test_an_upload_is_kept_and_served_as_what_its_content_is_whatever_its_name(client, world, trained):
+    """Issue 12, item 8: an image named page.html must not come back as an HTML page of this site
+    (the photo and the rectification evidence kept the uploaded extension and were served inline)."""
+    from django.urls import reverse
+
+    project, session, _ = trained
+    inspection = session_inspection(world, session)
+    _start(world, inspection)
+    photo = services.photo_add(inspection=inspection, file=jpeg("页面.html"), actor=world.users["district_a"])
+    assert photo.file.name.endswith(".jpg")
+    finding = _finding(world, inspection)
+    services.finding_transition(
+        finding=finding,
+        action="request",
+        actor=world.users["district_a"],
+        note="补齐签到表",
+        deadline=today() + datetime.timedelta(days=10),
+    )
+    services.finding_transition(
+        finding=finding, action="answer", actor=world.users["provider_a"], note="已补齐", file=pdf("说明.svg")
+    )
+    finding.refresh_from_db()
+    assert finding.answer_file.name.endswith(".pdf")
+    client.force_login(world.users["district_a"])
+    for url, kind in (
+        (reverse("supervision:photo", args=[photo.pk]), "image/jpeg"),
+        (reverse("supervision:finding_file", args=[finding.pk]), "application/pdf"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200 and response["Content-Type"] == kind, url
