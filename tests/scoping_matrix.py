@@ -814,3 +814,35 @@ NESTED_LISTS = [
         sees_none=frozenset({"partner"}),
     ),
 ]
+
+# The quiz boards (issue 17) list participants of every enterprise: in full to officials and the
+# running provider, to a district its district's and to an enterprise its own staff; partners and
+# trainees see only the masked public board, so no full name of either side.
+
+
+def _quiz_boards(url):
+    def make(world):
+        competition, mine, theirs = quiz.shared_competition(world)
+        return url(competition), mine, theirs
+
+    return make
+
+
+QUIZ_OWN = frozenset({"district_a", "enterprise_a"})
+QUIZ_WHOLE = frozenset({"owner", "agency", "provider_a"})
+NESTED_LISTS += [
+    NestedList(
+        name="quiz_boards_page",
+        make=_quiz_boards(lambda c: reverse("quiz:boards", args=[c.pk])),
+        own_only=QUIZ_OWN,
+        sees_all=QUIZ_WHOLE,
+        sees_none=frozenset({"partner", "trainee_a"}),
+    ),
+    NestedList(
+        name="quiz_people_board_api",
+        make=_quiz_boards(lambda c: f"/api/v1/quiz/competitions/{c.pk}/boards/people"),
+        own_only=QUIZ_OWN,
+        sees_all=QUIZ_WHOLE,
+        sees_none=frozenset({"partner", "trainee_a"}),
+    ),
+]

@@ -22,3 +22,18 @@ def participant(world, side):
         services.paper_submit(token=paper.token, answers={})  # on the people board, which ranks papers
         cache[side] = p
     return cache[side]
+
+
+def shared_competition(world):
+    """A published competition of side a's provider with a participant of each side's enterprise,
+    each with a paper handed in: (competition, side a's full names, side b's full names) for the
+    lists inside the boards (tests/scoping_matrix.py NESTED_LISTS)."""
+    cache = world.__dict__.setdefault("_quiz_shared", {})
+    if "c" not in cache:
+        c = make_competition(world, side="a", name="同场竞答")
+        for seq, side, name in ((94, "a", "甲方答题人"), (95, "b", "乙方答题人")):
+            p = join(world, c, seq, side=side, name=name)
+            paper = services.paper_draw(participant=p)
+            services.paper_submit(token=paper.token, answers={})
+        cache["c"] = c
+    return cache["c"], ["甲方答题人"], ["乙方答题人"]
