@@ -239,3 +239,23 @@ def test_the_targets_page_shows_the_quiz_target_with_its_rule(world):
     assert 'data-testid="contributed-breakdown"' in body
     project_page = _client(world.users["agency"]).get(c.project.get_absolute_url()).content.decode()
     assert 'data-testid="quiz-panel"' in project_page and c.name in project_page
+
+
+def test_a_name_typed_on_a_phone_stays_text_in_the_boards_export(world):
+    """Issue 12, item 6, on the quiz: anyone may join without an account, so a name shaped like a
+    formula reaches the officials' board exports; it must be written as text."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from .. import services
+
+    c = make_competition(world)
+    hostile = '=HYPERLINK("http://evil.example","点我")'
+    p = join(world, c, 7, side="a", name=hostile)
+    paper = services.paper_draw(participant=p)
+    services.paper_submit(token=paper.token, answers=right_answers(paper))
+    r = _client(world.users["agency"]).get(reverse("quiz:boards", args=[c.pk]) + "?board=people&export=xlsx")
+    ws = load_workbook(io.BytesIO(r.content)).active
+    cells = [cell for row in ws.iter_rows() for cell in row if cell.value == hostile]
+    assert cells and all(cell.data_type == "s" for cell in cells)
