@@ -192,3 +192,9 @@ def test_provider_plans_records_and_the_completion_report_counts_the_accepted(pa
     assert rows["宣传短视频"] == ["2 部", "2", "0", "100%"]
     assert rows["宣传活动"] == ["1 场", "1", "0", "100%"]
     assert "宣传资料" not in rows  # nothing planned or delivered: left out of the panel
+
+    # The plan's reach page draws its charts with reach.js under the CSP (the fixture fails the
+    # test on any refusal).
+    login(page, agency)
+    page.goto(f"/publicity/plans/{project.plan_id}/reach/")
+    page.wait_for_selector("#chart-kinds canvas")

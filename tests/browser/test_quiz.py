@@ -39,6 +39,13 @@ def _answer_right(page):
         label.click()
 
 
+def _watch(page, violations: list[str]):
+    """The pages of this test open in contexts of their own, not the `page` fixture: each reports
+    what the Content-Security-Policy refused (paper.js, the board's polling) like the fixture does."""
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    return page
+
+
 def _join(phone, url, seq, name):
     phone.goto(url)
     phone.fill("#id_name", name)
@@ -57,7 +64,8 @@ def test_phone_takes_part_by_the_enterprise_qr_and_the_board_moves(browser, live
 
     # The enterprise's contact sees the poster's QR code on the competition page.
     desk = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1366, "height": 900})
-    contact = desk.new_page()
+    violations: list[str] = []
+    contact = _watch(desk.new_page(), violations)
     contact.goto("/accounts/login/")
     contact.fill("#id_username", world.users["enterprise_a"].username)
     contact.fill("#id_password", PASSWORD)
@@ -68,12 +76,12 @@ def test_phone_takes_part_by_the_enterprise_qr_and_the_board_moves(browser, live
     assert scan_url.endswith(f"?e={enterprise.credit_code}")
 
     # The launch ceremony's screen.
-    board = desk.new_page()
+    board = _watch(desk.new_page(), violations)
     board.goto(f"/quiz/{competition.pk}/board/?live=1")
     assert board.get_by_test_id("participants").inner_text() == "0"
 
     phone_context = browser.new_context(base_url=live_server.url, **PHONE)
-    phone = phone_context.new_page()
+    phone = _watch(phone_context.new_page(), violations)
     phone.goto(scan_url)
     assert enterprise.name in phone.get_by_test_id("enterprise").inner_text()
     assert phone.locator("#id_credit_code").input_value() == enterprise.credit_code
@@ -83,7 +91,7 @@ def test_phone_takes_part_by_the_enterprise_qr_and_the_board_moves(browser, live
     _answer_right(phone)
     _shot(phone, "phone_paper")
     # A second tab still shows the same paper: its submission later is a replay.
-    twin = phone_context.new_page()
+    twin = _watch(phone_context.new_page(), violations)
     twin.goto(phone.url)
     phone.get_by_test_id("submit").click()
     assert phone.get_by_test_id("score").inner_text() == "100"
@@ -108,7 +116,7 @@ def test_phone_takes_part_by_the_enterprise_qr_and_the_board_moves(browser, live
 
     # A late submission: another worker's paper whose time ran out before they handed it in.
     late_context = browser.new_context(base_url=live_server.url, **PHONE)
-    late = late_context.new_page()
+    late = _watch(late_context.new_page(), violations)
     _join(late, scan_url, 2, "李四光")
     _answer_right(late)
     token = late.url.rstrip("/").rsplit("/", 1)[1]
@@ -123,3 +131,4 @@ def test_phone_takes_part_by_the_enterprise_qr_and_the_board_moves(browser, live
 
     for context in (desk, phone_context, late_context):
         context.close()
+    assert not violations, violations
