@@ -1,0 +1,97 @@
+"""The leaders' dashboard page and each chart's Excel export."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from yufang.core.export import Column, xlsx_response
+from yufang.core.permissions import require as _require
+from yufang.plans.models import PlanStatus
+from yufang.plans.selectors import plan_list
+
+from .dashboard import dashboard_figures, period_of
+from .permissions import can_view_insight
+
+MONTHS = [("", "全年")] + [(f"{m:02d}", f"1—{m} 月") for m in range(1, 13)]
+
+
+def dashboard_plan(user, wanted):
+    """The plan the dashboard shows: the one asked for among those the user may see, else the
+    latest issued one. Returns (plan, every plan offered)."""
+    plans = list(plan_list(user=user).exclude(status=PlanStatus.DRAFT).order_by("-year", "-pk"))
+    chosen = next((p for p in plans if str(p.pk) == str(wanted)), None) if wanted else None
+    if chosen is None:
+        chosen = next((p for p in plans if p.status == PlanStatus.ISSUED), plans[0] if plans else None)
+    return chosen, plans
+
+
+def figure_rows(figure: dict) -> list[list]:
+    """A chart's data as rows: the category, then one value per series."""
+    return [[category, *(s["data"][i] for s in figure["series"])] for i, category in enumerate(figure["categories"])]
+
+
+def _cell(figure: dict, s: int, i: int) -> tuple:
+    links, warn = figure["links"], figure["warn"]
+    link = links[s][i] if s < len(links) and i < len(links[s]) else None
+    flagged = warn[s][i] if s < len(warn) and i < len(warn[s]) else False
+    return figure["series"][s]["data"][i], link, flagged
+
+
+def with_tables(data: dict) -> list[dict]:
+    """The sections for the page: each figure with its table (value, link, lagging) per cell,
+    which is also what the page shows without JavaScript."""
+    return [
+        {
+            **section,
+            "figures": [
+                {
+                    **f,
+                    "rows": [
+                        (c, [_cell(f, s, i) for s in range(len(f["series"]))]) for i, c in enumerate(f["categories"])
+                    ],
+                }
+                for f in section["figures"]
+            ],
+        }
+        for section in data["sections"]
+    ]
+
+
+def figure_xlsx(data: dict, key: str) -> HttpResponse:
+    figure = next((f for s in data["sections"] for f in s["figures"] if f["key"] == key), None)
+    if figure is None:
+        raise Http404("没有这个图表。")
+    columns = [Column("项目", lambda r: r[0], 24)] + [
+        Column(f"{s['name']}（{figure['unit']}）", lambda r, i=i: r[i + 1], 16) for i, s in enumerate(figure["series"])
+    ]
+    rows = figure_rows(figure) + [[f"计数规则：{figure['rule']}"] + [None] * len(figure["series"])]
+    title = f"{data['plan']['year']}年{figure['title']}（{data['scope']['label']}，{data['period']['label']}）"
+    return xlsx_response(title, columns, rows)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """One page with every figure of a plan year: the city's, or a district's for its staff."""
+    _require(can_view_insight(request.user), page=True)
+    plan, plans = dashboard_plan(request.user, request.GET.get("plan"))
+    if plan is None:
+        return render(request, "insight/dashboard.html", {"plan": None})
+    period = period_of(plan, request.GET.get("period"))
+    data = dashboard_figures(user=request.user, plan=plan, period=period)
+    if request.GET.get("export") == "xlsx":
+        return figure_xlsx(data, request.GET.get("figure", ""))
+    computed = sorted({f["computed_at"] for s in data["sections"] for f in s["figures"] if f["computed_at"]})
+    return render(
+        request,
+        "insight/dashboard.html",
+        {
+            "plan": plan,
+            "plans": plans,
+            "period": period,
+            "months": MONTHS,
+            "data": data,
+            "sections": with_tables(data),
+            "computed_at": computed[0] if computed else None,
+            "query": f"plan={plan.pk}&period={period.value}",
+        },
+    )
