@@ -26,7 +26,8 @@ from yufang.core.dates import today
 from yufang.core.scoping import ScopeKind, scope_of, scoped
 from yufang.enterprises.models import EnterpriseProfile
 from yufang.learning.models import Enrolment
-from yufang.plans.models import BudgetItem
+from yufang.plans.models import BudgetItem, PlanStatus
+from yufang.plans.selectors import plan_list
 from yufang.projects.models import ProgressReport, Project, ProjectStatus, ReportStatus
 from yufang.projects.models.project import WORKING_STATUSES
 from yufang.publicity.reach import plan_reach
@@ -124,6 +125,12 @@ def _pct(part, whole) -> float | None:
     return float((Decimal(part) * HUNDRED / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+def _number(value) -> int | float:
+    """A figure as JSON shows it: whole numbers without a decimal point."""
+    value = float(value)
+    return int(value) if value.is_integer() else value
+
+
 def _url(name: str, args=None, **params) -> str:
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
     return reverse(name, args=args) + (f"?{query}" if query else "")
@@ -214,8 +221,8 @@ def target_figures(*, user, plan, period: Period) -> list[Figure]:
             threshold = float((t.threshold * weights.get(district, Decimal(0))).quantize(Decimal(1)))
         pace = pace_share(t, period)
         names.append(t.name)
-        achieved.append(float(value))
-        thresholds.append(threshold)
+        achieved.append(_number(value))
+        thresholds.append(_number(threshold))
         parts.append(_pct(value, threshold) if threshold else None)
         warns.append(bool(threshold) and float(value) < threshold * pace)
         links.append(_url("targets:progress", args=[plan.pk], target=t.pk))
@@ -243,8 +250,10 @@ def target_figures(*, user, plan, period: Period) -> list[Figure]:
         warn=[[False] * len(names), [False] * len(names), warns],
         link=_url("targets:progress", args=[plan.pk]),
     )
-    # Each district's share of every target counted from the rollups.
     tallied = [p for p in rows if not p.target.is_contributed and not p.is_share]
+    if district:
+        return [progress, _district_part_figure(tallied, by_region, weights, district, period, plan)]
+    # Each district's share of every target counted from the rollups.
     series, warn, share_links = [], [], []
     for p in tallied:
         t = p.target
@@ -262,7 +271,7 @@ def target_figures(*, user, plan, period: Period) -> list[Figure]:
     shares = Figure(
         key="target_shares",
         title="各区县对各目标的贡献" if not district else "本区县对各目标的贡献",
-        rule="各区县完成数之和即全市完成数（按人员所在区县计）。橙色：低于本区县分解数 × 时间进度。"
+        rule="各区县完成数之和即全市完成数（按人员所在区县计）。橙色边框：低于本区县分解数 × 时间进度。"
         "区县分解数 = 全市目标 × 区县企业登记参保人数占比。",
         unit="人",
         chart="bar",
@@ -272,6 +281,38 @@ def target_figures(*, user, plan, period: Period) -> list[Figure]:
         warn=warn,
     )
     return [progress, shares]
+
+
+def _district_part_figure(tallied, by_region, weights, district, period, plan) -> Figure:
+    """A district's own count of every target against its part and against where the pace says
+    it should be by now."""
+    done, part, due, lag, links = [], [], [], [], []
+    for p in tallied:
+        t = p.target
+        n = by_region.get(t.pk, {}).get(district, 0)
+        share = t.threshold * weights.get(district, Decimal(0))
+        expected = share * Decimal(str(pace_share(t, period)))
+        done.append(n)
+        part.append(_number(share.quantize(Decimal(1))))
+        due.append(_number(expected.quantize(Decimal(1))))
+        lag.append(bool(share) and n < expected)
+        links.append(_url("targets:progress", args=[plan.pk], target=t.pk))
+    return Figure(
+        key="target_shares",
+        title="本区县完成数与分解数",
+        rule="本区县完成数（按人员所在区县计）；分解数 = 全市目标 × 本区县企业登记参保人数占全市比例；"
+        "按进度应完成 = 分解数 × 时间进度。橙色：低于按进度应完成。",
+        unit="人",
+        chart="hbar",
+        categories=[p.target.name for p in tallied],
+        series=[
+            {"name": "本区县完成", "data": done},
+            {"name": "分解数", "data": part},
+            {"name": "按进度应完成", "data": due},
+        ],
+        links=[links, links, links],
+        warn=[lag, [False] * len(lag), [False] * len(lag)],
+    )
 
 
 # --- Fund ----------------------------------------------------------------------------------------
@@ -292,13 +333,13 @@ def fund_figures(*, user, plan, period: Period) -> list[Figure]:
     plan_url = reverse("plans:detail", args=[plan.pk])
     rule = "预算为方案的预算科目与项目；已承诺为已签订服务协议占用的金额；已支付为已付给服务机构的金额（当前数，不随期间变化）。"
 
-    def figure(key, title, names, rows):
+    def figure(key, title, names, rows, chart="bar"):
         return Figure(
             key=key,
             title=title,
             rule=rule,
             unit="万元",
-            chart="bar",
+            chart=chart,
             categories=names,
             series=[
                 {"name": label, "data": [round(float(r[i]) / 10000, 2) for r in rows]}
@@ -316,6 +357,7 @@ def fund_figures(*, user, plan, period: Period) -> list[Figure]:
             "预算执行（按项目）",
             [i.name for i in items],
             [(i.amount, i.committed, i.paid) for i in items],
+            chart="hbar",
         ),
     ]
 
@@ -538,7 +580,7 @@ def training_figures(*, user, plan, period: Period) -> list[Figure]:
                     + ("按完成日期所在月份计。" if dim == "month" else "")
                 ),
                 unit="人",
-                chart="stack",
+                chart="hstack" if dim in ("industry", "position") else "stack",
                 categories=[label[k] for k in keys],
                 series=series,
                 links=links,
@@ -670,6 +712,16 @@ def flag_figures(*, user, plan, period: Period) -> list[Figure]:
             link=_url("training:flag_list", year=plan.year),
         )
     ]
+
+
+def dashboard_plan(*, user, wanted=None):
+    """The plan the dashboard shows: the one asked for among those the user may see, else the
+    latest issued one. Returns (plan or None, every plan offered), one query."""
+    plans = list(plan_list(user=user).exclude(status=PlanStatus.DRAFT).order_by("-year", "-pk"))
+    chosen = next((p for p in plans if str(p.pk) == str(wanted)), None) if wanted else None
+    if chosen is None and not wanted:
+        chosen = next((p for p in plans if p.status == PlanStatus.ISSUED), plans[0] if plans else None)
+    return chosen, plans
 
 
 SECTIONS = (

@@ -6,23 +6,11 @@ from django.shortcuts import render
 
 from yufang.core.export import Column, xlsx_response
 from yufang.core.permissions import require as _require
-from yufang.plans.models import PlanStatus
-from yufang.plans.selectors import plan_list
 
-from .dashboard import dashboard_figures, period_of
+from .dashboard import dashboard_figures, dashboard_plan, period_of
 from .permissions import can_view_insight
 
 MONTHS = [("", "全年")] + [(f"{m:02d}", f"1—{m} 月") for m in range(1, 13)]
-
-
-def dashboard_plan(user, wanted):
-    """The plan the dashboard shows: the one asked for among those the user may see, else the
-    latest issued one. Returns (plan, every plan offered)."""
-    plans = list(plan_list(user=user).exclude(status=PlanStatus.DRAFT).order_by("-year", "-pk"))
-    chosen = next((p for p in plans if str(p.pk) == str(wanted)), None) if wanted else None
-    if chosen is None:
-        chosen = next((p for p in plans if p.status == PlanStatus.ISSUED), plans[0] if plans else None)
-    return chosen, plans
 
 
 def figure_rows(figure: dict) -> list[list]:
@@ -37,6 +25,16 @@ def _cell(figure: dict, s: int, i: int) -> tuple:
     return figure["series"][s]["data"][i], link, flagged
 
 
+def chart_height(figure: dict) -> int:
+    """Pixels for the chart: horizontal bars grow with their categories."""
+    n = len(figure["categories"])
+    if figure["chart"] == "hbar":
+        return max(200, 48 + n * (16 * len(figure["series"]) + 16))
+    if figure["chart"] in ("progress", "hstack"):
+        return max(200, 48 + n * 34)
+    return 280
+
+
 def with_tables(data: dict) -> list[dict]:
     """The sections for the page: each figure with its table (value, link, lagging) per cell,
     which is also what the page shows without JavaScript."""
@@ -46,6 +44,7 @@ def with_tables(data: dict) -> list[dict]:
             "figures": [
                 {
                     **f,
+                    "height": chart_height(f),
                     "rows": [
                         (c, [_cell(f, s, i) for s in range(len(f["series"]))]) for i, c in enumerate(f["categories"])
                     ],
@@ -73,7 +72,9 @@ def figure_xlsx(data: dict, key: str) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """One page with every figure of a plan year: the city's, or a district's for its staff."""
     _require(can_view_insight(request.user), page=True)
-    plan, plans = dashboard_plan(request.user, request.GET.get("plan"))
+    plan, plans = dashboard_plan(user=request.user, wanted=request.GET.get("plan"))
+    if plan is None and request.GET.get("plan"):
+        raise Http404("实施方案不存在。")
     if plan is None:
         return render(request, "insight/dashboard.html", {"plan": None})
     period = period_of(plan, request.GET.get("period"))

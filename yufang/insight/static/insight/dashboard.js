@@ -17,12 +17,13 @@
 
   function bars(figure, horizontal, stacked) {
     var category = {type: "category", data: figure.categories, axisLabel: {interval: 0, hideOverlap: true}};
+    if (horizontal) category.axisLabel = {interval: 0, width: 120, overflow: "truncate"};
     var value = {type: "value", minInterval: 1};
     if (!horizontal) category.axisLabel.rotate = figure.categories.length > 6 ? 35 : 0;
     return {
       color: PALETTE,
       tooltip: {trigger: "axis", axisPointer: {type: "shadow"}, confine: true},
-      legend: {type: "scroll", top: 0},
+      legend: {type: "scroll", top: 0, show: figure.series.length > 1},
       grid: {left: 8, right: 16, top: figure.series.length > 1 ? 32 : 12, bottom: 8, containLabel: true},
       xAxis: horizontal ? value : category,
       yAxis: horizontal ? Object.assign(category, {inverse: true}) : value,
@@ -32,7 +33,9 @@
           type: "bar",
           stack: stacked ? "all" : undefined,
           data: s.data.map(function (v, i) {
-            return lagging(figure, si, i) ? {value: v, itemStyle: {color: LAG}} : v;
+            if (!lagging(figure, si, i)) return v;
+            // One series: the bar turns orange; several: the series keeps its colour, framed in orange.
+            return {value: v, itemStyle: figure.series.length > 1 ? {borderColor: LAG, borderWidth: 3} : {color: LAG}};
           }),
           cursor: "pointer"
         };
@@ -96,7 +99,7 @@
         var option;
         if (figure.chart === "progress") option = progress(figure);
         else if (figure.chart === "funnel") option = funnel(figure);
-        else option = bars(figure, figure.chart === "hbar", figure.chart === "stack");
+        else option = bars(figure, figure.chart === "hbar" || figure.chart === "hstack", figure.chart === "stack" || figure.chart === "hstack");
         var seriesOffset = option._series || 0;
         delete option._series;
         var chart = echarts.getInstanceByDom(el) || echarts.init(el);
