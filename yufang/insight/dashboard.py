@@ -656,7 +656,7 @@ def reach_figures(*, user, plan, period: Period) -> list[Figure]:
     )
     quiz = (
         _aggregate_base(user, Participant)
-        .filter(period.until("created_at__date"), competition__plan=plan)
+        .filter(period.until("joined_at__date"), competition__plan=plan)
         .values_list("region_id")
         .annotate(people=Count("pk"), enterprises=Count("enterprise", distinct=True))
         .order_by()
