@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from yufang.core.dates import today
 from yufang.core.scoping import ScopeKind, scope_of, scoped
-from yufang.enterprises.models import EnterpriseProfile
-from yufang.learning.models import Enrolment
+from yufang.enterprises.selectors import insured_by_region
+from yufang.learning.models import Certificate, Enrolment
 from yufang.plans.models import BudgetItem, PlanStatus
 from yufang.plans.selectors import plan_list
 from yufang.projects.models import ProgressReport, Project, ProjectStatus, ReportStatus
@@ -177,13 +177,8 @@ def pace_share(target, period: Period, on: datetime.date | None = None) -> float
 
 def district_weights() -> dict[int, Decimal]:
     """Each district's part of a city-wide target: its share of the insured headcount the
-    enterprises registered (one grouped query)."""
-    rows = dict(
-        EnterpriseProfile.objects.filter(organisation__region__isnull=False)
-        .values_list("organisation__region_id")
-        .annotate(n=Sum("insured_headcount"))
-        .order_by()
-    )
+    enterprises registered (the register's cached totals)."""
+    rows = insured_by_region()
     whole = sum(rows.values())
     return {pk: Decimal(n) / whole for pk, n in rows.items()} if whole else {}
 
@@ -594,15 +589,19 @@ def training_figures(*, user, plan, period: Period) -> list[Figure]:
 
 def funnel_figures(*, user, plan, period: Period) -> list[Figure]:
     """The online programme's funnel (one query over the year's enrolments)."""
-    row = (
-        _aggregate_base(user, Enrolment)
-        .filter(period.until("created_at__date"), plan=plan)
-        .aggregate(
-            enrolled=Count("pk"),
-            started=Count("pk", filter=Q(credited_ms__gt=0)),
-            completed=Count("pk", filter=Q(completed_on__isnull=False) & period.until("completed_on")),
-            certified=Count("certificate", filter=period.until("certificate__issued_on")),
-        )
+    enrolments = _aggregate_base(user, Enrolment).filter(period.until("created_at__date"), plan=plan)
+    row = enrolments.aggregate(
+        enrolled=Count("pk"),
+        started=Count("pk", filter=Q(credited_ms__gt=0)),
+        completed=Count("pk", filter=Q(completed_on__isnull=False) & period.until("completed_on")),
+        certified=Count(
+            "pk",
+            filter=Q(
+                pk__in=Certificate.objects.filter(period.until("issued_on"), enrolment__plan=plan).values(
+                    "enrolment_id"
+                )
+            ),
+        ),
     )
     personal = _lists_personal(user)
     steps = [
