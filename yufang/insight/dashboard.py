@@ -4,10 +4,11 @@ Excel export, the JSON API and the monthly briefing all read `dashboard_figures`
 plain data (lists, numbers, strings): a figure is a chart's categories and series, with the URL
 of the records behind every number and the counting rule shown beside it.
 
-Training by district, industry, position and month is the one costly read (grouped counts over
-the year's completions); it is cached under a stamp of the completions (the newest completion
-and the newest revocation: completions are only ever added or revoked), so a cached figure is
-exactly what a recount would give. Everything else reads small tables or maintained rollups."""
+The figures are cached under a stamp of their sources (the newest primary key of every table
+that is append-only or written only by audited services, and the newest audit record), read in
+one query; a change anywhere moves the stamp, so a cached figure is exactly what a fresh count
+would give. The online funnel is read live: a heartbeat starts a learner without leaving a trace
+a stamp could see."""
 
 import calendar
 import datetime
@@ -23,13 +24,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from yufang.core.dates import today
+from yufang.core.models import AuditLog
 from yufang.core.scoping import ScopeKind, scope_of, scoped
 from yufang.enterprises.selectors import insured_by_region
 from yufang.learning.models import Certificate, Enrolment
-from yufang.plans.models import BudgetItem, PlanStatus
+from yufang.plans.models import BudgetEntry, BudgetItem, PlanStatus
 from yufang.plans.selectors import plan_list
 from yufang.projects.models import ProgressReport, Project, ProjectStatus, ReportStatus
 from yufang.projects.models.project import WORKING_STATUSES
+from yufang.publicity.models import PushDelivery, ViewReading
 from yufang.publicity.reach import plan_reach
 from yufang.quiz.models import Participant
 from yufang.supervision.models import Finding, FindingStatus, Inspection, InspectionStatus
@@ -38,7 +41,7 @@ from yufang.targets.models import Completion, CompletionRevocation, Dimension, M
 from yufang.targets.selectors import plan_progress, reference_names
 from yufang.training.models import Flag, FlagSource, FlagStatus
 
-TRAINING_CACHE_SECONDS = 3600
+FIGURES_CACHE_SECONDS = 3600
 HUNDRED = Decimal(100)
 
 
@@ -481,21 +484,6 @@ TRAINING_DIMENSIONS = (
 MODES = list(Mode.choices)
 
 
-def completions_stamp(plan) -> tuple:
-    """The newest completion and the newest revocation: two index lookups in one query (on the
-    plan's row, so the statement has one row to carry them)."""
-    newest = Completion.objects.order_by("-pk").values("pk")[:1]
-    revoked = CompletionRevocation.objects.order_by("-pk").values("pk")[:1]
-    row = (
-        type(plan)
-        .objects.filter(pk=plan.pk)
-        .annotate(last=Subquery(newest), revoked=Subquery(revoked))
-        .values_list("last", "revoked")
-        .first()
-    )
-    return tuple(row or ())
-
-
 def _training_counts(user, plan, period: Period) -> dict:
     """Distinct persons per dimension value and mode: four grouped queries."""
     qs = _aggregate_base(user, Completion).filter(period.until("completed_on"), year=plan.year, revoked_at__isnull=True)
@@ -511,25 +499,10 @@ def _training_counts(user, plan, period: Period) -> dict:
     return result
 
 
-def _training_cached(user, plan, period: Period) -> tuple[dict, datetime.datetime]:
-    scope = scope_of(user)
-    stamp = completions_stamp(plan)
-    raw = (
-        f"{scope.kind}:{int(scope.partner)}:{scope.region_id}:{scope.organisation_id}:{plan.pk}:{period.month}:{stamp}"
-    )
-    key = "insight.dashboard.training:" + hashlib.sha256(raw.encode()).hexdigest()
-    cached = cache.get(key)
-    if cached is None:
-        cached = (_training_counts(user, plan, period), timezone.now())
-        cache.set(key, cached, TRAINING_CACHE_SECONDS)
-    return cached
-
-
 def training_figures(*, user, plan, period: Period) -> list[Figure]:
-    counts, computed_at = _training_cached(user, plan, period)
+    counts = _training_counts(user, plan, period)
     names = reference_names()
     personal = _lists_personal(user)
-    stamp = timezone.localtime(computed_at).strftime("%Y-%m-%d %H:%M")
     figures = []
     for dim, _, title in TRAINING_DIMENSIONS:
         rows = counts[dim]
@@ -570,8 +543,8 @@ def training_figures(*, user, plan, period: Period) -> list[Figure]:
                 key=f"training_{dim}",
                 title=title,
                 rule=(
-                    "本年度的培训完成记录（撤销的不计），每种方式内同一人只计一次；线下 = 签到签退覆盖整个场次，"
-                    "线上 = 必修课完成且选修学时达到方案要求，实操 = 实操培训完成；同一人可在几种方式中各计一次。"
+                    "本年度的培训完成记录（已撤销的不计）：每种方式内同一人只计一次，同一人可在几种方式中各计一次；"
+                    "线下为签到签退覆盖整个场次，线上为必修课完成且选修学时达到方案要求。"
                     + ("按完成日期所在月份计。" if dim == "month" else "")
                 ),
                 unit="人",
@@ -581,7 +554,6 @@ def training_figures(*, user, plan, period: Period) -> list[Figure]:
                 links=links,
                 link=_url("targets:completions", year=plan.year, counted=1) if personal else None,
                 note=f"共 {len(keys)} 项" if dim in ("industry", "position") else "",
-                computed_at=stamp,
             )
         )
     return figures
@@ -735,16 +707,65 @@ SECTIONS = (
 )
 
 
-def dashboard_sections(*, user, plan, period: Period) -> list[Section]:
-    return [Section(key, title, fn(user=user, plan=plan, period=period)) for key, title, fn in SECTIONS]
+# The records whose change changes a figure. Each is either append-only (a new row: a new
+# primary key) or changed only by services that write the audit log in the same transaction, so
+# the newest primary key of each, read together, moves whenever any figure could.
+STAMP_MODELS = (
+    AuditLog,  # every transition and edit: projects, reports, inspections, findings, flags, targets
+    Completion,
+    CompletionRevocation,
+    BudgetEntry,  # the ledger behind committed and paid
+    Flag,
+    Participant,
+    PushDelivery,
+    ViewReading,
+)
+LIVE = ("online",)  # the funnel: a heartbeat starts a learner without a trace, so it is read live
+
+
+def dashboard_stamp(plan) -> tuple:
+    """The newest primary key of every source, in one query (index lookups on the plan's row)."""
+    newest = {f"m{i}": Subquery(model.objects.order_by("-pk").values("pk")[:1]) for i, model in enumerate(STAMP_MODELS)}
+    row = type(plan).objects.filter(pk=plan.pk).annotate(**newest).values_list(*newest).first()
+    return (*(row or ()), today().isoformat())
+
+
+def dashboard_sections(*, user, plan, period: Period, skip: tuple = ()) -> list[Section]:
+    return [
+        Section(key, title, fn(user=user, plan=plan, period=period)) for key, title, fn in SECTIONS if key not in skip
+    ]
+
+
+def _cached_sections(user, plan, period: Period) -> list[dict]:
+    """Every section but the live ones, from the cache while no source has changed."""
+    scope = scope_of(user)
+    raw = f"{scope.kind}:{int(scope.partner)}:{scope.region_id}:{plan.pk}:{period.month}:{dashboard_stamp(plan)}"
+    key = "insight.dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
+    sections = cache.get(key)
+    if sections is None:
+        computed_at = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+        sections = []
+        for section in dashboard_sections(user=user, plan=plan, period=period, skip=LIVE):
+            for figure in section.figures:
+                figure.computed_at = computed_at
+            sections.append(
+                {"key": section.key, "title": section.title, "figures": [asdict(f) for f in section.figures]}
+            )
+        cache.set(key, sections, FIGURES_CACHE_SECONDS)
+    return sections
 
 
 def dashboard_figures(*, user, plan, period: Period | str | int | None = None) -> dict:
     """Every figure of the dashboard as plain data (the page, the API, the export and the
-    monthly briefing read this)."""
+    monthly briefing read this). Cached under the sources' stamp, except the live sections."""
     if not isinstance(period, Period):
         period = period_of(plan, period)
     district = _district(user)
+    cached = {s["key"]: s for s in _cached_sections(user, plan, period)}
+    live = {
+        s.key: {"key": s.key, "title": s.title, "figures": [asdict(f) for f in s.figures]}
+        for s in dashboard_sections(user=user, plan=plan, period=period, skip=tuple(k for k in cached))
+    }
     return {
         "plan": {"id": plan.pk, "year": plan.year, "title": plan.title},
         "period": {"month": period.month, "label": period.label, "end": period.end.isoformat()},
@@ -752,10 +773,7 @@ def dashboard_figures(*, user, plan, period: Period | str | int | None = None) -
             "district_id": district,
             "label": reference_names()["region"].get(district, "全市") if district else "全市",
         },
-        "sections": [
-            {"key": s.key, "title": s.title, "figures": [asdict(f) for f in s.figures]}
-            for s in dashboard_sections(user=user, plan=plan, period=period)
-        ],
+        "sections": [cached.get(key) or live[key] for key, _, _ in SECTIONS],
     }
 
 

@@ -18,7 +18,8 @@
   function bars(figure, horizontal, stacked) {
     var category = {type: "category", data: figure.categories, axisLabel: {interval: 0, hideOverlap: true}};
     if (horizontal) category.axisLabel = {interval: 0, width: 120, overflow: "truncate"};
-    var value = {type: "value", minInterval: 1};
+    // Narrow screens: fewer value ticks, so that "1,200" and "1,500" do not run together.
+    var value = {type: "value", minInterval: 1, splitNumber: horizontal ? 3 : 5, axisLabel: {hideOverlap: true}};
     if (!horizontal) category.axisLabel.rotate = figure.categories.length > 6 ? 35 : 0;
     return {
       color: PALETTE,
