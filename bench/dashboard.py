@@ -109,6 +109,22 @@ def measure(user, url: str, *, clear: bool, repeat: int):
     return statistics.median(wall), percentile(wall, 0.95), statistics.median(db), max(queries)
 
 
+def plain_orm(user, plan, repeat: int) -> list[tuple[float, float, int]]:
+    """The plain ORM aggregates over the same records: (wall ms, database ms, queries) per run."""
+    from django.db import connection
+
+    from yufang.insight.dashboard import dashboard_orm_baseline
+
+    runs = []
+    for _ in range(repeat):
+        timer = QueryTimer()
+        start = time.perf_counter()
+        with connection.execute_wrapper(timer):
+            dashboard_orm_baseline(user=user, plan=plan)
+        runs.append(((time.perf_counter() - start) * 1000, timer.seconds * 1000, timer.count))
+    return runs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--generate", action="store_true", help="run bench/effect.py first (recreates the database)")
@@ -124,11 +140,9 @@ def main() -> None:
 
     django.setup()
     from django.conf import settings
-    from django.db import connection
     from django.urls import reverse
 
     from yufang.accounts.models import User
-    from yufang.insight.dashboard import dashboard_orm_baseline
     from yufang.plans.models import Plan
     from yufang.targets.models import Completion
 
@@ -150,13 +164,7 @@ def main() -> None:
         ("预防效果页（市级，重新计算）", measure(owner, effect, clear=True, repeat=3)),
         ("预防效果页（市级，缓存）", measure(owner, effect, clear=False, repeat=args.repeat)),
     ]
-    plain = []
-    for _ in range(few):
-        timer = QueryTimer()
-        start = time.perf_counter()
-        with connection.execute_wrapper(timer):
-            dashboard_orm_baseline(user=owner, plan=plan)
-        plain.append(((time.perf_counter() - start) * 1000, timer.seconds * 1000, timer.count))
+    plain = plain_orm(owner, plan, few)
 
     print()
     print(

@@ -204,8 +204,15 @@ def target_figures(*, user, plan, period: Period) -> list[Figure]:
     for target_id, region_id, n in tally:
         by_region.setdefault(target_id, {})[region_id] = n
     weights = district_weights()
-    regions = _region_names(user)
+    progress = _progress_figure(rows, by_region, weights, district, period, plan)
+    tallied = [p for p in rows if not p.target.is_contributed and not p.is_share]
+    if district:
+        return [progress, _district_part_figure(tallied, by_region, weights, district, period, plan)]
+    return [progress, _city_shares_figure(tallied, by_region, weights, _region_names(user), period, plan)]
 
+
+def _progress_figure(rows, by_region, weights, district, period, plan) -> Figure:
+    """Every target's figure against its threshold (a district: against its part)."""
     names, achieved, thresholds, links, warns, parts = [], [], [], [], [], []
     for p in rows:
         t = p.target
@@ -224,8 +231,7 @@ def target_figures(*, user, plan, period: Period) -> list[Figure]:
         parts.append(_pct(value, threshold) if threshold else None)
         warns.append(bool(threshold) and float(value) < threshold * pace)
         links.append(_url("targets:progress", args=[plan.pk], target=t.pk))
-    unit = "人（或 %）"
-    progress = Figure(
+    return Figure(
         key="targets",
         title="目标完成进度" + ("（本区县）" if district else ""),
         rule=(
@@ -236,7 +242,7 @@ def target_figures(*, user, plan, period: Period) -> list[Figure]:
                 else "橙色：完成比例低于时间进度（已过天数 ÷ 目标期限天数）。"
             )
         ),
-        unit=unit,
+        unit="人（或 %）",
         chart="progress",
         categories=names,
         series=[
@@ -248,10 +254,10 @@ def target_figures(*, user, plan, period: Period) -> list[Figure]:
         warn=[[False] * len(names), [False] * len(names), warns],
         link=_url("targets:progress", args=[plan.pk]),
     )
-    tallied = [p for p in rows if not p.target.is_contributed and not p.is_share]
-    if district:
-        return [progress, _district_part_figure(tallied, by_region, weights, district, period, plan)]
-    # Each district's share of every target counted from the rollups.
+
+
+def _city_shares_figure(tallied, by_region, weights, regions, period, plan) -> Figure:
+    """Each district's share of every target counted from the rollups, framed where it lags."""
     series, warn, share_links = [], [], []
     for p in tallied:
         t = p.target
@@ -266,9 +272,9 @@ def target_figures(*, user, plan, period: Period) -> list[Figure]:
         series.append({"name": t.name, "data": data})
         warn.append(flags)
         share_links.append(urls)
-    shares = Figure(
+    return Figure(
         key="target_shares",
-        title="各区县对各目标的贡献" if not district else "本区县对各目标的贡献",
+        title="各区县对各目标的贡献",
         rule="各区县完成数之和即全市完成数（按人员所在区县计）。橙色边框：低于本区县分解数 × 时间进度。"
         "区县分解数 = 全市目标 × 区县企业登记参保人数占比。",
         unit="人",
@@ -278,7 +284,6 @@ def target_figures(*, user, plan, period: Period) -> list[Figure]:
         links=share_links,
         warn=warn,
     )
-    return [progress, shares]
 
 
 def _district_part_figure(tallied, by_region, weights, district, period, plan) -> Figure:
@@ -426,6 +431,24 @@ def supervision_figures(*, user, plan, period: Period) -> list[Figure]:
         links.append(
             [_url("supervision:list", status=status, mode=mode, year=plan.year) if may_open else None for mode in modes]
         )
+    return [
+        Figure(
+            key="inspections",
+            title="检查指导",
+            rule="本年度项目的检查（检查日期在期间内），按检查方式与状态计。",
+            unit="次",
+            chart="stack",
+            categories=list(modes.values()),
+            series=series,
+            links=links,
+            link=_url("supervision:list", year=plan.year) if may_open else None,
+        ),
+        _findings_figure(user, plan, period, may_open),
+    ]
+
+
+def _findings_figure(user, plan, period: Period, may_open: bool) -> Figure:
+    """Findings by rectification status, overdue ones apart (one query)."""
     on = period.on
     findings = (
         _aggregate_base(user, Finding)
@@ -445,35 +468,20 @@ def supervision_figures(*, user, plan, period: Period) -> list[Figure]:
         ("answered", "整改待复核", {"status": FindingStatus.ANSWERED}),
         ("closed", "已销号", {"status": FindingStatus.CLOSED}),
     ]
-    return [
-        Figure(
-            key="inspections",
-            title="检查指导",
-            rule="本年度项目的检查（检查日期在期间内），按检查方式与状态计。",
-            unit="次",
-            chart="stack",
-            categories=list(modes.values()),
-            series=series,
-            links=links,
-            link=_url("supervision:list", year=plan.year) if may_open else None,
-        ),
-        Figure(
-            key="findings",
-            title="检查发现问题与整改",
-            rule="检查发现的问题按当前整改状态计；整改逾期 = 整改中且已过整改期限。",
-            unit="个",
-            chart="bar",
-            categories=[label for _, label, _ in finding_keys],
-            series=[{"name": "问题数", "data": [findings[k] for k, _, _ in finding_keys]}],
-            links=[
-                [_url("supervision:findings", year=plan.year, **q) if may_open else None for _, _, q in finding_keys]
-            ],
-            link=_url("supervision:findings", year=plan.year) if may_open else None,
-        ),
-    ]
+    return Figure(
+        key="findings",
+        title="检查发现问题与整改",
+        rule="检查发现的问题按当前整改状态计；整改逾期 = 整改中且已过整改期限。",
+        unit="个",
+        chart="bar",
+        categories=[label for _, label, _ in finding_keys],
+        series=[{"name": "问题数", "data": [findings[k] for k, _, _ in finding_keys]}],
+        links=[[_url("supervision:findings", year=plan.year, **q) if may_open else None for _, _, q in finding_keys]],
+        link=_url("supervision:findings", year=plan.year) if may_open else None,
+    )
 
 
-# --- Training (cached under the completions' stamp) -----------------------------------------------
+# --- Training --------------------------------------------------------------------------------------
 
 TRAINING_DIMENSIONS = (
     ("region", "region_id", "培训人数（按区县）"),
