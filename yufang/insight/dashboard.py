@@ -236,6 +236,7 @@ def _progress_figure(rows, by_region, weights, district, period, plan) -> Figure
         title="目标完成进度" + ("（本区县）" if district else ""),
         rule=(
             "完成数按每个目标的计数规则（目标进度页），同一人同一目标只计一次；比例目标为占摸底总数的百分比。"
+            "选择月份时按人计数的目标截至该月末，比例目标与竞答目标为当前数。"
             + (
                 "区县分解数 = 全市目标 × 本区县企业登记参保人数占全市比例。"
                 if district
