@@ -4,6 +4,7 @@ from yufang.accounts.api import TokenAuth
 from yufang.accounts.api import router as accounts_router
 from yufang.core.api import SessionAuth, build_api
 from yufang.enterprises.api import router as enterprises_router
+from yufang.insight.api import router as insight_router
 from yufang.learning.api import router as learning_router
 from yufang.plans.api import router as plans_router
 from yufang.projects.api import router as projects_router
@@ -28,3 +29,4 @@ api.add_router("/training", training_router)
 api.add_router("/publicity", publicity_router)
 api.add_router("/quiz", quiz_router)
 api.add_router("/supervision", supervision_router)
+api.add_router("/insight", insight_router)

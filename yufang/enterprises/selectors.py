@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Q, QuerySet, Sum
 
 from yufang.core.scoping import scoped
 
@@ -140,3 +141,22 @@ def key_enterprise_marks(*, user, year: int) -> QuerySet[KeyEnterpriseMark]:
         .select_related("enterprise", "enterprise__enterprise_profile", "industry")
         .order_by("industry__sort_order", "industry__code", "enterprise__name")
     )
+
+
+INSURED_BY_REGION_KEY = "enterprises:insured-by-region"
+
+
+def insured_by_region() -> dict[int, int]:
+    """The insured headcount the enterprises registered, per district: what a city-wide target
+    is divided by. Cached; enterprise_save drops it whenever a profile changes (the hour is a
+    backstop for a district changed on the organisation itself)."""
+    totals = cache.get(INSURED_BY_REGION_KEY)
+    if totals is None:
+        totals = dict(
+            EnterpriseProfile.objects.filter(organisation__region__isnull=False)
+            .values_list("organisation__region_id")
+            .annotate(n=Sum("insured_headcount"))
+            .order_by()
+        )
+        cache.set(INSURED_BY_REGION_KEY, totals, 3600)
+    return totals

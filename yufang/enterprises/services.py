@@ -3,6 +3,7 @@ marks, and the spreadsheet imports that apply them row by row in one transaction
 
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -16,6 +17,7 @@ from yufang.core.services import model_create, model_delete, model_update
 
 from . import permissions as may
 from .models import EnterpriseProfile, InjuryStatistic, KeyEnterpriseMark
+from .selectors import INSURED_BY_REGION_KEY
 
 PROFILE_FIELDS = [
     "industry",
@@ -50,6 +52,7 @@ def enterprise_save(
     elif org_data and actor.has_role("programme_owner", "agency_staff"):
         organisation = organisation_update(actor=actor, organisation=organisation, data=org_data)
     profile = EnterpriseProfile.objects.filter(organisation=organisation).first()
+    transaction.on_commit(lambda: cache.delete(INSURED_BY_REGION_KEY))
     if profile is None:
         return model_create(model=EnterpriseProfile, data={"organisation": organisation, **data}, actor=actor)
     profile, _ = model_update(instance=profile, fields=list(data), data=data, actor=actor)

@@ -15,4 +15,5 @@ class InsightConfig(AppConfig):
         from . import jobs  # noqa: F401 - registers the job handler
         from .permissions import can_view_insight
 
+        add_nav(NavItem("领导驾驶舱", "insight:dashboard", lambda u: can_view_insight(u)[0], order=5))
         add_nav(NavItem("预防效果", "insight:effect", lambda u: can_view_insight(u)[0], group=NavGroup.PLAN, order=40))

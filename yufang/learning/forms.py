@@ -22,7 +22,14 @@ class LearnerFilterForm(FilterForm):
     status = forms.ChoiceField(
         label="状态",
         required=False,
-        choices=[("", "全部"), ("not_started", "未开始"), ("studying", "学习中"), ("completed", "已达标")],
+        choices=[
+            ("", "全部"),
+            ("not_started", "未开始"),
+            ("started", "已开始学习"),
+            ("studying", "学习中"),
+            ("completed", "已达标"),
+            ("certified", "已获证书"),
+        ],
     )
     region = forms.ModelChoiceField(label="区县", queryset=Region.objects.filter(is_active=True), required=False)
 

@@ -290,6 +290,10 @@ def enrolment_list(
         qs = qs.filter(completed_on__isnull=True, credited_ms__gt=0)
     elif status == "not_started":
         qs = qs.filter(credited_ms=0)
+    elif status == "started":
+        qs = qs.filter(credited_ms__gt=0)
+    elif status == "certified":
+        qs = qs.filter(certificate__isnull=False)
     if not counts:
         return qs
     return qs.annotate(

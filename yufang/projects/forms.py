@@ -230,6 +230,7 @@ class ReportFilterForm(FilterForm):
     q = forms.CharField(label="项目/机构", required=False)
     status = forms.ChoiceField(label="状态", required=False, choices=all_choice(ReportStatus.choices))
     overdue = forms.ChoiceField(label="逾期", required=False, choices=[("", "全部"), ("yes", "仅逾期")])
+    year = forms.IntegerField(label="年度", required=False)
 
 
 class PaymentFilterForm(FilterForm):

@@ -45,7 +45,13 @@ def project_list(*, user, q: str = "", status: str = "", year: int | None = None
 
 
 def report_list(
-    *, user, q: str = "", status: str = "", overdue: str = "", on_date: datetime.date | None = None
+    *,
+    user,
+    q: str = "",
+    status: str = "",
+    overdue: str = "",
+    on_date: datetime.date | None = None,
+    year: int | None = None,
 ) -> QuerySet[ProgressReport]:
     qs = (
         scoped(user, ProgressReport)
@@ -57,6 +63,8 @@ def report_list(
         qs = qs.filter(Q(project__name__icontains=q) | Q(project__provider__name__icontains=q))
     if status:
         qs = qs.filter(status=status)
+    if year:
+        qs = qs.filter(project__plan__year=year)
     if overdue and on_date is not None:
         qs = qs.filter(
             status__in=[ReportStatus.DUE, ReportStatus.RETURNED],

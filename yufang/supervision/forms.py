@@ -46,6 +46,7 @@ class InspectionFilterForm(FilterForm):
     subject_kind = forms.ChoiceField(label="检查对象", choices=all_choice(SubjectKind.choices), required=False)
     mode = forms.ChoiceField(label="方式", choices=all_choice(InspectionMode.choices), required=False)
     q = forms.CharField(label="项目/人员/主题", required=False)
+    year = forms.IntegerField(label="年度", required=False)
 
 
 class FindingFilterForm(FilterForm):
@@ -53,6 +54,7 @@ class FindingFilterForm(FilterForm):
     kind = forms.ChoiceField(label="类型", choices=all_choice(FindingKind.choices), required=False)
     severity = forms.ChoiceField(label="严重程度", choices=all_choice(Severity.choices), required=False)
     overdue = forms.BooleanField(label="仅逾期", required=False)
+    year = forms.IntegerField(label="年度", required=False)
 
 
 class FindingForm(StyledFormMixin, forms.Form):

@@ -31,7 +31,7 @@ from .models import (
 
 
 def inspection_list(
-    *, user, status: str = "", subject_kind: str = "", mode: str = "", region=None, q: str = ""
+    *, user, status: str = "", subject_kind: str = "", mode: str = "", region=None, q: str = "", year=None
 ) -> QuerySet[Inspection]:
     qs = scoped(user, Inspection).select_related("project", "project__provider", "session", "region", "organiser")
     if status:
@@ -40,6 +40,8 @@ def inspection_list(
         qs = qs.filter(subject_kind=subject_kind)
     if mode:
         qs = qs.filter(mode=mode)
+    if year:
+        qs = qs.filter(project__plan__year=year)
     if region is not None:
         qs = qs.filter(region=region)
     if q:
@@ -48,7 +50,7 @@ def inspection_list(
 
 
 def finding_list(
-    *, user, status: str = "", kind: str = "", severity: str = "", overdue: bool = False, region=None
+    *, user, status: str = "", kind: str = "", severity: str = "", overdue: bool = False, region=None, year=None
 ) -> QuerySet[Finding]:
     qs = scoped(user, Finding).select_related(
         "inspection", "inspection__project", "inspection__project__provider", "inspection__region"
@@ -59,6 +61,8 @@ def finding_list(
         qs = qs.filter(kind=kind)
     if severity:
         qs = qs.filter(severity=severity)
+    if year:
+        qs = qs.filter(inspection__project__plan__year=year)
     if region is not None:
         qs = qs.filter(inspection__region=region)
     if overdue:

@@ -162,6 +162,12 @@ class CompletionFilterForm(FilterForm):
     origin = forms.ChoiceField(
         label="来源", required=False, choices=[("", "全部"), ("platform", "平台记录"), ("historic", "原系统记录")]
     )
+    # Set by the dashboard's links, so a click lands on exactly the records behind a figure.
+    industry = forms.ModelChoiceField(label="行业", required=False, queryset=Industry.objects.all(), empty_label="全部")
+    position = forms.ModelChoiceField(label="岗位", required=False, queryset=Position.objects.all(), empty_label="全部")
+    month = forms.IntegerField(label="完成月份", required=False, min_value=1, max_value=12)
+    through = forms.IntegerField(required=False, min_value=1, max_value=12, widget=forms.HiddenInput)
+    counted = forms.ChoiceField(label="撤销", required=False, choices=[("", "全部"), ("1", "不含已撤销")])
 
 
 class RevokeForm(StyledFormMixin, forms.Form):

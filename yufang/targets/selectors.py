@@ -247,7 +247,18 @@ def reference_names() -> dict:
 
 
 def completion_list(
-    *, user, year=None, mode: str = "", region=None, q: str = "", origin: str = ""
+    *,
+    user,
+    year=None,
+    mode: str = "",
+    region=None,
+    q: str = "",
+    origin: str = "",
+    industry=None,
+    position=None,
+    month: int | None = None,
+    through: int | None = None,
+    counted: str = "",
 ) -> QuerySet[Completion]:
     qs = scoped(user, Completion).select_related(
         "person", "industry", "position", "enterprise", "region", "provider", "revocation"
@@ -262,6 +273,16 @@ def completion_list(
         qs = qs.filter(region=region)
     if q:
         qs = qs.filter(Q(person__name__icontains=q) | Q(enterprise__name__icontains=q))
+    if industry is not None:
+        qs = qs.filter(industry=industry)
+    if position is not None:
+        qs = qs.filter(position=position)
+    if month:
+        qs = qs.filter(completed_on__month=month)
+    if through:
+        qs = qs.filter(completed_on__month__lte=through)
+    if counted:
+        qs = qs.filter(revoked_at__isnull=True)
     return qs
 
 

@@ -93,5 +93,6 @@ class FlagFilterForm(FilterForm):
     source = forms.ChoiceField(label="来源", choices=all_choice(FlagSource.choices), required=False)
     status = forms.ChoiceField(label="状态", choices=all_choice(FlagStatus.choices), required=False)
     kind = forms.ChoiceField(label="类型", choices=all_choice(FlagKind.choices), required=False)
+    year = forms.IntegerField(label="年度", required=False)
     # Set by links from a project's pages (its completion report); the list stays scoped.
     project = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

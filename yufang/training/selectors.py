@@ -71,7 +71,7 @@ def session_enterprises(*, user, session: TrainingSession, sees_all: bool) -> Qu
 
 
 def flag_list(
-    *, user, status: str = "", kind: str = "", source: str = "", project=None, session=None
+    *, user, status: str = "", kind: str = "", source: str = "", project=None, session=None, year=None
 ) -> QuerySet[Flag]:
     qs = scoped(user, Flag).select_related("session", "project", "person")
     if source:
@@ -84,6 +84,8 @@ def flag_list(
         qs = qs.filter(project=project)
     if session is not None:
         qs = qs.filter(session=session)
+    if year:
+        qs = qs.filter(project__plan__year=year)
     return qs
 
 

@@ -1,0 +1,85 @@
+"""The leaders' dashboard in Chromium, as the owner and as a district's staff, at 1366 and 390
+pixels: the figures are drawn by ECharts, the page does not overflow sideways, and a click on a
+bar (and on a number of its table) lands on the records behind it, a district's on its own."""
+
+import re
+
+import pytest
+
+from yufang.accounts.models import User
+
+from .test_insight import _login, demo  # noqa: F401 - the demo fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _no_sideways_overflow(page):
+    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], width
+
+
+def _click_first_bar(page, key: str) -> None:
+    """Clicks the middle of the first non-empty bar of a chart, where ECharts draws it."""
+    point = page.evaluate(
+        """(key) => {
+            const el = document.getElementById("chart-" + key);
+            const chart = echarts.getInstanceByDom(el);
+            const option = chart.getOption();
+            for (let s = 0; s < option.series.length; s++) {
+                const data = option.series[s].data;
+                for (let i = 0; i < data.length; i++) {
+                    const v = typeof data[i] === "object" && data[i] !== null ? data[i].value : data[i];
+                    if (v > 0) {
+                        let below = 0;
+                        for (let t = 0; t < s; t++) {
+                            const d = option.series[t].data[i];
+                            below += (typeof d === "object" && d !== null ? d.value : d) || 0;
+                        }
+                        const xy = chart.convertToPixel({seriesIndex: s}, [i, below + v / 2]);
+                        const box = el.getBoundingClientRect();
+                        return [box.left + xy[0], box.top + xy[1]];
+                    }
+                }
+            }
+            return null;
+        }""",
+        key,
+    )
+    assert point, key
+    page.mouse.click(point[0], point[1])
+
+
+@pytest.mark.usefixtures("demo")
+@pytest.mark.parametrize("width", [1366, 390])
+@pytest.mark.parametrize("username", ["owner", "district"])
+def test_dashboard_figures_and_click_through(page, username, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    _login(page, username)
+    page.goto("/insight/")
+    title = page.get_by_test_id("dashboard-title").inner_text()
+    region = User.objects.get(username=username).organisation.region
+    assert ("全市" in title) if username == "owner" else (region.name in title)
+    for key in ("targets", "training_region", "funnel", "flags"):
+        page.locator(f"#chart-{key} canvas").first.wait_for()
+    assert "全年培训人数" in page.get_by_test_id("table-targets").inner_text()
+    assert "计数规则" in page.get_by_test_id("figure-fund_lines").inner_text()
+    _no_sideways_overflow(page)
+
+    # A bar of the training chart opens the completions behind it (a district: its own).
+    page.get_by_test_id("figure-training_region").scroll_into_view_if_needed()
+    _click_first_bar(page, "training_region")
+    page.wait_for_url(re.compile(r"/targets/completions/\?.*region="))
+    rows = page.locator("table tbody tr")
+    assert rows.count() > 0
+    if username == "district":
+        assert f"region={region.pk}" in page.url
+        assert all(region.name in t for t in rows.all_inner_texts())
+    _no_sideways_overflow(page)
+
+    # A number in a table does the same: the overdue progress reports.
+    page.goto("/insight/")
+    figure = page.get_by_test_id("figure-projects")
+    figure.locator("summary").click()
+    figure.get_by_test_id("cell-link").first.click()
+    page.wait_for_url(re.compile(r"/projects/\?status="))
+    assert page.locator("table tbody tr").count() > 0
