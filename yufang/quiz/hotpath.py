@@ -363,29 +363,35 @@ def _draw_once(key, participant_id, moment, device, ip) -> Drawn | None:
             device=device,
             client_ip=ip,
         )
-        cur.execute(
-            sql["insert"],
-            [
-                pid,
-                round_id,
-                paper.number,
-                ops.adapt_datefield_value(today),
-                paper.token,
-                at,
-                ops.adapt_datetimefield_value(deadline),
-                json.dumps(items),
-                "{}",
-                False,
-                device,
-                ip,
-            ],
-        )
-        inserted = cur.fetchone()
+        inserted = _insert(cur, sql["insert"], paper)
     if inserted is None:
         return None  # another request took this number: read again
     paper.pk = inserted[0]
     paper._state.adding, paper._state.db = False, connection.alias
     return Drawn(paper, bank.questions, new=True)
+
+
+def _insert(cur: _Cursor, sql: str, paper: Paper):
+    """The new paper, unless its number was taken meanwhile (then None)."""
+    ops = connection.ops
+    cur.execute(
+        sql,
+        [
+            paper.participant_id,
+            paper.round_id,
+            paper.number,
+            ops.adapt_datefield_value(paper.day),
+            paper.token,
+            ops.adapt_datetimefield_value(paper.started_at),
+            ops.adapt_datetimefield_value(paper.deadline),
+            json.dumps(paper.items),
+            "{}",
+            False,
+            paper.device,
+            paper.client_ip,
+        ],
+    )
+    return cur.fetchone()
 
 
 # --- Submitting ------------------------------------------------------------------------------

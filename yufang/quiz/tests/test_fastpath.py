@@ -175,3 +175,27 @@ def connection_vendor():
     from django.db import connection
 
     return connection.vendor
+
+
+def test_counting_a_paper_can_rewrite_the_rows_in_place(connection_vendor):
+    """PostgreSQL only (migration 0002): no index covers what a submission changes, so the
+    paper's and the participant's updates are HOT, and both tables leave room on their pages."""
+    if connection_vendor != "postgresql":
+        pytest.skip("fillfactor and HOT updates are PostgreSQL's")
+    from django.db import connection
+
+    changed = {
+        "quiz_paper": {"answers", "correct", "score", "late", "submitted_at", "answer_ms"},
+        "quiz_participant": {"papers", "score", "answer_ms", "counted_at"},
+    }
+    with connection.cursor() as cur:
+        for table, columns in changed.items():
+            indexed = {
+                column
+                for c in connection.introspection.get_constraints(cur, table).values()
+                if c["index"] or c["unique"]
+                for column in c["columns"] or []
+            }
+            assert indexed & columns == set(), table
+            cur.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [table])
+            assert "fillfactor=50" in cur.fetchone()[0]
