@@ -28,6 +28,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from yufang.core.hotsql import VendorSQL, prepared_connection
+from yufang.core.hotsql import table as _t
 from yufang.learning.models import Question
 from yufang.training.flags import raise_record_flag
 from yufang.training.models import FlagKind, FlagSource
@@ -46,10 +48,6 @@ UNKNOWN_PAPER = "试卷不存在。"
 NOT_OPEN = "现在不在竞答的开放时间内。"
 BANK_SHORT = "题库题目不足，请联系竞答组织方。"
 BUSY = "提交过于频繁，请稍后再试。"
-
-
-def _t(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
 
 
 _PAPER_COLUMNS = (
@@ -110,15 +108,7 @@ def _build_sql(vendor: str) -> dict[str, str]:
     return sql
 
 
-_SQL: dict[str, dict[str, str]] = {}
-
-
-def _sql() -> dict[str, str]:
-    """Built once per database vendor (table names come from the models)."""
-    vendor = connection.vendor
-    if vendor not in _SQL:
-        _SQL[vendor] = _build_sql(vendor)
-    return _SQL[vendor]
+_sql = VendorSQL(_build_sql)
 
 
 class _Cursor:
@@ -130,13 +120,7 @@ class _Cursor:
             self._cur = connection.cursor()
             self._prepare = None
             return self
-        connection.ensure_connection()
-        raw = connection.connection
-        if raw.prepare_threshold is None:
-            # Django turns server-side preparing off; its own cursors bind on the client and
-            # never prepare, so allowing it here touches only the hot paths' statements.
-            raw.prepare_threshold = 5
-        self._cur = psycopg.Cursor(raw)
+        self._cur = psycopg.Cursor(prepared_connection())
         self._prepare = True
         return self
 
