@@ -18,6 +18,8 @@ import datetime
 import json
 import random
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -206,6 +208,7 @@ class _Bank:
 # the stamp that comes with every read differs (the bank's newest update and size, the
 # competition's last change).
 _BANKS: dict[int, _Bank] = {}
+_LOADING = threading.Lock()
 
 
 def _stamp(values) -> tuple:
@@ -214,13 +217,17 @@ def _stamp(values) -> tuple:
 
 def _bank(competition_id: int, stamp: tuple) -> _Bank:
     bank = _BANKS.get(competition_id)
-    if bank is None or bank.stamp != stamp:
-        draw = Competition.objects.values_list("draw", flat=True).get(pk=competition_id)
-        pools = _pools(draw)
-        questions = Question.objects.only("kind", "stem", "options", "answer").in_bulk(
-            {q for pool in pools.values() for q in pool}
-        )
-        bank = _BANKS[competition_id] = _Bank(stamp, draw, pools, questions)
+    if bank is not None and bank.stamp == stamp:
+        return bank
+    with _LOADING:  # one thread reads the bank; the others of the process wait for it
+        bank = _BANKS.get(competition_id)
+        if bank is None or bank.stamp != stamp:
+            draw = Competition.objects.values_list("draw", flat=True).get(pk=competition_id)
+            pools = _pools(draw)
+            questions = Question.objects.only("kind", "stem", "options", "answer").in_bulk(
+                {q for pool in pools.values() for q in pool}
+            )
+            bank = _BANKS[competition_id] = _Bank(stamp, draw, pools, questions)
     return bank
 
 
@@ -253,6 +260,13 @@ def paper_payload(paper: Paper, questions: dict[int, Question]) -> dict:
 
 
 # --- Drawing ---------------------------------------------------------------------------------
+
+
+def paper_token() -> str:
+    """What a phone holds for its paper: 32 hex digits, the first 12 the time in milliseconds
+    (so new tokens land together at the end of the token index, as a UUIDv7's do, instead of on
+    a random page each) and 80 random bits, which nobody guesses."""
+    return f"{time.time_ns() // 1_000_000:012x}{secrets.token_hex(10)}"
 
 
 @dataclass(frozen=True)
@@ -339,7 +353,7 @@ def _draw_once(key, participant_id, moment, device, ip) -> Drawn | None:
             round_id=round_id,
             number=len(papers) + 1,
             day=today,
-            token=secrets.token_hex(16),
+            token=paper_token(),
             started_at=moment,
             deadline=deadline,
             items=items,

@@ -459,7 +459,7 @@ def papers_draw_many(
                     round=round_,
                     number=len(held[participant.pk]),
                     day=day,
-                    token=secrets.token_hex(16),
+                    token=hotpath.paper_token(),
                     started_at=moment,
                     deadline=min(moment + datetime.timedelta(seconds=competition.time_limit_seconds), round_.closes_at),
                     items=hotpath.draw_items(bank, rng),
