@@ -271,10 +271,10 @@ def main() -> None:
                 time.sleep(0.2)
         else:
             sys.exit("The server did not start.")
-        began = time.perf_counter()
+        load_before = os.getloadavg()
         out = burst(keys, args.connections)
+        load_after = os.getloadavg()
         burst_seconds = out["draw"]["wall"] + out["submit"]["wall"]
-        del began
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
@@ -338,6 +338,12 @@ def main() -> None:
     print(
         f"PostgreSQL, granian {args.workers} workers x {args.threads} threads, {args.connections} connections, "
         f"{len(keys)} participants; draw and submit in {burst_seconds:.1f} s"
+    )
+    # Other work on the machine slows every figure here: the load average says how much.
+    print(
+        "load average (1, 5, 15 min) before the burst {:.2f} {:.2f} {:.2f}, after {:.2f} {:.2f} {:.2f}".format(
+            *load_before, *load_after
+        )
     )
     for name in ("plain", "draw", "submit", "replay"):
         r = out[name]

@@ -6,7 +6,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
 
 application = get_wsgi_application()
 
-# The online platform's heartbeat is answered before the middleware stack (yufang/learning/fastpath.py).
-from yufang.learning.fastpath import wrap  # noqa: E402 - needs the apps loaded above
+# Answered before the middleware stack, each by its app's fast path with the documented
+# endpoint's schema and service: the online platform's heartbeat (yufang/learning/fastpath.py)
+# and the quiz's paper draw and submission (yufang/quiz/fastpath.py).
+from yufang.learning.fastpath import wrap as learning_fast_path  # noqa: E402 - needs the apps loaded above
+from yufang.quiz.fastpath import wrap as quiz_fast_path  # noqa: E402
 
-application = wrap(application)
+application = quiz_fast_path(learning_fast_path(application))

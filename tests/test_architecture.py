@@ -253,8 +253,9 @@ WRITERS = {
     "is_active": ("providers/services/agreements.py", "learning/services/enrolment.py"),
     "committed": ("plans/services.py", "providers/services/agreements.py"),
     # A quiz participant's counted result, and an inspection's head count.
-    "counted_at": ("quiz/services.py", "supervision/services.py"),
-    "answer_ms": ("quiz/services.py",),
+    # quiz/hotpath.py: a paper's submission, the counted result moved in the same SQL statement.
+    "counted_at": ("quiz/services.py", "quiz/hotpath.py", "supervision/services.py"),
+    "answer_ms": ("quiz/services.py", "quiz/hotpath.py"),
     # A completion's revocation (targets) and an API token's (accounts).
     "revoked_at": ("targets/services/revocation.py", "accounts/services.py"),
 }

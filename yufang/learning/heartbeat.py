@@ -21,6 +21,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from yufang.accounts.models import User
+from yufang.core.hotsql import VendorSQL, prepared_connection
+from yufang.core.hotsql import table as _t
 from yufang.plans.models import Plan
 
 from .certification import enrolment_evaluate
@@ -81,10 +83,6 @@ class BeatBusy(Exception):
 CAS_ATTEMPTS = 4
 
 
-def _t(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 # The enrolment's live state a decision depends on; a write applies only if it is unchanged.
 _GUARD = (
     "active_session_id = %s AND last_beat_ms IS NOT DISTINCT FROM %s AND last_position_ms = %s"
@@ -135,15 +133,7 @@ def _build_sql(vendor: str) -> dict[str, str]:
     return sql
 
 
-_SQL: dict[str, dict[str, str]] = {}
-
-
-def _sql() -> dict[str, str]:
-    """Built once per database vendor (table names come from the models)."""
-    vendor = connection.vendor
-    if vendor not in _SQL:
-        _SQL[vendor] = _build_sql(vendor)
-    return _SQL[vendor]
+_sql = VendorSQL(_build_sql)
 
 
 def _new_check_nonce() -> str:
@@ -219,13 +209,7 @@ def _run_postgresql(b: "_BeatIn") -> BeatResult | None:
     planning the join costs more than running it. Outside a caller's transaction each statement
     is its own, so no lock is held between them."""
     sql = _sql()
-    connection.ensure_connection()
-    raw = connection.connection
-    if raw.prepare_threshold is None:
-        # Django turns server-side preparing off; its own cursors bind on the client and never
-        # prepare, so allowing it here touches only this path's statements.
-        raw.prepare_threshold = 5
-    with psycopg.Cursor(raw) as cur:
+    with psycopg.Cursor(prepared_connection()) as cur:
         cur.execute(sql["select"], [b.session_id], prepare=True)
         writes, result = _decide(cur.fetchone(), b)
         if writes.enrolment is None:

@@ -6,7 +6,6 @@ district's people, an enterprise its own staff."""
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
@@ -14,12 +13,11 @@ from yufang.core.api import PageNumberPagination, api_user, scoped_object
 from yufang.core.context import client_ip
 from yufang.core.scoping import get_scoped_or_404
 from yufang.core.throttle import Throttled, throttle_hit
-from yufang.learning.models import Question
 from yufang.reference.models import Region
 
+from . import hotpath, services
 from . import permissions as may
-from . import services
-from .models import Competition, CompetitionStatus, Paper, Participant
+from .models import Competition, CompetitionStatus, Participant
 from .selectors import competition_list, district_board, enterprise_board, participants_seen, people_board
 from .views import JOIN_PER_ADDRESS, JOIN_PER_ID, PAPER_PER_ADDRESS, PUBLIC_BOARD_ROWS
 
@@ -191,49 +189,22 @@ def join(request, pk: int, payload: JoinIn):
     return _participant_out(participant)
 
 
-def _paper_out(paper: Paper) -> dict:
-    questions = Question.objects.in_bulk(paper.question_ids)
-    return {
-        "token": paper.token,
-        "number": paper.number,
-        "started_at": paper.started_at,
-        "deadline": paper.deadline,
-        "questions": [
-            {
-                "id": item["q"],
-                "kind": questions[item["q"]].kind,
-                "stem": questions[item["q"]].stem,
-                "options": [questions[item["q"]].options[o] for o in item["order"]],
-            }
-            for item in paper.items
-        ],
-    }
+def draw_answer(participant_key: str, ip: str | None) -> dict:
+    """What the draw endpoint answers (and the WSGI fast path, `fastpath.py`, with it)."""
+    limit, window = PAPER_PER_ADDRESS
+    if not throttle_hit(scope="quiz-paper-ip", key=ip or "", limit=limit, window=window):
+        raise Throttled()
+    return hotpath.draw(participant_key=participant_key, ip=ip).as_dict()
 
 
 @router.post("/papers", response=PaperOut, auth=None, summary="抽取试卷（服务器抽题、计时）")
 def draw(request, payload: DrawIn):
-    limit, window = PAPER_PER_ADDRESS
-    if not throttle_hit(scope="quiz-paper-ip", key=client_ip.get() or "", limit=limit, window=window):
-        raise Throttled()
-    participant = Participant.objects.filter(key=payload.participant_key[:32]).first()
-    if participant is None:
-        raise ValidationError("参与者不存在。")
-    return _paper_out(services.paper_draw(participant=participant, ip=client_ip.get()))
+    return draw_answer(payload.participant_key, client_ip.get())
 
 
 @router.post("/papers/{token}/submit", response=ResultOut, auth=None, summary="交卷（重复提交按首次结果答复）")
 def submit(request, token: str, payload: SubmitIn):
-    paper, replay = services.paper_submit(token=token[:32], answers=payload.answers)
-    counted = Participant.objects.filter(pk=paper.participant_id).values_list("score", flat=True).first()
-    return {
-        "token": paper.token,
-        "score": paper.score,
-        "correct": paper.correct,
-        "answer_ms": paper.answer_ms,
-        "late": paper.late,
-        "replay": replay,
-        "counted_score": counted,
-    }
+    return hotpath.submit(token=token, answers=payload.answers).as_dict()
 
 
 def _viewer(request):

@@ -29,13 +29,13 @@ from yufang.reference.models import Region
 from yufang.training.flags import raise_record_flag
 from yufang.training.models import FlagKind, FlagSource
 
+from . import hotpath
 from . import permissions as may
 from .models import Competition, CompetitionStatus, Counting, Paper, Participant, Round
-from .scoring import _pools, bank_problems, counted_better, grade, shown_sequence
-from .selectors import current_round, enterprise_for_code
+from .scoring import bank_problems, counted_better, grade, shown_sequence
+from .selectors import enterprise_for_code
 
-# Answers reach the server this long after the deadline and still count (the network's delay).
-GRACE_SECONDS = 15
+GRACE_SECONDS = hotpath.GRACE_SECONDS
 # So many participants from one device in one competition is a flag (a family shares a phone).
 SHARED_DEVICE = 4
 # Two papers with the same answers whose answering times differ by at most this are a flag.
@@ -404,140 +404,19 @@ def _flag_shared_device(competition: Competition, device: str, rows: list[dict])
 # --- Papers -----------------------------------------------------------------------------------
 
 
-def _draw_items(competition: Competition, pools: dict, rng: random.Random) -> list[dict]:
-    questions = []
-    for row in competition.draw:
-        pool = pools[(row["category"], row.get("difficulty"))]
-        if len(pool) < row["count"]:
-            raise ValidationError("题库题目不足，请联系竞答组织方。")
-        questions += rng.sample(pool, row["count"])
-    rng.shuffle(questions)
-    return questions
-
-
-def _paper_items(question_ids: list[int], option_counts: dict[int, int], rng: random.Random) -> list[dict]:
-    items = []
-    for qid in question_ids:
-        order = list(range(option_counts[qid]))
-        rng.shuffle(order)
-        items.append({"q": qid, "order": order})
-    return items
-
-
-# Per process: each draw rule's pool and every question's option count, refreshed when the bank
-# changes (keyed by its newest update), so the launch-morning burst does not re-read the bank.
-_BANK: dict = {}
-
-
-def _bank_for(competition: Competition) -> tuple[dict, dict[int, int]]:
-    stamp = Question.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
-    key = (competition.pk, stamp, Question.objects.count() if stamp is None else None)
-    cached = _BANK.get(competition.pk)
-    if cached is None or cached[0] != key:
-        pools = _pools(competition.draw)
-        ids = {q for pool in pools.values() for q in pool}
-        counts = {pk: len(options) for pk, options in Question.objects.filter(pk__in=ids).values_list("pk", "options")}
-        cached = _BANK[competition.pk] = (key, pools, counts)
-    return cached[1], cached[2]
-
-
-@transaction.atomic
 def paper_draw(*, participant: Participant, now=None, device: str = "", ip=None) -> Paper:
-    """Draws a paper on the server for the round open now. An open paper still within its time
-    is returned as it is; otherwise the attempts per day and in all decide."""
-    participant = (
-        Participant.objects.select_for_update(of=("self",)).select_related("competition").get(pk=participant.pk)
-    )
-    competition = participant.competition
-    _accepting(competition)
-    moment = now or timezone.now()
-    round_ = current_round(competition, moment)
-    if round_ is None:
-        raise ValidationError("现在不在竞答的开放时间内。")
-    papers = list(Paper.objects.filter(participant=participant).order_by("number"))
-    grace = datetime.timedelta(seconds=GRACE_SECONDS)
-    for p in papers:
-        if p.submitted_at is None and moment <= p.deadline + grace:
-            return p
-    today = timezone.localdate(moment)
-    if len(papers) >= competition.attempts_total:
-        raise ValidationError(f"每人最多可答 {competition.attempts_total} 次，您的答题机会已用完。")
-    if sum(1 for p in papers if p.day == today) >= competition.attempts_per_day:
-        raise ValidationError(f"每人每天最多可答 {competition.attempts_per_day} 次，请明天再来。")
-    pools, counts = _bank_for(competition)
-    rng = random.Random(secrets.randbits(64))  # noqa: S311 - drawing questions, not secrets
-    items = _paper_items(_draw_items(competition, pools, rng), counts, rng)
-    deadline = min(moment + datetime.timedelta(seconds=competition.time_limit_seconds), round_.closes_at)
-    return Paper.objects.create(
-        participant=participant,
-        round=round_,
-        number=len(papers) + 1,
-        day=today,
-        token=secrets.token_hex(16),
-        started_at=moment,
-        deadline=deadline,
-        items=items,
-        device=device[:64],
-        client_ip=ip,
-    )
+    """Draws a paper on the server for the round open now (hotpath.draw: the API's draw and the
+    WSGI fast path call it with the participant's key). An open paper still within its time is
+    returned as it is; otherwise the attempts per day and in all decide."""
+    return hotpath.draw(participant_id=participant.pk, now=now, device=device, ip=ip).paper
 
 
-@transaction.atomic
 def paper_submit(*, token: str, answers: dict[str, Any], now=None) -> tuple[Paper, bool]:
-    """Scores the paper on the server. Returns (paper, replay): a paper already submitted answers
-    with its first result and nothing changes. Answers after the deadline and the grace are not
-    accepted: the paper is scored as it stood unanswered."""
-    paper = Paper.objects.select_for_update().filter(token=token).first()
-    if paper is None:
-        raise ValidationError("试卷不存在。")
-    if paper.submitted_at is not None:
-        return paper, True
-    participant = (
-        Participant.objects.select_for_update(of=("self",)).select_related("competition").get(pk=paper.participant_id)
-    )
-    competition = participant.competition
-    moment = now or timezone.now()
-    late = moment > paper.deadline + datetime.timedelta(seconds=GRACE_SECONDS)
-    questions = Question.objects.in_bulk(paper.question_ids)
-    kept, correct, score = grade(paper.items, {} if late else answers, questions)
-    paper.answers, paper.correct, paper.score, paper.late = kept, correct, score, late
-    paper.submitted_at = moment
-    paper.answer_ms = int((min(moment, paper.deadline) - paper.started_at).total_seconds() * 1000)
-    paper.save(update_fields=["answers", "correct", "score", "late", "submitted_at", "answer_ms"])
-    fields = ["papers"]
-    participant.papers += 1
-    if counted_better(competition, participant, paper):
-        participant.score, participant.answer_ms, participant.counted_at = paper.score, paper.answer_ms, moment
-        fields += ["score", "answer_ms", "counted_at"]
-    participant.save(update_fields=fields)
-    if not late and paper.answer_ms < len(paper.items) * competition.min_seconds_per_question * 1000:
-        _flag_too_fast(competition, participant, paper)
-    return paper, False
-
-
-def _flag_too_fast(competition: Competition, participant: Participant, paper: Paper) -> None:
-    minimum = len(paper.items) * competition.min_seconds_per_question
-    raise_record_flag(
-        source=FlagSource.QUIZ,
-        project=competition.project,
-        kind=FlagKind.QUIZ_TOO_FAST,
-        key=f"c{competition.pk}:p{paper.pk}",
-        summary=f"{participant.name}（{participant.id_masked}）{len(paper.items)} 题用时 "
-        f"{paper.answer_ms / 1000:.1f} 秒，低于合理最短用时 {minimum} 秒。",
-        evidence=[
-            {
-                "姓名": participant.name,
-                "身份证号": participant.id_masked,
-                "题数": len(paper.items),
-                "用时（秒）": round(paper.answer_ms / 1000, 1),
-                "得分": paper.score,
-                "交卷时间": timezone.localtime(paper.submitted_at).strftime("%Y-%m-%d %H:%M:%S"),
-            }
-        ],
-        subject=f"知识竞答：{competition.name}",
-        subject_url=reverse("quiz:detail", args=[competition.pk]),
-        region=participant.region,
-    )
+    """Scores the paper on the server (hotpath.submit). Returns (paper, replay): a paper already
+    submitted answers with its first result and nothing changes. Answers after the deadline and
+    the grace are not accepted: the paper is scored as it stood unanswered."""
+    result = hotpath.submit(token=token, answers=answers, now=now)
+    return result.paper, result.replay
 
 
 @transaction.atomic
@@ -557,7 +436,7 @@ def papers_draw_many(
     for pid, day in Paper.objects.filter(participant_id__in=ids).values_list("participant_id", "day"):
         held[pid].append(day)
     rounds = list(competition.rounds.all())
-    pools, counts = _bank_for(competition)
+    bank = hotpath.bank_of(competition.pk)
     rng = random.Random(secrets.randbits(64))  # noqa: S311 - drawing questions, not secrets
     new, problems = [], []
     for participant, moment in draws:
@@ -580,10 +459,10 @@ def papers_draw_many(
                     round=round_,
                     number=len(held[participant.pk]),
                     day=day,
-                    token=secrets.token_hex(16),
+                    token=hotpath.paper_token(),
                     started_at=moment,
                     deadline=min(moment + datetime.timedelta(seconds=competition.time_limit_seconds), round_.closes_at),
-                    items=_paper_items(_draw_items(competition, pools, rng), counts, rng),
+                    items=hotpath.draw_items(bank, rng),
                     device=participant.device,
                     client_ip=participant.client_ip,
                 )
@@ -635,7 +514,7 @@ def papers_submit_many(
         list(participants.values()), ["papers", "score", "answer_ms", "counted_at"], batch_size=1000
     )
     for participant, paper in fast:
-        _flag_too_fast(competition, participant, paper)
+        hotpath.flag_too_fast(competition, participant, paper)
     return papers
 
 

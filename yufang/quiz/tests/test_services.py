@@ -279,3 +279,22 @@ def test_targets_count_participants_and_enterprises_reached(world):
     from yufang.targets.counting import target_check
 
     assert target_check(reached) == []
+
+
+def test_bulk_draw_and_submit_follow_the_same_rules(world):
+    """The demo's and a proctored session's bulk forms: drawn from the same cached bank, scored
+    and counted as one by one."""
+    c = make_competition(world)
+    now = timezone.now()
+    people = [join(world, c, seq) for seq in (40, 41)]
+    agency = world.users["agency"]
+    papers = services.papers_draw_many(competition=c, draws=[(p, now) for p in people], actor=agency)
+    assert all(len(p.items) == 5 and len(p.token) == 32 for p in papers)
+    assert len({p.token for p in papers}) == 2
+    services.papers_submit_many(
+        competition=c,
+        sheets=[(p, right_answers(p), now + datetime.timedelta(seconds=90)) for p in papers],
+        actor=agency,
+    )
+    assert sorted(Participant.objects.filter(competition=c).values_list("score", flat=True)) == [100, 100]
+    assert boards_recount(c) == []
