@@ -12,7 +12,7 @@ class InsightConfig(AppConfig):
     def ready(self) -> None:
         from yufang.core.registry import NavGroup, NavItem, add_nav
 
-        from . import jobs  # noqa: F401 - registers the job handler
+        from . import effect_store, jobs  # noqa: F401 - register the job handlers and the schedule
         from .permissions import can_view_insight
 
         add_nav(NavItem("预防效果", "insight:effect", lambda u: can_view_insight(u)[0], group=NavGroup.PLAN, order=40))

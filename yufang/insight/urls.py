@@ -6,6 +6,7 @@ app_name = "insight"
 
 urlpatterns = [
     path("effect/", views.effect, name="effect"),
+    path("effect/refresh/<int:pk>/", views.effect_progress, name="effect_progress"),
     path("years/", views.years, name="years"),
     path("report/", views.annual_report, name="report"),
     path("report/<int:pk>/download/", views.annual_report_download, name="report_download"),
