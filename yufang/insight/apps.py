@@ -12,7 +12,10 @@ class InsightConfig(AppConfig):
     def ready(self) -> None:
         from yufang.core.registry import NavGroup, NavItem, add_nav
 
-        from . import effect_store, jobs  # noqa: F401 - register the job handlers and the schedule
+        from . import briefing_jobs, effect_store, jobs, scoping  # noqa: F401 - job handlers, schedules, scoping
         from .permissions import can_view_insight
 
+        add_nav(
+            NavItem("工作简报", "insight:briefings", lambda u: can_view_insight(u)[0], group=NavGroup.PLAN, order=39)
+        )
         add_nav(NavItem("预防效果", "insight:effect", lambda u: can_view_insight(u)[0], group=NavGroup.PLAN, order=40))

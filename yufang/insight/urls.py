@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import briefing_views, views
 
 app_name = "insight"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("effect/", views.effect, name="effect"),
     path("effect/refresh/<int:pk>/", views.effect_progress, name="effect_progress"),
     path("years/", views.years, name="years"),
+    path("briefings/", briefing_views.briefing_list, name="briefings"),
+    path("briefings/<int:pk>/download/", briefing_views.briefing_download, name="briefing_download"),
     path("report/", views.annual_report, name="report"),
     path("report/<int:pk>/download/", views.annual_report_download, name="report_download"),
 ]

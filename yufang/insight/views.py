@@ -16,13 +16,12 @@ from yufang.plans.models import Plan, PlanStatus
 from yufang.plans.selectors import plan_list
 
 from . import public
+from .effect_store import EFFECT_REFRESH, effect_refresh_start, effect_stale, refresh_job, stored_effect, stored_scope
 from .exports import CAVEATS, effect_xlsx, rule_text, years_xlsx
 from .forms import EffectForm
-from .effect_store import EFFECT_REFRESH
 from .jobs import ANNUAL_REPORT
 from .permissions import can_make_annual_report, can_view_insight
 from .report import SHEETS
-from .effect_store import effect_refresh_start, effect_stale, refresh_job, stored_effect, stored_scope
 from .selectors import effect_rows, effect_stamp, years_side_by_side
 
 

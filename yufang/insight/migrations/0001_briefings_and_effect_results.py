@@ -2,79 +2,140 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import yufang.core.files
-import yufang.core.models
 from django.conf import settings
 from django.db import migrations, models
 
+import yufang.core.files
+import yufang.core.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0007_scheduled_runs'),
-        ('plans', '0003_uploads_random_names'),
-        ('reference', '0004_load_synonyms'),
+        ("core", "0007_scheduled_runs"),
+        ("plans", "0003_uploads_random_names"),
+        ("reference", "0004_load_synonyms"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EffectScope',
+            name="EffectScope",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_key', models.BigIntegerField(unique=True)),
-                ('years', models.JSONField(default=list)),
-                ('fingerprint', models.CharField(max_length=64)),
-                ('computed_at', models.DateTimeField(verbose_name='计算时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("region_key", models.BigIntegerField(unique=True)),
+                ("years", models.JSONField(default=list)),
+                ("fingerprint", models.CharField(max_length=64)),
+                ("computed_at", models.DateTimeField(verbose_name="计算时间")),
             ],
             options={
-                'verbose_name': '预防效果范围',
-                'verbose_name_plural': '预防效果范围',
+                "verbose_name": "预防效果范围",
+                "verbose_name_plural": "预防效果范围",
             },
         ),
         migrations.CreateModel(
-            name='EffectResult',
+            name="EffectResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_key', models.BigIntegerField(default=0)),
-                ('year', models.PositiveSmallIntegerField(verbose_name='培训年度')),
-                ('threshold', models.DecimalField(decimal_places=1, max_digits=4, verbose_name='受训占比阈值')),
-                ('exclude_key', models.BooleanField(default=False, verbose_name='不含重点企业')),
-                ('fingerprint', models.CharField(max_length=64)),
-                ('payload', models.JSONField(default=dict)),
-                ('computed_at', models.DateTimeField(verbose_name='计算时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("region_key", models.BigIntegerField(default=0)),
+                ("year", models.PositiveSmallIntegerField(verbose_name="培训年度")),
+                ("threshold", models.DecimalField(decimal_places=1, max_digits=4, verbose_name="受训占比阈值")),
+                ("exclude_key", models.BooleanField(default=False, verbose_name="不含重点企业")),
+                ("fingerprint", models.CharField(max_length=64)),
+                ("payload", models.JSONField(default=dict)),
+                ("computed_at", models.DateTimeField(verbose_name="计算时间")),
             ],
             options={
-                'verbose_name': '预防效果计算结果',
-                'verbose_name_plural': '预防效果计算结果',
-                'constraints': [models.UniqueConstraint(fields=('region_key', 'year', 'threshold', 'exclude_key'), name='effectresult_one_per_choice')],
+                "verbose_name": "预防效果计算结果",
+                "verbose_name_plural": "预防效果计算结果",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("region_key", "year", "threshold", "exclude_key"), name="effectresult_one_per_choice"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Briefing',
+            name="Briefing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('month', models.PositiveSmallIntegerField(verbose_name='月份')),
-                ('file', models.FileField(storage=yufang.core.models.private_storage, upload_to=yufang.core.files.RandomName('briefings'), verbose_name='简报文件')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('size', models.PositiveIntegerField(default=0, verbose_name='文件大小')),
-                ('figures', models.JSONField(default=dict, verbose_name='数据')),
-                ('summary', models.TextField(blank=True, verbose_name='简报文字')),
-                ('made_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='生成时间')),
-                ('scheduled', models.BooleanField(default=False, verbose_name='定时生成')),
-                ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.job')),
-                ('made_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发起人')),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='plans.plan', verbose_name='实施方案')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='reference.region', verbose_name='区县')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("month", models.PositiveSmallIntegerField(verbose_name="月份")),
+                (
+                    "file",
+                    models.FileField(
+                        storage=yufang.core.models.private_storage,
+                        upload_to=yufang.core.files.RandomName("briefings"),
+                        verbose_name="简报文件",
+                    ),
+                ),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("size", models.PositiveIntegerField(default=0, verbose_name="文件大小")),
+                ("figures", models.JSONField(default=dict, verbose_name="数据")),
+                ("summary", models.TextField(blank=True, verbose_name="简报文字")),
+                ("made_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="生成时间")),
+                ("scheduled", models.BooleanField(default=False, verbose_name="定时生成")),
+                (
+                    "job",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.job",
+                    ),
+                ),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发起人",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="plans.plan",
+                        verbose_name="实施方案",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="reference.region",
+                        verbose_name="区县",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作简报',
-                'verbose_name_plural': '工作简报',
-                'ordering': ['-year', '-month', 'region__sort_order', 'region_id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('region__isnull', True)), fields=('year', 'month'), name='briefing_one_city_month'), models.UniqueConstraint(condition=models.Q(('region__isnull', False)), fields=('year', 'month', 'region'), name='briefing_one_region_month'), models.CheckConstraint(condition=models.Q(('month__gte', 1), ('month__lte', 12)), name='briefing_month_valid')],
+                "verbose_name": "工作简报",
+                "verbose_name_plural": "工作简报",
+                "ordering": ["-year", "-month", "region__sort_order", "region_id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("region__isnull", True)),
+                        fields=("year", "month"),
+                        name="briefing_one_city_month",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("region__isnull", False)),
+                        fields=("year", "month", "region"),
+                        name="briefing_one_region_month",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("month__gte", 1), ("month__lte", 12)), name="briefing_month_valid"
+                    ),
+                ],
             },
         ),
     ]

@@ -28,9 +28,12 @@ def test_the_stored_result_equals_a_fresh_computation(world):
             fresh = prevention_effect(user=user, year=2023, threshold=Decimal(10), exclude_key=exclude_key)
             assert stored.result == fresh.result, key
             assert stored.counts == fresh.counts
-    assert stored_effect(user=world.users["district_a"], year=2023, threshold=Decimal(10), exclude_key=False).counts[
-        "enterprises"
-    ] == 4
+    assert (
+        stored_effect(user=world.users["district_a"], year=2023, threshold=Decimal(10), exclude_key=False).counts[
+            "enterprises"
+        ]
+        == 4
+    )
 
 
 def test_new_statistics_start_a_recompute_the_page_shows_in_progress(world, client):
