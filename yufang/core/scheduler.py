@@ -42,11 +42,14 @@ def scheduled_tasks() -> list[Scheduled]:
     return list(_tasks.values())
 
 
-def scheduler_tick(now: datetime.datetime | None = None) -> list[ScheduledRun]:
-    """Runs every task due at `now` that has not run for its period; returns the runs made."""
+def scheduler_tick(now: datetime.datetime | None = None, *, only: str = "") -> list[ScheduledRun]:
+    """Runs every task (or the task `only`) due at `now` that has not run for its period;
+    returns the runs made."""
     now = now or timezone.now()
     made = []
     for task in scheduled_tasks():
+        if only and task.name != only:
+            continue
         try:
             period = task.due(now)
         except Exception:  # noqa: BLE001 - one task's failure never stops the others

@@ -6,26 +6,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0006_job_output_random_name'),
+        ("core", "0006_job_output_random_name"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ScheduledRun',
+            name="ScheduledRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task', models.CharField(max_length=64, verbose_name='定时任务')),
-                ('period', models.CharField(max_length=64, verbose_name='周期')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='执行时间')),
-                ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.job')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("task", models.CharField(max_length=64, verbose_name="定时任务")),
+                ("period", models.CharField(max_length=64, verbose_name="周期")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="执行时间")),
+                (
+                    "job",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.job",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '定时任务记录',
-                'verbose_name_plural': '定时任务记录',
-                'ordering': ['-created_at'],
-                'constraints': [models.UniqueConstraint(fields=('task', 'period'), name='scheduledrun_once_per_period')],
+                "verbose_name": "定时任务记录",
+                "verbose_name_plural": "定时任务记录",
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("task", "period"), name="scheduledrun_once_per_period")
+                ],
             },
         ),
     ]
