@@ -6,6 +6,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from yufang.accounts.models import User
 from yufang.core import audit
 from yufang.core.jobs import job_start
 from yufang.core.models import AuditAction, Job
@@ -17,7 +18,9 @@ from .models import Briefing
 BRIEFING = "insight.briefing"
 
 
-def briefing_request(*, year: int, month: int, regions: list[Region | None], actor, scheduled: bool = False) -> Job:
+def briefing_request(
+    *, year: int, month: int, regions: list[Region | None], actor: User, scheduled: bool = False
+) -> Job:
     """Queues the making of the month's briefings (None: the city's) in the background."""
     names = "、".join(r.name if r else "全市" for r in regions[:3]) + ("等" if len(regions) > 3 else "")
     return job_start(
@@ -43,7 +46,7 @@ def briefing_store(
     figures: dict,
     summary: str,
     content: bytes,
-    actor,
+    actor: User,
     job: Job | None = None,
     scheduled: bool = False,
 ) -> Briefing:
