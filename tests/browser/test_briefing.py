@@ -3,28 +3,15 @@ its progress on the job page, downloads the PDF, and finds it in the archive; a 
 officer's archive lists their own district's briefings only."""
 
 import pytest
-from django.core.management import call_command
 
 from yufang.insight.models import Briefing
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+from .test_insight import _login, demo  # noqa: F401 - the demo fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("demo")]
 
 
-@pytest.fixture
-def demo():
-    with open("/dev/null", "w") as devnull:
-        call_command("load_demo", scale=0.02, stdout=devnull)
-
-
-def _login(page, username):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "yufang-demo")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
-
-
-def test_the_owner_makes_a_briefing_watches_it_and_downloads_it(page, demo):
+def test_the_owner_makes_a_briefing_watches_it_and_downloads_it(page):
     scheduled = Briefing.objects.filter(scheduled=True).count()
     assert scheduled > 0  # the demo's months, made by the scheduler
     _login(page, "owner")
@@ -55,7 +42,7 @@ def test_the_owner_makes_a_briefing_watches_it_and_downloads_it(page, demo):
     assert again.value.suggested_filename.endswith(".pdf")
 
 
-def test_a_district_sees_its_own_briefings(page, demo):
+def test_a_district_sees_its_own_briefings(page):
     _login(page, "district")
     page.goto("/insight/briefings/")
     rows = page.get_by_test_id("briefing-row")

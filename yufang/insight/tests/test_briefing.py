@@ -89,7 +89,7 @@ def test_page_one_renders_as_an_image_that_is_not_blank(world, programme):
     pdf = pdfium.PdfDocument(io.BytesIO(briefing.file.open("rb").read()))
     assert len(pdf) >= 2
     image = pdf[0].render(scale=1).to_pil().convert("L")
-    dark = sum(1 for v in image.getdata() if v < 200)
+    dark = sum(image.histogram()[:200])
     assert dark > image.width * image.height * 0.01, dark
 
 
@@ -102,11 +102,9 @@ def test_the_scheduler_makes_the_month_once_however_often_it_runs(world, program
         scheduler_tick(first_day + datetime.timedelta(days=3))
     assert ScheduledRun.objects.filter(task=BRIEFING).count() == 1
     assert Job.objects.filter(kind=BRIEFING).count() == 1
-    regions = world.city.regions.count() if hasattr(world.city, "regions") else None
     made = Briefing.objects.filter(year=2023, month=11)
     assert made.filter(region=None).count() == 1 and made.filter(scheduled=True).count() == made.count()
-    if regions is not None:
-        assert made.count() == regions + 1
+    assert made.count() == world.city.regions.count() + 1
     with TestCase.captureOnCommitCallbacks(execute=True):
         scheduler_tick(datetime.datetime(2024, 1, 1, 0, 5, tzinfo=datetime.UTC))
     assert sorted(ScheduledRun.objects.filter(task=BRIEFING).values_list("period", flat=True)) == ["2023-11", "2023-12"]
