@@ -221,7 +221,7 @@ def effect_due(now: datetime.datetime) -> str | None:
     """Due once per state of the records (their fingerprint), when there are statistics."""
     if not InjuryStatistic.objects.exists():
         return None
-    return f"effect:{effect_fingerprint()}"
+    return f"effect:{effect_fingerprint()[:32]}"
 
 
 @schedule(EFFECT_REFRESH, due=effect_due)

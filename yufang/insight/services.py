@@ -51,7 +51,8 @@ def briefing_store(
     scheduled: bool = False,
 ) -> Briefing:
     """Keeps the month's briefing for the scope, replacing an earlier one (its file goes)."""
-    briefing = Briefing.objects.select_for_update().filter(year=year, month=month, region=region).first()
+    # No ordering: its join (the region's sort order) would be an outer join FOR UPDATE cannot lock.
+    briefing = Briefing.objects.select_for_update().filter(year=year, month=month, region=region).order_by("pk").first()
     old_file = briefing.file.name if briefing else ""
     created = briefing is None
     if created:
