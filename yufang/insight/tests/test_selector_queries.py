@@ -2,7 +2,10 @@
 
 from django.urls import reverse
 
-from yufang.core.tests.queries import assert_flat, page_reader, queries_of
+from yufang.core.tests.queries import assert_flat, listed, page_reader, queries_of
+from yufang.insight.models import Briefing
+from yufang.insight.services import briefing_store
+from yufang.plans.tests.factories import make_plan
 
 from .factories import EnterpriseBuilder, refresh_effect
 
@@ -51,3 +54,32 @@ def test_years_page(world):
         assert_flat(
             build=build, evaluate=page_reader(world.users[key], url), size=lambda r: len(r.context["table"].columns)
         )
+
+
+def test_briefings_archive(world):
+    """The archive reads the same queries for three times as many briefings."""
+    plan = make_plan(world)
+    made = []
+
+    def build(n):
+        for _ in range(n):
+            month = len(made) + 1
+            for region in (None, world.orgs["district_a"].region):
+                made.append(
+                    briefing_store(
+                        year=2023,
+                        month=month,
+                        region=region,
+                        plan=plan,
+                        figures={},
+                        summary="简报",
+                        content=b"%PDF-1.4",
+                        actor=world.users["owner"],
+                    )
+                )
+
+    url = reverse("insight:briefings")
+    for key in ("owner", "district_a"):
+        made.clear()
+        Briefing.objects.all().delete()
+        assert_flat(build=build, evaluate=page_reader(world.users[key], url), size=listed)
