@@ -330,7 +330,7 @@ def briefing_text(figures: dict, previous: dict | None) -> list[str]:
     before_paid = sum(Decimal(f["paid"]) for f in previous["fund"]) if previous else None
     moved = _moved(paid, before_paid)
     lines.append(
-        f"资金：预算 {_num(amount)} 元，已支付 {_num(paid)} 元，支付进度 {_pct(paid, amount) or 0}%{moved}{' 元' if moved else ''}。"
+        f"资金{'' if figures['scope'] == '全市' else '（全市）'}：预算 {_num(amount)} 元，已支付 {_num(paid)} 元，支付进度 {_pct(paid, amount) or 0}%{moved}{' 元' if moved else ''}。"
     )
     p = figures["projects"]
     o = figures["oversight"]

@@ -135,7 +135,7 @@ def _charts(font: str, f: dict) -> list:
     charts.append(
         _bars(
             font,
-            "资金执行（万元）",
+            "资金执行（万元）" if f["scope"] == "全市" else "资金执行（万元，全市）",
             [line["name"] for line in fund],
             [[float(Decimal(line[k]) / 10000) for line in fund] for k in ("amount", "committed", "paid")],
             ["预算", "已承诺", "已支付"],
