@@ -32,9 +32,10 @@ run: venv
 	@mkdir -p var
 	@$(PY) manage.py migrate --no-input
 	@$(PY) manage.py load_demo
-	@echo "任务工作进程已在后台启动；按 Ctrl+C 同时停止服务与工作进程。"
+	@echo "任务工作进程与定时任务调度已在后台启动；按 Ctrl+C 同时停止服务、工作进程与调度。"
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(PY) manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & \
+	  $(PY) manage.py run_scheduler >var/scheduler.log 2>&1 & \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 worker: venv

@@ -846,3 +846,21 @@ NESTED_LISTS += [
         sees_none=frozenset({"partner", "trainee_a"}),
     ),
 ]
+
+# --- the leaders' view (issue 19): a district bureau its own district's briefings ---
+from yufang.insight.tests import matrix as insight  # noqa: E402
+
+RECORD_TYPES += [
+    RecordType(
+        name="briefing",
+        model="insight.Briefing",
+        make=insight.briefing,
+        page=lambda b: reverse("insight:briefing_download", args=[b.pk]),
+        edit=None,
+        export=lambda b: reverse("insight:briefings"),
+        api=None,
+        label=lambda b: b.sha256,
+        sees=OFFICIALS_AND_DISTRICT,
+        edits=frozenset(),
+    ),
+]

@@ -202,3 +202,22 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class ScheduledRun(models.Model):
+    """That a scheduled task ran for a period (a month, a state of the data): the unique pair is
+    what keeps two schedulers, or one restarted, from running it twice."""
+
+    task = models.CharField("定时任务", max_length=64)
+    period = models.CharField("周期", max_length=64)
+    created_at = models.DateTimeField("执行时间", default=timezone.now)
+    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "定时任务记录"
+        verbose_name_plural = "定时任务记录"
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["task", "period"], name="scheduledrun_once_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.period}"

@@ -12,8 +12,11 @@ class InsightConfig(AppConfig):
     def ready(self) -> None:
         from yufang.core.registry import NavGroup, NavItem, add_nav
 
-        from . import jobs  # noqa: F401 - registers the job handler
+        from . import briefing_jobs, effect_store, jobs, scoping  # noqa: F401 - job handlers, schedules, scoping
         from .permissions import can_view_insight
 
         add_nav(NavItem("领导驾驶舱", "insight:dashboard", lambda u: can_view_insight(u)[0], order=5))
+        add_nav(
+            NavItem("工作简报", "insight:briefings", lambda u: can_view_insight(u)[0], group=NavGroup.PLAN, order=39)
+        )
         add_nav(NavItem("预防效果", "insight:effect", lambda u: can_view_insight(u)[0], group=NavGroup.PLAN, order=40))

@@ -1,11 +1,9 @@
 """Reads for the leaders' pages: the prevention effect and the plan years side by side."""
 
 import datetime
-import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
@@ -19,8 +17,6 @@ from yufang.targets.models import Completion, Dimension, Metric, Target, TargetT
 from yufang.targets.selectors import reference_names
 
 from .effect import Result, Unit, estimate, size_band
-
-EFFECT_CACHE_SECONDS = 600
 
 
 class Group:
@@ -81,57 +77,34 @@ class Effect:
         return self.year + 1
 
 
-def _scope_key(user) -> str:
-    scope = scope_of(user)
-    return f"{scope.kind}:{int(scope.partner)}:{scope.region_id}:{scope.organisation_id}"
-
-
 def effect_stamp() -> tuple[int | None, int | None]:
-    """The newest statistic and the newest completion: an import of either (new rows) makes the
-    cached figures stale at once. Both read the primary key's index, so a cached page costs two
-    index lookups. Corrections of existing rows reach the page when its cache expires."""
+    """The newest statistic and the newest completion: an import of either (new rows) changes
+    it. Both read the primary key's index, so the page can afford to look (effect_store)."""
     return (
         InjuryStatistic.objects.aggregate(last=Max("pk"))["last"],
         Completion.objects.aggregate(last=Max("pk"))["last"],
     )
 
 
-def _key(*parts) -> str:
-    return "insight.effect:" + hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
-
-
-def effect_years(*, user, stamp: tuple | None = None) -> list[int]:
+def effect_years(*, user) -> list[int]:
     """Training years the comparison can be made for: statistics exist for the year before and
     the year after."""
-    stamp = stamp if stamp is not None else effect_stamp()
-    key = _key("years", _scope_key(user), stamp[0])
-    years = cache.get(key)
-    if years is None:
-        present = set(scoped(user, InjuryStatistic).order_by().values_list("year", flat=True).distinct())
-        years = sorted((y for y in present if y - 1 in present and y + 1 in present), reverse=True)
-        cache.set(key, years, EFFECT_CACHE_SECONDS)
-    return years
+    present = set(scoped(user, InjuryStatistic).order_by().values_list("year", flat=True).distinct())
+    return sorted((y for y in present if y - 1 in present and y + 1 in present), reverse=True)
 
 
-def prevention_effect(
-    *, user, year: int, threshold: Decimal, exclude_key: bool = False, stamp: tuple | None = None
-) -> Effect:
+def prevention_effect(*, user, year: int, threshold: Decimal, exclude_key: bool = False) -> Effect:
     """The comparison for training year `year` over the enterprises the user may see (a district
     its own district's). Trained: people who completed training in the year (distinct persons,
     any mode) are at least `threshold` percent of the insured headcount. Untrained: nobody
     completed. Before and after: the years either side.
 
     The people counted are aggregated per enterprise and never leave this module, so the page
-    may show partner departments what they may not list (the completions themselves). The
-    result (without its enterprise rows, which only the export reads) is cached under the stamp
-    of the records behind it for EFFECT_CACHE_SECONDS: the bootstrap is the costly part."""
-    stamp = stamp if stamp is not None else effect_stamp()
-    key = _key(_scope_key(user), year, threshold, int(exclude_key), *stamp)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+    may show partner departments what they may not list (the completions themselves). Computed
+    afresh every time, which at programme scale takes seconds (the bootstrap): the page reads
+    what the background refresh stored (effect_store), never this."""
     rows, units, counts = _gather(user=user, year=year, threshold=threshold, exclude_key=exclude_key)
-    effect = Effect(
+    return Effect(
         year=year,
         threshold=threshold,
         exclude_key=exclude_key,
@@ -139,8 +112,6 @@ def prevention_effect(
         counts=counts,
         computed_at=timezone.now(),
     )
-    cache.set(key, effect, EFFECT_CACHE_SECONDS)
-    return effect
 
 
 def effect_rows(*, user, year: int, threshold: Decimal, exclude_key: bool = False) -> list[EnterpriseRow]:

@@ -16,12 +16,13 @@ from yufang.plans.models import Plan, PlanStatus
 from yufang.plans.selectors import plan_list
 
 from . import public
+from .effect_store import EFFECT_REFRESH, effect_refresh_start, effect_stale, refresh_job, stored_effect, stored_scope
 from .exports import CAVEATS, effect_xlsx, rule_text, years_xlsx
 from .forms import EffectForm
 from .jobs import ANNUAL_REPORT
 from .permissions import can_make_annual_report, can_view_insight
 from .report import SHEETS
-from .selectors import effect_rows, effect_stamp, effect_years, prevention_effect, years_side_by_side
+from .selectors import effect_rows, effect_stamp, years_side_by_side
 
 
 def _scope_label(user) -> str:
@@ -58,10 +59,15 @@ def _chart(effect) -> dict:
 
 @login_required
 def effect(request: HttpRequest) -> HttpResponse:
-    """Whether enterprises whose people were trained became safer than comparable ones."""
+    """Whether enterprises whose people were trained became safer than comparable ones: the
+    result the background refresh stored (effect_store), never computed here. New records, or
+    a choice not computed yet, start the refresh; the page shows its progress."""
     _require(can_view_insight(request.user))
-    stamp = effect_stamp()
-    years = effect_years(user=request.user, stamp=stamp)
+    job = refresh_job()
+    if job is None and effect_stale(stamp=effect_stamp()):
+        job = effect_refresh_start(actor=request.user)
+    scope_row = stored_scope(user=request.user)
+    years = scope_row.years if scope_row else []
     form = EffectForm(request.GET, years=years)
     result = None
     if years and form.is_valid():
@@ -70,8 +76,10 @@ def effect(request: HttpRequest) -> HttpResponse:
             "threshold": form.cleaned_data["threshold"],
             "exclude_key": form.cleaned_data["exclude_key"],
         }
-        result = prevention_effect(user=request.user, stamp=stamp, **wanted)
-        if request.GET.get("export") == "xlsx":
+        result = stored_effect(user=request.user, **wanted)
+        if result is None:
+            job = effect_refresh_start(actor=request.user, choice=wanted)
+        elif request.GET.get("export") == "xlsx":
             rows = effect_rows(user=request.user, **wanted)
             return attachment(
                 effect_xlsx(result, rows, _scope_label(request.user)), f"{result.year}年培训预防效果.xlsx", XLSX
@@ -80,6 +88,8 @@ def effect(request: HttpRequest) -> HttpResponse:
         "form": form,
         "years": years,
         "effect": result,
+        "job": job,
+        "scope_row": scope_row,
         "rules": rule_text(result) if result else [],
         "caveats": CAVEATS,
         "chart": _chart(result) if result else None,
@@ -87,6 +97,18 @@ def effect(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
     }
     return render(request, "insight/effect.html", context)
+
+
+@login_required
+def effect_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The refresh's progress bar on the effect page; once it has ended, the page reloads."""
+    _require(can_view_insight(request.user))
+    job = get_object_or_404(Job, pk=pk, kind=EFFECT_REFRESH)
+    if job.finished:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "insight/effect.html#refresh", {"job": job})
 
 
 # Public disclosure: no login. Throttled per client address; the figures are cached (public.py).

@@ -62,3 +62,28 @@ class EnterpriseBuilder:
                     owner, people, mode="offline", day=datetime.date(YEAR, 6, 1), source=make_batch(owner, name, YEAR)
                 )
             self.made.append(org)
+
+
+def effect_page(client, params=None):
+    """The effect page once the background work it starts has run: a request queues the refresh
+    (tasks run at once in tests, after the request's commit), the next reads its result."""
+    from django.test import TestCase
+    from django.urls import reverse
+
+    url = reverse("insight:effect")
+    for _ in range(3):  # the whole refresh, then the choice asked for
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            response = client.get(url, params or {})
+        if response.context["job"] is None:
+            break
+    return response
+
+
+def refresh_effect(world) -> None:
+    """Runs the background refresh of the stored prevention effect now."""
+    from django.test import TestCase
+
+    from yufang.insight.effect_store import effect_refresh_start
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        effect_refresh_start(actor=world.users["owner"])

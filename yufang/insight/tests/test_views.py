@@ -5,7 +5,7 @@ import io
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from .factories import EnterpriseBuilder
+from .factories import EnterpriseBuilder, effect_page
 
 URL = reverse("insight:effect")
 
@@ -17,7 +17,7 @@ def _client(client, user):
 
 def test_officials_see_the_planted_effect_with_the_enterprises_behind_it(world, client):
     EnterpriseBuilder(world)(8)
-    response = _client(client, world.users["owner"]).get(URL, {"year": 2023, "threshold": "10"})
+    response = effect_page(_client(client, world.users["owner"]), {"year": 2023, "threshold": "10"})
     assert response.status_code == 200
     effect = response.context["effect"]
     assert effect.counts["trained"] == 4 and effect.counts["control"] == 4
@@ -31,14 +31,14 @@ def test_officials_see_the_planted_effect_with_the_enterprises_behind_it(world, 
 
 def test_a_higher_threshold_moves_enterprises_out_of_the_trained_group(world, client):
     EnterpriseBuilder(world)(4)
-    response = _client(client, world.users["agency"]).get(URL, {"year": 2023, "threshold": "50"})
+    response = effect_page(_client(client, world.users["agency"]), {"year": 2023, "threshold": "50"})
     counts = response.context["effect"].counts
     assert counts["trained"] == 0 and counts["partial"] == 2 and counts["control"] == 2
 
 
 def test_a_district_sees_its_own_enterprises_only(world, client):
     EnterpriseBuilder(world)(8)
-    response = _client(client, world.users["district_a"]).get(URL)
+    response = effect_page(_client(client, world.users["district_a"]))
     effect = response.context["effect"]
     assert effect.counts["enterprises"] == 4
     assert "（张店区）" in response.content.decode()
@@ -60,7 +60,8 @@ def test_partners_see_the_figures_and_others_are_refused(world, client):
 def test_the_export_holds_the_estimate_and_every_enterprise(world, client):
     builder = EnterpriseBuilder(world)
     builder(4)
-    response = _client(client, world.users["owner"]).get(URL, {"year": 2023, "threshold": "10", "export": "xlsx"})
+    effect_page(_client(client, world.users["owner"]))
+    response = client.get(URL, {"year": 2023, "threshold": "10", "export": "xlsx"})
     wb = load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames == ["差异中的差异", "企业明细"]
     estimate_rows = [r for r in wb["差异中的差异"].iter_rows(values_only=True) if r and r[0] == "全部行业"]
@@ -70,7 +71,7 @@ def test_the_export_holds_the_estimate_and_every_enterprise(world, client):
 
 
 def test_without_statistics_around_a_year_the_page_says_so(world, client):
-    response = _client(client, world.users["owner"]).get(URL)
+    response = effect_page(_client(client, world.users["owner"]))
     assert response.status_code == 200
     assert 'data-testid="no-years"' in response.content.decode()
 
@@ -84,15 +85,15 @@ def test_key_enterprises_can_be_left_out(world, client):
         actor=world.users["agency"], enterprise=builder.made[0], year=2023, reason="事故率高，确定为重点企业"
     )
     client.force_login(world.users["owner"])
-    counts = client.get(URL, {"year": 2023, "threshold": "10"}).context["effect"].counts
+    counts = effect_page(client, {"year": 2023, "threshold": "10"}).context["effect"].counts
     assert counts["trained"] == 2 and counts["key_trained"] == 1
-    counts = client.get(URL, {"year": 2023, "threshold": "10", "exclude_key": "on"}).context["effect"].counts
+    counts = effect_page(client, {"year": 2023, "threshold": "10", "exclude_key": "on"}).context["effect"].counts
     assert counts["trained"] == 1 and counts["key_trained"] == 0 and counts["enterprises"] == 3
 
 
 def test_a_threshold_out_of_range_is_refused_beside_the_field(world, client):
     EnterpriseBuilder(world)(2)
     client.force_login(world.users["owner"])
-    response = client.get(URL, {"year": 2023, "threshold": "150"})
+    response = effect_page(client, {"year": 2023, "threshold": "150"})
     assert response.context["effect"] is None
     assert "invalid-feedback" in response.content.decode()

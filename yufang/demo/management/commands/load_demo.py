@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from yufang.demo import (
+    briefings,
     learning,
     online,
     orgs,
@@ -24,7 +25,7 @@ from yufang.publicity.defaults import load_default_kinds
 from yufang.reference.loading import load_reference
 from yufang.targets.figures import figures_recount
 
-STEPS = 9
+STEPS = 10
 
 
 class Command(BaseCommand):
@@ -84,8 +85,12 @@ class Command(BaseCommand):
             # what the prevention-effect page compares.
             self.step(8, "企业工伤统计：未参训的可比企业与 2023、2024 年度统计")
             statistics.load(users["agency"])
+            # The monthly briefings the scheduler made on the first day of each month, and the
+            # prevention effect computed from the statistics.
+            self.step(9, "每月工作简报与预防效果计算")
+            briefings.load(users)
         # Every figure recounted from the raw records: the demo must have no difference.
-        self.step(9, "核对全部数字")
+        self.step(10, "核对全部数字")
         differences = figures_recount()
         if differences:
             raise CommandError("演示数据的数字与原始记录不一致：\n" + "\n".join(str(d) for d in differences[:20]))
