@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
+from yufang.accounts.models import Role
 from yufang.core.scoping import ScopeKind, scope_of, scoped
 from yufang.enterprises.models import InjuryStatistic, KeyEnterpriseMark
 from yufang.plans.models import BudgetLine, Plan, PlanStatus
@@ -17,6 +18,7 @@ from yufang.targets.models import Completion, Dimension, Metric, Target, TargetT
 from yufang.targets.selectors import reference_names
 
 from .effect import Result, Unit, estimate, size_band
+from .permissions import can_view_insight
 
 
 class Group:
@@ -364,3 +366,11 @@ def years_side_by_side(*, user) -> YearsTable:
                 figures[f"target:{name}"] = (achieved, None if district else threshold)
         columns.append(YearColumn(year=year, plan=plan, figures=figures))
     return YearsTable(columns=columns, rows=rows, district=district)
+
+
+def dashboard_home_panel(user) -> dict | None:
+    """The home page's way into the dashboard, for everyone who may see it."""
+    if not can_view_insight(user)[0]:
+        return None
+    district = user.has_role(Role.DISTRICT_OFFICER) and user.organisation is not None
+    return {"scope": user.organisation.region.name if district and user.organisation.region_id else "全市"}

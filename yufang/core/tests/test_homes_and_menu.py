@@ -36,7 +36,7 @@ def demo(db):
     out = io.StringIO()
     call_command("load_demo", scale=0.02, stdout=out)
     # load_demo says where it is while it works (a first full run takes minutes).
-    assert "[1/9] 基础数据" in out.getvalue() and "[9/9] 核对全部数字" in out.getvalue()
+    assert "[1/10] 基础数据" in out.getvalue() and "[10/10] 核对全部数字" in out.getvalue()
 
 
 def test_every_role_gets_a_short_grouped_menu_and_a_home_that_says_what_next(demo):
