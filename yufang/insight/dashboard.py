@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count, Q, Subquery, Sum
+from django.db.models import Count, Q, Subquery, Sum, Value
 from django.db.models.functions import ExtractMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -38,7 +38,7 @@ from yufang.quiz.models import Participant
 from yufang.supervision.models import Finding, FindingStatus, Inspection, InspectionStatus
 from yufang.supervision.permissions import can_view_inspections
 from yufang.targets.models import Completion, CompletionRevocation, Dimension, Mode, TargetTally
-from yufang.targets.selectors import plan_parts, plan_progress, proposed_parts, reference_names
+from yufang.targets.selectors import plan_parts_rows, plan_progress, proposed_parts, reference_names
 from yufang.training.models import Flag, FlagSource, FlagStatus
 
 FIGURES_CACHE_SECONDS = 3600
@@ -204,10 +204,9 @@ class Parts:
         return f"{PARTS_SET_RULE}；{others}：{PARTS_INSURED_RULE}。"
 
 
-def district_parts(plan, rows) -> Parts:
-    """One query for the parts the owner set; the insured headcount (the register's cached
-    totals) only where a target has none."""
-    set_parts = plan_parts(plan=plan)
+def district_parts(rows, set_parts: dict[int, dict[int, int]]) -> Parts:
+    """The parts the owner set; the insured headcount (the register's cached totals) read only
+    where a target has none."""
     by_target: dict[int, dict[int, int]] = {}
     insured = None
     for p in rows:
@@ -226,18 +225,17 @@ def target_figures(*, user, plan, period: Period) -> list[Figure]:
     its time gone by) colours the bar. A district sees its own share against its part."""
     rows = plan_progress(user=user, plan=plan)
     district = _district(user)
-    tally = (
-        TargetTally.objects.filter(target__plan=plan, dimension=Dimension.MONTH, key__lte=period.month_key)
-        .values_list("target_id", "region_id")
-        .annotate(n=Sum("count"))
-        .order_by()
-    )
+    tally = TargetTally.objects.filter(target__plan=plan, dimension=Dimension.MONTH, key__lte=period.month_key)
     if district:
         tally = tally.filter(region_id=district)
+    tally = tally.values_list("target_id", "region_id").annotate(n=Sum("count"), kind=Value(0)).order_by()
+    # The parts the owner set come in the same query, marked 1 (every district's: a district's
+    # target is divided whether or not its own row was named).
     by_region: dict[int, dict[int, int]] = {}
-    for target_id, region_id, n in tally:
-        by_region.setdefault(target_id, {})[region_id] = n
-    parts = district_parts(plan, rows)
+    set_parts: dict[int, dict[int, int]] = {}
+    for target_id, region_id, n, kind in tally.union(plan_parts_rows(plan=plan), all=True):
+        (set_parts if kind else by_region).setdefault(target_id, {})[region_id] = n
+    parts = district_parts(rows, set_parts)
     progress = _progress_figure(rows, by_region, parts, district, period, plan)
     tallied = [p for p in rows if not p.target.is_contributed and not p.is_share]
     if district:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -369,16 +369,16 @@ def proposed_parts(target: Target, insured: dict[int, int]) -> dict[int, int]:
     return split_by_weight(int(target.threshold), insured)
 
 
-def plan_parts(*, plan, region_id: int | None = None) -> dict[int, dict[int, int]]:
-    """The parts the owner set, per target of the plan: {target id: {district id: part}} (one
-    query; a district: its own part only)."""
-    qs = TargetDistrictPart.objects.filter(target__plan=plan)
-    if region_id is not None:
-        qs = qs.filter(region_id=region_id)
-    out: dict[int, dict[int, int]] = {}
-    for target_id, region, quantity in qs.values_list("target_id", "region_id", "quantity"):
-        out.setdefault(target_id, {})[region] = quantity
-    return out
+def plan_parts_rows(*, plan) -> QuerySet:
+    """The parts the owner set for the plan's targets as rows (target id, district id, part, 1):
+    the shape of a grouped tally row with a marker, so that a page reading the tallies can read
+    the parts in the same query (`union`)."""
+    return (
+        TargetDistrictPart.objects.filter(target__plan=plan)
+        .annotate(n=F("quantity"), kind=Value(1))
+        .values_list("target_id", "region_id", "n", "kind")
+        .order_by()
+    )
 
 
 @dataclass
