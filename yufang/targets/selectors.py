@@ -404,6 +404,19 @@ class PartsTable:
     def total(self) -> int:
         return sum(r.value for r in self.rows)
 
+    @property
+    def proposed_total(self) -> int:
+        return sum(r.proposed for r in self.rows)
+
+    @property
+    def done_total(self) -> int:
+        return sum(r.done for r in self.rows)
+
+    @property
+    def left(self) -> Decimal:
+        """What the set parts leave with the city."""
+        return self.target.threshold - self.set_total
+
 
 def target_parts(*, user, target: Target) -> PartsTable:
     """Every district of the plan's city with its part as set (or the proposed split where the
