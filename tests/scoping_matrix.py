@@ -190,6 +190,18 @@ def _target(world, side):
     return cache[side]
 
 
+def _part(world, side):
+    """Side a's target divided to district a; side b's (a draft plan's) to district b."""
+    from yufang.targets.models import TargetDistrictPart
+    from yufang.targets.services import target_parts_set
+
+    target = _target(world, side)
+    region = world.orgs[f"district_{side}"].region
+    if not TargetDistrictPart.objects.filter(target=target, region=region).exists():
+        target_parts_set(target=target, parts={region: 40 if side == "a" else 30}, actor=world.owner)
+    return TargetDistrictPart.objects.select_related("region").get(target=target, region=region)
+
+
 def _completion(world, side):
     """A completion of side a's or side b's enterprise (a trainee of it)."""
     import datetime
@@ -275,6 +287,19 @@ RECORD_TYPES += [
         export=lambda t: reverse("targets:progress", args=[t.plan_id]),
         api=lambda t: f"/api/v1/targets/{t.pk}",
         label=lambda t: t.name,
+        sees=OFFICIALS_AND_DISTRICT,
+        edits=frozenset({"owner"}),
+        sees_theirs=PROGRAMME_WIDE,
+    ),
+    RecordType(
+        name="target_part",
+        model="targets.TargetDistrictPart",
+        make=_part,
+        page=lambda p: reverse("targets:parts", args=[p.target_id]),
+        edit=None,  # the same page: the owner's form, everyone else's table
+        export=lambda p: reverse("targets:parts", args=[p.target_id]),
+        api=None,
+        label=lambda p: p.region.name,
         sees=OFFICIALS_AND_DISTRICT,
         edits=frozenset({"owner"}),
         sees_theirs=PROGRAMME_WIDE,

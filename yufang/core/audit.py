@@ -182,6 +182,7 @@ _KEY_LABELS = {
     "total": "总分",
     "baseline_rows": "应受训基数（行）",
     "figures": "数字",
+    "parts": "区县分解数",
 }
 _BOOLEAN_TEXT = {True: "是", False: "否"}
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?")

@@ -39,6 +39,17 @@ def test_demo_figures_come_from_the_platforms_flows_on_a_2023_timeline(db, clien
     assert by_source.get("certificate", 0) > 0
     assert set(by_source) == {"trainingsession", "legacybatch", "certificate"}
     assert not Completion.objects.filter(historic=True, project__isnull=False).exists()
+    # The head-count targets are divided among the districts by the owner, in 2023, within the
+    # targets; the share target and the quiz's are not.
+    from yufang.core.models import AuditLog
+    from yufang.targets.models import Target
+
+    divided = Target.objects.filter(plan__year=2023, parts__isnull=False).distinct()
+    assert set(divided.values_list("metric", flat=True)) == {"persons"} and divided.count() == 5
+    for target in divided:
+        assert 0 < sum(target.parts.values_list("quantity", flat=True)) <= target.threshold
+    entries = AuditLog.objects.filter(event="parts_set")
+    assert entries.count() == 5 and not entries.exclude(occurred_at__year=2023).exists()
     assert not Completion.objects.filter(historic=False, source_type__model="legacybatch").exists()
     assert all(b.source_document and b.rows and b.file for b in LegacyBatch.objects.all())
     assert Completion.objects.filter(source_type__model="trainingsession", project__isnull=True).count() == 0

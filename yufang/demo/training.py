@@ -17,12 +17,14 @@ from stdnum.cn import ric
 
 from yufang.accounts import services as account_services
 from yufang.accounts.models import Organisation, OrganisationKind
+from yufang.enterprises.selectors import insured_by_region
 from yufang.people.services import person_bulk_create
 from yufang.plans.models import Plan
 from yufang.reference.models import Industry, Position, Region
 from yufang.targets import services
 from yufang.targets.historic import historic_check
 from yufang.targets.models import EnterpriseSet, LegacyBatch, Metric, Mode, Target
+from yufang.targets.selectors import proposed_parts
 
 from .credit_codes import demo_credit_code
 
@@ -350,3 +352,17 @@ def load(owner, plan: Plan, *, scale: float = 1.0) -> None:
         hours=4,
         days=[datetime.date(2023, m, 28) for m in range(3, 9)],
     )
+
+
+def divide_targets(owner, plan: Plan) -> None:
+    """The bureau's allocation of the year's head-count targets to the districts (分解到区县),
+    once the enterprises' insured headcounts are registered: the proposed split by insured
+    headcount rounded down to tens; what is left stays with the city (市级统筹)."""
+    insured = insured_by_region()
+    regions = Region.objects.filter(city=plan.city, is_active=True)
+    for target in Target.objects.filter(plan=plan, metric=Metric.PERSONS).order_by("sort_order"):
+        if target.parts.exists():
+            continue
+        proposed = proposed_parts(target, insured)
+        parts = {r.pk: proposed.get(r.pk, 0) // 10 * 10 for r in regions}
+        services.target_parts_set(target=target, parts=parts, actor=owner)

@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count, Q, Subquery, Sum
+from django.db.models import Count, Q, Subquery, Sum, Value
 from django.db.models.functions import ExtractMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -38,7 +38,7 @@ from yufang.quiz.models import Participant
 from yufang.supervision.models import Finding, FindingStatus, Inspection, InspectionStatus
 from yufang.supervision.permissions import can_view_inspections
 from yufang.targets.models import Completion, CompletionRevocation, Dimension, Mode, TargetTally
-from yufang.targets.selectors import plan_progress, reference_names
+from yufang.targets.selectors import plan_parts_rows, plan_progress, proposed_parts, reference_names
 from yufang.training.models import Flag, FlagSource, FlagStatus
 
 FIGURES_CACHE_SECONDS = 3600
@@ -178,12 +178,45 @@ def pace_share(target, period: Period, on: datetime.date | None = None) -> float
     return min(1.0, ((moment - start).days + 1) / total) if total > 0 else 1.0
 
 
-def district_weights() -> dict[int, Decimal]:
-    """Each district's part of a city-wide target: its share of the insured headcount the
-    enterprises registered (the register's cached totals)."""
-    rows = insured_by_region()
-    whole = sum(rows.values())
-    return {pk: Decimal(n) / whole for pk, n in rows.items()} if whole else {}
+PARTS_SET_RULE = "区县分解数为市人社局分解到区县的数（目标进度页“分解到区县”）"
+PARTS_INSURED_RULE = "区县分解数 = 全市目标 × 区县企业登记参保人数占全市比例（按最大余数法取整，市人社局尚未分解）"
+
+
+@dataclass
+class Parts:
+    """Each target's parts by district: as the owner set them (分解到区县), else the proposed
+    split by the districts' insured headcount; and which targets have set parts."""
+
+    by_target: dict[int, dict[int, int]]
+    set_for: set[int]
+
+    def of(self, target, region_id: int) -> int:
+        return self.by_target.get(target.pk, {}).get(region_id, 0)
+
+    def rule(self, targets) -> str:
+        """The counting rule of the parts, saying which targets' parts were set and which proposed."""
+        chosen = [t for t in targets if t.pk in self.set_for]
+        if not chosen:
+            return PARTS_INSURED_RULE + "。"
+        if len(chosen) == len(targets):
+            return PARTS_SET_RULE + "。"
+        others = "、".join(t.name for t in targets if t.pk not in self.set_for)
+        return f"{PARTS_SET_RULE}；{others}：{PARTS_INSURED_RULE}。"
+
+
+def district_parts(rows, set_parts: dict[int, dict[int, int]]) -> Parts:
+    """The parts the owner set; the insured headcount (the register's cached totals) read only
+    where a target has none."""
+    by_target: dict[int, dict[int, int]] = {}
+    insured = None
+    for p in rows:
+        t = p.target
+        if t.pk in set_parts:
+            by_target[t.pk] = set_parts[t.pk]
+        elif not p.is_share:
+            insured = insured_by_region() if insured is None else insured
+            by_target[t.pk] = proposed_parts(t, insured)
+    return Parts(by_target, set(set_parts))
 
 
 def target_figures(*, user, plan, period: Period) -> list[Figure]:
@@ -192,28 +225,27 @@ def target_figures(*, user, plan, period: Period) -> list[Figure]:
     its time gone by) colours the bar. A district sees its own share against its part."""
     rows = plan_progress(user=user, plan=plan)
     district = _district(user)
-    tally = (
-        TargetTally.objects.filter(target__plan=plan, dimension=Dimension.MONTH, key__lte=period.month_key)
-        .values_list("target_id", "region_id")
-        .annotate(n=Sum("count"))
-        .order_by()
-    )
+    tally = TargetTally.objects.filter(target__plan=plan, dimension=Dimension.MONTH, key__lte=period.month_key)
     if district:
         tally = tally.filter(region_id=district)
+    tally = tally.values_list("target_id", "region_id").annotate(n=Sum("count"), kind=Value(0)).order_by()
+    # The parts the owner set come in the same query, marked 1 (every district's: a district's
+    # target is divided whether or not its own row was named).
     by_region: dict[int, dict[int, int]] = {}
-    for target_id, region_id, n in tally:
-        by_region.setdefault(target_id, {})[region_id] = n
-    weights = district_weights()
-    progress = _progress_figure(rows, by_region, weights, district, period, plan)
+    set_parts: dict[int, dict[int, int]] = {}
+    for target_id, region_id, n, kind in tally.union(plan_parts_rows(plan=plan), all=True):
+        (set_parts if kind else by_region).setdefault(target_id, {})[region_id] = n
+    parts = district_parts(rows, set_parts)
+    progress = _progress_figure(rows, by_region, parts, district, period, plan)
     tallied = [p for p in rows if not p.target.is_contributed and not p.is_share]
     if district:
-        return [progress, _district_part_figure(tallied, by_region, weights, district, period, plan)]
-    return [progress, _city_shares_figure(tallied, by_region, weights, _region_names(user), period, plan)]
+        return [progress, _district_part_figure(tallied, by_region, parts, district, period, plan)]
+    return [progress, _city_shares_figure(tallied, by_region, parts, _region_names(user), period, plan)]
 
 
-def _progress_figure(rows, by_region, weights, district, period, plan) -> Figure:
+def _progress_figure(rows, by_region, parts: Parts, district, period, plan) -> Figure:
     """Every target's figure against its threshold (a district: against its part)."""
-    names, achieved, thresholds, links, warns, parts = [], [], [], [], [], []
+    names, achieved, thresholds, links, warns, shares = [], [], [], [], [], []
     for p in rows:
         t = p.target
         counted_by_tally = not t.is_contributed and not p.is_share
@@ -223,25 +255,22 @@ def _progress_figure(rows, by_region, weights, district, period, plan) -> Figure
             value = p.figure if p.figure is not None else 0
         threshold = float(t.threshold)
         if district and not p.is_share:
-            threshold = float((t.threshold * weights.get(district, Decimal(0))).quantize(Decimal(1)))
+            threshold = float(parts.of(t, district))
         pace = pace_share(t, period)
         names.append(t.name)
         achieved.append(_number(value))
         thresholds.append(_number(threshold))
-        parts.append(_pct(value, threshold) if threshold else None)
+        shares.append(_pct(value, threshold) if threshold else None)
         warns.append(bool(threshold) and float(value) < threshold * pace)
         links.append(_url("targets:progress", args=[plan.pk], target=t.pk))
+    divided = [p.target for p in rows if not p.is_share]
     return Figure(
         key="targets",
         title="目标完成进度" + ("（本区县）" if district else ""),
         rule=(
             "完成数按每个目标的计数规则（目标进度页），同一人同一目标只计一次；比例目标为占摸底总数的百分比。"
             "选择月份时按人计数的目标截至该月末，比例目标与竞答目标为当前数。"
-            + (
-                "区县分解数 = 全市目标 × 本区县企业登记参保人数占全市比例。"
-                if district
-                else "橙色：完成比例低于时间进度（已过天数 ÷ 目标期限天数）。"
-            )
+            + (parts.rule(divided) if district else "橙色：完成比例低于时间进度（已过天数 ÷ 目标期限天数）。")
         ),
         unit="人（或 %）",
         chart="progress",
@@ -249,7 +278,7 @@ def _progress_figure(rows, by_region, weights, district, period, plan) -> Figure
         series=[
             {"name": "本区县完成" if district else "已完成", "data": achieved},
             {"name": "本区县分解数" if district else "目标", "data": thresholds},
-            {"name": "完成比例（%）", "data": parts},
+            {"name": "完成比例（%）", "data": shares},
         ],
         links=[links, links, links],
         warn=[[False] * len(names), [False] * len(names), warns],
@@ -257,7 +286,7 @@ def _progress_figure(rows, by_region, weights, district, period, plan) -> Figure
     )
 
 
-def _city_shares_figure(tallied, by_region, weights, regions, period, plan) -> Figure:
+def _city_shares_figure(tallied, by_region, parts: Parts, regions, period, plan) -> Figure:
     """Each district's share of every target counted from the rollups, framed where it lags."""
     series, warn, share_links = [], [], []
     for p in tallied:
@@ -266,7 +295,7 @@ def _city_shares_figure(tallied, by_region, weights, regions, period, plan) -> F
         data, flags, urls = [], [], []
         for pk, _ in regions:
             n = by_region.get(t.pk, {}).get(pk, 0)
-            part = float(t.threshold * weights.get(pk, Decimal(0)))
+            part = parts.of(t, pk)
             data.append(n)
             flags.append(bool(part) and n < part * pace)
             urls.append(_url("targets:progress", args=[plan.pk], target=t.pk))
@@ -277,7 +306,7 @@ def _city_shares_figure(tallied, by_region, weights, regions, period, plan) -> F
         key="target_shares",
         title="各区县对各目标的贡献",
         rule="各区县完成数之和即全市完成数（按人员所在区县计）。橙色边框：低于本区县分解数 × 时间进度。"
-        "区县分解数 = 全市目标 × 区县企业登记参保人数占比。",
+        + parts.rule([p.target for p in tallied]),
         unit="人",
         chart="bar",
         categories=[name for _, name in regions],
@@ -287,25 +316,25 @@ def _city_shares_figure(tallied, by_region, weights, regions, period, plan) -> F
     )
 
 
-def _district_part_figure(tallied, by_region, weights, district, period, plan) -> Figure:
+def _district_part_figure(tallied, by_region, parts: Parts, district, period, plan) -> Figure:
     """A district's own count of every target against its part and against where the pace says
     it should be by now."""
     done, part, due, lag, links = [], [], [], [], []
     for p in tallied:
         t = p.target
         n = by_region.get(t.pk, {}).get(district, 0)
-        share = t.threshold * weights.get(district, Decimal(0))
+        share = Decimal(parts.of(t, district))
         expected = share * Decimal(str(pace_share(t, period)))
         done.append(n)
-        part.append(_number(share.quantize(Decimal(1))))
+        part.append(_number(share))
         due.append(_number(expected.quantize(Decimal(1))))
         lag.append(bool(share) and n < expected)
         links.append(_url("targets:progress", args=[plan.pk], target=t.pk))
     return Figure(
         key="target_shares",
         title="本区县完成数与分解数",
-        rule="本区县完成数（按人员所在区县计）；分解数 = 全市目标 × 本区县企业登记参保人数占全市比例；"
-        "按进度应完成 = 分解数 × 时间进度。橙色：低于按进度应完成。",
+        rule="本区县完成数（按人员所在区县计）；按进度应完成 = 分解数 × 时间进度。橙色：低于按进度应完成。"
+        + parts.rule([p.target for p in tallied]),
         unit="人",
         chart="hbar",
         categories=[p.target.name for p in tallied],

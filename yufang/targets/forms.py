@@ -8,7 +8,7 @@ from yufang.core.upload_limits import upload_size_validator
 from yufang.core.widgets import StyledFormMixin
 from yufang.reference.models import Industry, Position, Region
 
-from .models import EnterpriseSet, Metric, Mode, Target, TrainingProgramme
+from .models import EnterpriseSet, Metric, Mode, Target, TrainingProgramme, part_field
 
 
 class TargetForm(StyledFormMixin, forms.Form):
@@ -177,3 +177,33 @@ class RevokeForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="写明核实的经过与材料，如回访记录、现场检查记录、线索核查意见。",
     )
+
+
+class TargetPartsForm(StyledFormMixin, forms.Form):
+    """One whole number per district of a parts table (分解到区县), prefilled with the part as
+    set or the proposed split."""
+
+    compact = True
+
+    def __init__(self, *args, table, **kwargs):
+        self.table = table
+        initial = {part_field(r.region.pk): r.value for r in table.rows}
+        super().__init__(*args, initial=initial, **kwargs)
+        for r in table.rows:
+            self.fields[part_field(r.region.pk)] = forms.IntegerField(
+                label=r.region.name,
+                min_value=0,
+                error_messages={
+                    "required": f"{r.region.name}：请填写分解数（不分解填 0）。",
+                    "invalid": f"{r.region.name}：分解数须为整数。",
+                    "min_value": f"{r.region.name}：分解数不能为负数。",
+                },
+                widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
+            )
+
+    def rows(self):
+        """Each row of the table with its bound field."""
+        return [(r, self[part_field(r.region.pk)]) for r in self.table.rows]
+
+    def parts(self) -> dict[int, int]:
+        return {r.region.pk: self.cleaned_data[part_field(r.region.pk)] for r in self.table.rows}

@@ -376,3 +376,31 @@ class LegacyBatch(BaseModel):
 
     def __str__(self) -> str:
         return f"原系统记录：{self.name}"
+
+
+def part_field(region_id: int) -> str:
+    """The form field, and the key of the service's error, of a district's part."""
+    return f"region_{region_id}"
+
+
+class TargetDistrictPart(models.Model):
+    """A district's part of a city-wide target (分解到区县), as the programme owner allocated it:
+    what the district is held to. Written only by `targets.services.target_parts_set`, which
+    keeps the parts of a target from summing above the target (a remainder the owner leaves
+    unallocated stays with the city)."""
+
+    target = models.ForeignKey(Target, verbose_name="目标", on_delete=models.CASCADE, related_name="parts")
+    region = models.ForeignKey(Region, verbose_name="区县", on_delete=models.PROTECT, related_name="+")
+    quantity = models.IntegerField("分解数", validators=[MinValueValidator(0)])
+
+    class Meta:
+        verbose_name = "目标区县分解"
+        verbose_name_plural = "目标区县分解"
+        ordering = ["target", "region__sort_order", "region__code", "region__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "region"], name="targetpart_once_per_district"),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="targetpart_quantity_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target.name}：{self.region.name} {self.quantity}"

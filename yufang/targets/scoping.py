@@ -2,11 +2,16 @@ from django.db.models import Q
 
 from yufang.core import scoping
 
-from .models import BaselineEntry, Completion, CompletionRevocation, Target, TrainingProgramme
+from .models import BaselineEntry, Completion, CompletionRevocation, Target, TargetDistrictPart, TrainingProgramme
 
 # Targets and the programme are read by officials and by districts (for their own district's
 # figures, which the progress selectors narrow further).
 scoping.register(Target, region=lambda s: Q(plan__status__in=("issued", "closed")))
+# A district reads its own part of the targets it sees; officials every district's.
+scoping.register(
+    TargetDistrictPart,
+    region=lambda s: Q(region_id=s.region_id, target__plan__status__in=("issued", "closed")),
+)
 scoping.register(TrainingProgramme, region=lambda s: Q())
 scoping.register(BaselineEntry, region=lambda s: Q(enterprise__region_id=s.region_id))
 scoping.register(

@@ -7,14 +7,23 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.urls import reverse
 from django.utils import timezone
 
 from yufang.core.scoping import ScopeKind, scope_of, scoped
 from yufang.reference.models import Industry, Position, Region
 
-from .models import BaselineEntry, Completion, Dimension, Metric, ProgrammeHours, Target, TargetTally
+from .models import (
+    BaselineEntry,
+    Completion,
+    Dimension,
+    Metric,
+    ProgrammeHours,
+    Target,
+    TargetDistrictPart,
+    TargetTally,
+)
 
 HUNDRED = Decimal(100)
 
@@ -334,3 +343,102 @@ def person_completions(*, user, person_id: int, provider_id: int | None = None) 
     if provider_id is not None:
         qs = qs.filter(provider_id=provider_id)
     return list(qs.order_by("-completed_on", "-pk"))
+
+
+# --- Parts by district (分解到区县) -----------------------------------------------------------------
+
+
+def split_by_weight(total: int, weights: dict[int, int]) -> dict[int, int]:
+    """`total` split in proportion to whole-number weights, whole numbers that add up to it
+    exactly (largest remainder: everyone gets the floor of their share, the units left go to
+    the largest remainders, a tie to the larger weight). No weight at all: nothing to split by."""
+    whole = sum(weights.values())
+    if total <= 0 or whole <= 0:
+        return dict.fromkeys(weights, 0)
+    parts = {k: total * w // whole for k, w in weights.items()}
+    left = total - sum(parts.values())
+    by_remainder = sorted(weights, key=lambda k: (-(total * weights[k] % whole), -weights[k], k))
+    for k in by_remainder[:left]:
+        parts[k] += 1
+    return parts
+
+
+def proposed_parts(target: Target, insured: dict[int, int]) -> dict[int, int]:
+    """The proposed default: the target split by each district's share of the insured headcount
+    the enterprises registered (`enterprises.selectors.insured_by_region`)."""
+    return split_by_weight(int(target.threshold), insured)
+
+
+def plan_parts_rows(*, plan) -> QuerySet:
+    """The parts the owner set for the plan's targets as rows (target id, district id, part, 1):
+    the shape of a grouped tally row with a marker, so that a page reading the tallies can read
+    the parts in the same query (`union`)."""
+    return (
+        TargetDistrictPart.objects.filter(target__plan=plan)
+        .annotate(n=F("quantity"), kind=Value(1))
+        .values_list("target_id", "region_id", "n", "kind")
+        .order_by()
+    )
+
+
+@dataclass
+class PartRow:
+    region: Region
+    part: int | None  # as set; None: not set
+    proposed: int
+    done: int  # counted so far for the district (the tallies)
+
+    @property
+    def value(self) -> int:
+        return self.proposed if self.part is None else self.part
+
+
+@dataclass
+class PartsTable:
+    target: Target
+    rows: list[PartRow]
+    is_set: bool  # the owner has set the target's parts
+    set_total: int  # the parts as set, all districts (the cap is checked against this)
+
+    @property
+    def total(self) -> int:
+        return sum(r.value for r in self.rows)
+
+    @property
+    def proposed_total(self) -> int:
+        return sum(r.proposed for r in self.rows)
+
+    @property
+    def done_total(self) -> int:
+        return sum(r.done for r in self.rows)
+
+    @property
+    def left(self) -> Decimal:
+        """What the set parts leave with the city."""
+        return self.target.threshold - self.set_total
+
+
+def target_parts(*, user, target: Target) -> PartsTable:
+    """Every district of the plan's city with its part as set (or the proposed split where the
+    owner has set none) and its count so far; a district officer sees its own row only."""
+    from yufang.enterprises.selectors import insured_by_region
+
+    scope = scope_of(user)
+    regions = Region.objects.filter(city_id=target.plan.city_id, is_active=True).order_by("sort_order", "code", "pk")
+    if scope.kind == ScopeKind.REGION:
+        regions = regions.filter(pk=scope.region_id)
+    set_parts = dict(TargetDistrictPart.objects.filter(target=target).values_list("region_id", "quantity"))
+    proposed = proposed_parts(target, insured_by_region())
+    done = dict(
+        TargetTally.objects.filter(target=target, dimension=Dimension.MONTH)
+        .values_list("region_id")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    if target.is_contributed:
+        done = {r.pk: contributed_value(target, r.pk) for r in regions}
+    rows = [PartRow(r, set_parts.get(r.pk), proposed.get(r.pk, 0), done.get(r.pk, 0)) for r in regions]
+    if set_parts:  # districts not named when the parts were set are held to nothing
+        for row in rows:
+            row.part = row.part or 0
+    return PartsTable(target=target, rows=rows, is_set=bool(set_parts), set_total=sum(set_parts.values()))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("plan/<int:plan_id>/", views.progress, name="progress"),
     path("plan/<int:plan_id>/new/", views.target_create, name="create"),
     path("<int:pk>/edit/", views.target_edit, name="edit"),
+    path("<int:pk>/parts/", views.target_parts, name="parts"),
     path("<int:pk>/recount/", views.target_recount, name="recount"),
     path("programmes/", views.programme_index, name="programmes"),
     path("programmes/new/", views.programme_create, name="programme_create"),

@@ -7,15 +7,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from yufang.core.audit import history
-from yufang.core.export import XLSX, attachment
+from yufang.core.export import XLSX, Column, attachment, xlsx_response
 from yufang.core.export_jobs import export_source
 from yufang.core.forms import form_errors_from
 from yufang.core.jobs import job_start, succeeded_job_of
-from yufang.core.listing import Column, list_response
+from yufang.core.listing import list_response
 from yufang.core.masking import mask_id_number
 from yufang.core.models import Job
 from yufang.core.permissions import require as _require
-from yufang.core.scoping import get_scoped_or_404, scoped
+from yufang.core.scoping import ScopeKind, get_scoped_or_404, scope_of, scoped
 from yufang.enterprises.selectors import key_enterprise_marks
 from yufang.plans.models import Plan
 from yufang.plans.selectors import plan_list
@@ -29,9 +29,16 @@ from .forms import (
     ProgrammeForm,
     RevokeForm,
     TargetForm,
+    TargetPartsForm,
 )
 from .models import Completion, EnterpriseSet, LegacyBatch, Target, TrainingProgramme
-from .permissions import can_import_historic, can_manage_targets, can_revoke_completion, can_view_progress
+from .permissions import (
+    can_import_historic,
+    can_manage_targets,
+    can_revoke_completion,
+    can_set_target_parts,
+    can_view_progress,
+)
 from .selectors import (
     completion_list,
     contributed_by_region,
@@ -40,6 +47,7 @@ from .selectors import (
     programme_summary,
     target_breakdown,
 )
+from .selectors import target_parts as target_parts_of
 
 
 @login_required
@@ -457,4 +465,53 @@ def completion_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "targets/completion_revoke.html",
         {"completion": completion, "basis": basis, "token": token, "form": form, "refusal": refusal},
+    )
+
+
+def _parts_xlsx(table) -> HttpResponse:
+    t = table.target
+    basis = "市人社局分解" if table.is_set else "建议（按企业登记参保人数占比，尚未分解）"
+    columns = [
+        Column("区县", lambda r: r.region.name, 16),
+        Column("分解数", lambda r: r.value, 12),
+        Column("依据", lambda r: basis, 36),
+        Column("建议分解数（参保人数占比）", lambda r: r.proposed, 24),
+        Column("已完成", lambda r: r.done, 12),
+    ]
+    return xlsx_response(f"{t.plan.year}年{t.name}分解到区县", columns, table.rows)
+
+
+@login_required
+def target_parts(request: HttpRequest, pk: int) -> HttpResponse:
+    """A target's parts by district: the owner sets them (prefilled with the proposed split by
+    insured headcount until set); officials read the table, a district officer its own row."""
+    target = get_scoped_or_404(request.user, Target.objects.select_related("plan"), pk=pk)
+    _require(can_view_progress(request.user))
+    table = target_parts_of(user=request.user, target=target)
+    if request.GET.get("export") == "xlsx":
+        return _parts_xlsx(table)
+    verdict = can_set_target_parts(request.user, target)
+    form = TargetPartsForm(request.POST or None, table=table) if verdict.allowed else None
+    if request.method == "POST":
+        _require(verdict, page=True)
+        if form.is_valid():
+            try:
+                services.target_parts_set(target=target, parts=form.parts(), actor=request.user)
+            except ValidationError as e:
+                form_errors_from(form, e)
+            else:
+                messages.success(request, f"「{target.name}」已分解到区县。")
+                return redirect("targets:parts", pk=target.pk)
+    return render(
+        request,
+        "targets/target_parts.html",
+        {
+            "target": target,
+            "plan": target.plan,
+            "table": table,
+            "form": form,
+            "refusal": verdict.reason,
+            "district": scope_of(request.user).kind == ScopeKind.REGION,
+            "history": history(target).filter(event="parts_set") if verdict.allowed else None,
+        },
     )

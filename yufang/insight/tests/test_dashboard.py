@@ -214,3 +214,40 @@ def test_more_training_is_counted_after_the_cache(world, programme):
     assert sum(_series(figures["training_region"], "线上培训").values()) == 3
     cache.clear()
     assert _figures(dashboard_figures(user=owner, plan=plan))["training_region"] == figures["training_region"]
+
+
+def test_districts_are_held_to_the_parts_the_owner_set(world, programme):
+    """Until the owner divides the target, a district's part is its share of the insured
+    headcount (15 of 30: half the headcount); then it is the part as set, and the counting rule
+    says which."""
+    from yufang.targets.services import target_parts_set
+
+    plan, target = programme
+    a, b = world.orgs["district_a"].region, world.orgs["district_b"].region
+    district = world.users["district_a"]
+    before = _figures(dashboard_figures(user=district, plan=plan))
+    assert before["targets"]["series"][1]["data"] == [15]
+    assert "参保人数占全市比例" in before["target_shares"]["rule"]
+
+    target_parts_set(target=target, parts={a: 24, b: 6}, actor=world.owner)
+    figures = _figures(dashboard_figures(user=district, plan=plan))  # the audit record moved the stamp
+    assert figures["targets"]["series"][1]["data"] == [24]
+    assert [s["data"] for s in figures["target_shares"]["series"]] == [[20], [24], [24]]
+    assert figures["target_shares"]["warn"][0] == [True]  # 20 done, 24 due by the end of the year
+    for key in ("targets", "target_shares"):
+        assert "市人社局分解到区县" in figures[key]["rule"] and "参保人数" not in figures[key]["rule"]
+
+    city = _figures(dashboard_figures(user=world.users["owner"], plan=plan))["target_shares"]
+    assert _series(city, "全年培训人数")[a.name] == 20
+    names = city["categories"]
+    assert city["warn"][0][names.index(a.name)] and not city["warn"][0][names.index(b.name)]
+
+
+def test_the_rule_names_the_targets_still_on_the_proposal(world, programme):
+    from yufang.targets.services import target_parts_set
+
+    plan, target = programme
+    second = _target(world, plan, name="线下培训人数", threshold=20)
+    target_parts_set(target=target, parts={world.orgs["district_a"].region: 10}, actor=world.owner)
+    rule = _figures(dashboard_figures(user=world.users["owner"], plan=plan))["target_shares"]["rule"]
+    assert "市人社局分解到区县" in rule and f"{second.name}：区县分解数 = 全市目标" in rule

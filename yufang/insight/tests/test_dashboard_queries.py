@@ -16,7 +16,8 @@ from .test_years import _target
 # (selector, queries for the city, queries for a district). Training: computed afresh (the
 # stamp and four grouped counts); cached: the stamp only.
 SELECTORS = [
-    # the targets, the tallies by district, the districts' parts (a district: its own tallies too)
+    # the targets, the tallies by district with the parts the owner set (one union), the insured
+    # headcount for the targets with none set (a district: its own tallies too)
     ("target_figures", 3, 4),
     ("fund_figures", 1, 1),
     ("project_figures", 2, 2),
@@ -28,7 +29,7 @@ SELECTORS = [
 ]
 
 
-PAGE_COLD = 32
+PAGE_COLD = 31  # no target in this plan: the insured headcount is not read
 PAGE_CACHED = 10
 
 
@@ -94,3 +95,24 @@ def test_page_is_flat(world, key):
     assert cold == PAGE_COLD
     assert warm[0][0] == warm[1][0] == PAGE_CACHED, (warm, cold)
     assert warm[1][1] > warm[0][1] > 0
+
+
+def test_set_parts_come_with_the_tallies(world, plan, django_assert_num_queries):
+    """Once every target is divided the insured headcount is not read: the parts the owner set
+    come in the tallies' query."""
+    from yufang.targets.models import Target
+    from yufang.targets.services import target_parts_set
+
+    a = world.orgs["district_a"].region
+    for target in Target.objects.filter(plan=plan):
+        target_parts_set(target=target, parts={a: 5}, actor=world.owner)
+    period = dashboard.period_of(plan, "")
+    for key, expected in (("owner", 2), ("district_a", 3)):
+        user = world.users[key]
+        cache.clear()
+        reference_names()
+        user.scope  # noqa: B018
+        with django_assert_num_queries(expected):
+            figures = dashboard.target_figures(user=user, plan=plan, period=period)
+        if key == "district_a":
+            assert figures[0].series[1]["data"] == [5, 5]

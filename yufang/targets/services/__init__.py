@@ -12,6 +12,7 @@ from .completions import (
     target_recount,
 )
 from .historic import historic_import_apply
+from .parts import target_parts_set
 from .programme import (
     PROGRAMME_FIELDS,
     baseline_apply,
@@ -35,6 +36,7 @@ __all__ = [
     "key_enterprise_targets_recount",
     "programme_create",
     "programme_save",
+    "target_parts_set",
     "target_recount",
     "target_save",
 ]

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 
 from yufang.accounts.models import User
 from yufang.core.services import model_create, model_update
@@ -33,6 +34,17 @@ def _require_owner(actor: User) -> None:
         raise PermissionDenied("目标只能由市人社局设定。")
 
 
+def _check_parts_fit(target: Target, threshold: Decimal) -> None:
+    """A target is not lowered below the parts already set for its districts (the row is locked,
+    as target_parts_set locks it, so neither change slips past the other)."""
+    Target.objects.select_for_update().filter(pk=target.pk).first()
+    allocated = target.parts.aggregate(n=Sum("quantity"))["n"] or 0
+    if allocated > threshold:
+        raise ValidationError(
+            {"threshold": f"已分解到区县的合计为 {allocated}，目标值不能低于该数；请先调整区县分解。"}
+        )
+
+
 @transaction.atomic
 def target_save(
     *, actor: User, plan, data: dict[str, Any], industries=(), positions=(), target: Target | None = None
@@ -44,6 +56,8 @@ def target_save(
         raise ValidationError({"programme": "完成比例指标须选择多年度工程。"})
     if data.get("metric") == Metric.PROGRAMME_SHARE and data.get("threshold", Decimal(0)) > 100:
         raise ValidationError({"threshold": "完成比例不能超过 100%。"})
+    if target is not None:
+        _check_parts_fit(target, data.get("threshold", target.threshold))
     if not data.get("counting_rule"):
         data["counting_rule"] = describe_rule(
             plan=plan,

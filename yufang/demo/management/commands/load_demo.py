@@ -69,6 +69,10 @@ class Command(BaseCommand):
                 projects.open_training(users, plan)
             self.step(5, "线下培训场次、花名册与签到")
             training_sessions.load(users, plan, scale=scale)
+            # The head-count targets divided among the districts, now that the enterprises'
+            # insured headcounts (what the proposal divides by) are registered.
+            with demo_clock(datetime.date(2023, 9, 16)):
+                training.divide_targets(users["owner"], plan)
             self.step(6, "工伤预防项目、宣传成果、报告与付款、“进百企”知识竞答")
             with demo_clock(datetime.date(2023, 9, 15)):
                 projects.load(users, plan, scale=scale)
