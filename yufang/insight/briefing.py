@@ -19,7 +19,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from yufang.core.scoping import scoped
-from yufang.enterprises.models import EnterpriseProfile
+from yufang.enterprises.selectors import insured_by_region
 from yufang.learning.selectors import certificate_list, enrolment_list
 from yufang.plans.models import BudgetCategory, Plan, PlanStatus
 from yufang.plans.selectors import plan_budget
@@ -30,7 +30,14 @@ from yufang.quiz.selectors import competition_list, participants_seen, totals
 from yufang.reference.models import Region
 from yufang.supervision.selectors import coverage, finding_list
 from yufang.targets.models import Dimension, Metric, Mode, TargetTally
-from yufang.targets.selectors import Progress, contributed_value, plan_progress, target_breakdown
+from yufang.targets.selectors import (
+    Progress,
+    contributed_value,
+    plan_parts_rows,
+    plan_progress,
+    proposed_parts,
+    target_breakdown,
+)
 from yufang.training.models import Flag, FlagStatus
 
 from .readers import reader_for
@@ -38,7 +45,7 @@ from .report import plan_completions
 
 PACE_RULE = (
     "时间进度 = 自方案年度 1 月 1 日至统计截止日的天数 ÷ 至目标截止日的天数；完成进度低于时间进度即为滞后。"
-    "区县分解口径：目标值按各区县企业参保人数占全市的比例分解（仅用于判断进度，不是下达的任务）。"
+    "区县分解数：市人社局在“分解到区县”中设定的数；未设定的目标按各区县企业参保人数占全市的比例测算。"
 )
 STATE_RULE = "目标进度与培训人数统计至当月月末；资金、项目、报告、整改、督导、预警、线上培训与宣传为简报生成时的状态。"
 
@@ -82,16 +89,14 @@ def _monthly(reader, progress: Progress, until: int) -> int:
     return max([c for m, _, c in months if int(m.replace("-", "")) <= until], default=0)
 
 
-def _district_parts(city_id: int) -> dict[int, Decimal]:
-    """Each district's share of the insured headcount of the city's enterprises."""
-    headcounts = dict(
-        EnterpriseProfile.objects.filter(organisation__city_id=city_id, organisation__region__isnull=False)
-        .values_list("organisation__region_id")
-        .annotate(n=Sum("insured_headcount"))
-        .order_by()
-    )
-    total = sum(v or 0 for v in headcounts.values())
-    return {k: Decimal(v or 0) / total for k, v in headcounts.items()} if total else {}
+def _district_parts(plan: Plan):
+    """Each target's parts by district, as the dashboard holds districts to them: the parts the
+    owner set (分解到区县), else the split by the districts' insured headcount."""
+    set_parts: dict[int, dict[int, int]] = {}
+    for target_id, region_id, n, _ in plan_parts_rows(plan=plan):
+        set_parts.setdefault(target_id, {})[region_id] = n
+    insured = insured_by_region()
+    return lambda target: set_parts.get(target.pk) or proposed_parts(target, insured)
 
 
 def _district_values(target, regions: list[Region], until: int) -> dict[int, int]:
@@ -107,11 +112,11 @@ def _district_values(target, regions: list[Region], until: int) -> dict[int, int
     )
 
 
-def _district_rows(target, regions: list[Region], parts: dict, until: int, pace: float) -> list[dict]:
+def _district_rows(target, regions: list[Region], parts, until: int, pace: float) -> list[dict]:
     values = _district_values(target, regions, until)
     rows = []
     for region in regions:
-        part = int((Decimal(target.threshold) * parts.get(region.pk, Decimal(0))).to_integral_value(ROUND_HALF_UP))
+        part = parts(target).get(region.pk, 0)
         done = values.get(region.pk, 0) or 0
         share = _pct(done, part) if part >= 1 else None
         rows.append(
@@ -131,7 +136,7 @@ def target_figures(reader, plan: Plan, regions: list[Region], as_of: datetime.da
     per person target, each district's figure against its part. A district's briefing measures
     the district against its part, not the city's threshold."""
     until = as_of.year * 100 + as_of.month
-    parts = _district_parts(plan.city_id)
+    parts = _district_parts(plan)
     district = len(regions) == 1
     rows = []
     for p in plan_progress(user=reader, plan=plan):

@@ -1,6 +1,6 @@
 """The leaders' dashboard: every figure of a plan year on one page, for the city or (district
 staff) one district. Each section is one selector with a fixed number of queries; the page, its
-Excel export, the JSON API and the monthly briefing all read `dashboard_figures`, which returns
+Excel export and the JSON API read `dashboard_figures`, which returns
 plain data (lists, numbers, strings): a figure is a chart's categories and series, with the URL
 of the records behind every number and the counting rule shown beside it.
 
@@ -794,8 +794,8 @@ def _cached_sections(user, plan, period: Period) -> list[dict]:
 
 
 def dashboard_figures(*, user, plan, period: Period | str | int | None = None) -> dict:
-    """Every figure of the dashboard as plain data (the page, the API, the export and the
-    monthly briefing read this). Cached under the sources' stamp, except the live sections."""
+    """Every figure of the dashboard as plain data (the page, the API and the export read
+    this). Cached under the sources' stamp, except the live sections."""
     if not isinstance(period, Period):
         period = period_of(plan, period)
     district = _district(user)
