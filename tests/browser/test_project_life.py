@@ -8,26 +8,11 @@ import re
 import pytest
 from django.utils import timezone
 
-from yufang.accounts.tests.factories import PASSWORD
+from tests.browser.helpers import login
 from yufang.projects.models import ProjectStatus
 from yufang.projects.tests.factories import make_project, panel
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def login(page, user) -> None:
-    # Leave the page first: a response still on its way (an evidence preview, say) would set the
-    # old session's cookie again after it is cleared, and the login page would redirect home.
-    page.goto("about:blank")
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    if not page.locator("#id_username").count():
-        page.context.clear_cookies()
-        page.goto("/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def act(page, action: str, note: str = "") -> None:

@@ -7,20 +7,11 @@ import datetime
 
 import pytest
 
-from yufang.accounts.tests.factories import PASSWORD
+from tests.browser.helpers import login
 from yufang.publicity.tests.evidence_factories import jpeg_bytes, mp4_bytes
 from yufang.publicity.tests.factories import JPEG, make_video, plan_quantities, publicity_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def login(page, user) -> None:
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def upload(page, name: str, content: bytes, mime: str) -> None:
