@@ -96,3 +96,32 @@ def test_dashboard_figures_and_click_through(page, username, width):
     figure.get_by_test_id("cell-link").first.click()
     page.wait_for_url(re.compile(r"/projects/\?status="))
     assert page.locator("table tbody tr").count() > 0
+
+
+@pytest.mark.usefixtures("demo")
+def test_after_a_change_the_page_shows_the_last_count_then_offers_the_new_one(page):
+    """The worker has not got to the recount yet: the page answers with the last count and a
+    progress note; once the recount has run, the note offers the new figures."""
+    from django.test import override_settings
+
+    from yufang.core.audit import record
+    from yufang.insight.dashboard import dashboard_plan, dashboard_recount
+
+    owner = User.objects.get(username="owner")
+    plan, _ = dashboard_plan(user=owner)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    _login(page, "owner")
+    page.goto("/insight/")
+    assert "与当前记录一致" in page.get_by_test_id("computed-at").inner_text()
+    record(actor=owner, action="update", instance=plan, event="一次审计过的修改")
+    with override_settings(TASKS={"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}):
+        page.goto("/insight/")
+        note = page.get_by_test_id("recount-progress")
+        assert "正在后台重新统计" in note.inner_text()
+        page.locator("#chart-training_region canvas").first.wait_for()  # the last count is drawn
+        page.wait_for_timeout(2500)  # the note asks again: still counting
+        assert page.get_by_test_id("recount-progress").is_visible()
+        dashboard_recount.call(owner.pk, plan.pk, None)  # the worker gets to it
+        page.get_by_test_id("recount-show").click(timeout=10000)
+    page.wait_for_load_state()
+    assert "与当前记录一致" in page.get_by_test_id("computed-at").inner_text()

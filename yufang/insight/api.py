@@ -53,21 +53,34 @@ class ScopeOut(Schema):
     label: str
 
 
+class CountedOut(Schema):
+    at: str
+    label: str
+    fresh: bool
+    recounting: bool
+    done: int
+    total: int
+
+
 class DashboardOut(Schema):
     plan: PlanRef
     period: PeriodOut
     scope: ScopeOut
+    counted: CountedOut
     sections: list[SectionOut]
 
 
 @router.get("/dashboard", response=DashboardOut, summary="领导驾驶舱各图表数据（全市或本区县）")
 def dashboard(request, plan: int | None = None, period: str = ""):
     """Every figure of a plan year (the latest issued plan if none is named) up to the end of
-    month `period` (1–12; empty: the whole year). A district's staff receive their district's."""
+    month `period` (1–12; empty: the whole year). A district's staff receive their district's.
+    `counted` says when the figures were counted; `fresh` false: the records have changed since
+    and a recount runs in the background (the online funnel is always live). The first call for
+    a plan and period counts before it answers."""
     allowed, reason = can_view_insight(request.auth)
     if not allowed:
         raise PermissionDenied(reason)
     chosen, _ = dashboard_plan(user=request.auth, wanted=plan)
     if chosen is None:
         raise Http404("实施方案不存在。")
-    return dashboard_figures(user=request.auth, plan=chosen, period=period_of(chosen, period))
+    return dashboard_figures(user=request.auth, plan=chosen, period=period_of(chosen, period), wait=True)

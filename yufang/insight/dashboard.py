@@ -4,31 +4,34 @@ Excel export and the JSON API read `dashboard_figures`, which returns
 plain data (lists, numbers, strings): a figure is a chart's categories and series, with the URL
 of the records behind every number and the counting rule shown beside it.
 
-The figures are cached under a stamp of their sources (the newest primary key of every table
-that is append-only or written only by audited services, and the newest audit record), read in
-one query; a change anywhere moves the stamp, so a cached figure is exactly what a fresh count
-would give. The online funnel is read live: a heartbeat starts a learner without leaving a trace
-a stamp could see."""
+The figures are kept in the database (`dashboard_store`) with a stamp of their sources (the
+newest primary key of every table that is append-only or written only by audited services, and
+the newest audit record), read with them in one query; a change anywhere moves the stamp, so
+kept figures with the current stamp are exactly what a fresh count would give. When the stamp
+has moved, the page shows the kept figures, labelled with when they were counted, while a
+background task counts afresh (its progress shown on the page). The online funnel is read live:
+a heartbeat starts a learner without leaving a trace a stamp could see."""
 
 import calendar
 import datetime
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.db.models import Count, Q, Subquery, Sum, Value
 from django.db.models.functions import ExtractMonth
+from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
+from yufang.accounts.models import User
 from yufang.core.dates import today
 from yufang.core.models import AuditLog
 from yufang.core.scoping import ScopeKind, scope_of, scoped
 from yufang.enterprises.selectors import insured_by_region
 from yufang.learning.models import Certificate, Enrolment
-from yufang.plans.models import BudgetEntry, BudgetItem, PlanStatus
+from yufang.plans.models import BudgetEntry, BudgetItem, Plan, PlanStatus
 from yufang.plans.selectors import plan_list
 from yufang.projects.models import ProgressReport, Project, ProjectStatus, ReportStatus
 from yufang.projects.models.project import WORKING_STATUSES
@@ -41,7 +44,8 @@ from yufang.targets.models import Completion, CompletionRevocation, Dimension, M
 from yufang.targets.selectors import plan_parts_rows, plan_progress, proposed_parts, reference_names
 from yufang.training.models import Flag, FlagSource, FlagStatus
 
-FIGURES_CACHE_SECONDS = 3600
+from .dashboard_store import Kept, kept_begin, kept_claim, kept_progress, kept_read, kept_release, kept_save, stamp_text
+
 HUNDRED = Decimal(100)
 
 
@@ -761,11 +765,17 @@ STAMP_MODELS = (
 LIVE = ("online",)  # the funnel: a heartbeat starts a learner without a trace, so it is read live
 
 
-def dashboard_stamp(plan) -> tuple:
-    """The newest primary key of every source, in one query (index lookups on the plan's row)."""
-    newest = {f"m{i}": Subquery(model.objects.order_by("-pk").values("pk")[:1]) for i, model in enumerate(STAMP_MODELS)}
-    row = type(plan).objects.filter(pk=plan.pk).annotate(**newest).values_list(*newest).first()
-    return (*(row or ()), today().isoformat())
+def _stamp_columns() -> dict:
+    """The newest primary key of every source, as subqueries (index lookups)."""
+    return {f"m{i}": Subquery(model.objects.order_by("-pk").values("pk")[:1]) for i, model in enumerate(STAMP_MODELS)}
+
+
+def dashboard_stamp(plan) -> str:
+    """The sources' stamp, in one query (read on the plan's row), with today's date: overdue
+    reports and the pace move with the calendar."""
+    columns = _stamp_columns()
+    row = type(plan).objects.filter(pk=plan.pk).annotate(**columns).values_list(*columns).first()
+    return stamp_text((*(row or ()), today().isoformat()))
 
 
 def dashboard_sections(*, user, plan, period: Period, skip: tuple = ()) -> list[Section]:
@@ -774,36 +784,167 @@ def dashboard_sections(*, user, plan, period: Period, skip: tuple = ()) -> list[
     ]
 
 
-def _cached_sections(user, plan, period: Period) -> list[dict]:
-    """Every section but the live ones, from the cache while no source has changed."""
+def reader_key(user, plan, period: Period) -> str:
+    """Who reads the same figures: the scope, whether lists of people and inspections open,
+    the plan and the period."""
     scope = scope_of(user)
-    raw = f"{scope.kind}:{int(scope.partner)}:{scope.region_id}:{plan.pk}:{period.month}:{dashboard_stamp(plan)}"
-    key = "insight.dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
-    sections = cache.get(key)
-    if sections is None:
-        computed_at = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-        sections = []
-        for section in dashboard_sections(user=user, plan=plan, period=period, skip=LIVE):
-            for figure in section.figures:
-                figure.computed_at = computed_at
-            sections.append(
-                {"key": section.key, "title": section.title, "figures": [asdict(f) for f in section.figures]}
-            )
-        cache.set(key, sections, FIGURES_CACHE_SECONDS)
+    raw = (
+        f"{scope.kind}:{int(scope.partner)}:{scope.region_id}:{int(_lists_personal(user))}:"
+        f"{int(can_view_inspections(user)[0])}:{plan.pk}:{period.month}"
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def count_sections(*, user, plan, period: Period, progress=None) -> list[dict]:
+    """Every section but the live ones, counted now, as plain data. `progress(done, total)` is
+    told after each section."""
+    computed_at = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    counted = [(key, title, fn) for key, title, fn in SECTIONS if key not in LIVE]
+    sections = []
+    for done, (key, title, fn) in enumerate(counted, start=1):
+        figures = fn(user=user, plan=plan, period=period)
+        for figure in figures:
+            figure.computed_at = computed_at
+        sections.append({"key": key, "title": title, "figures": [asdict(f) for f in figures]})
+        if progress is not None:
+            progress(done, len(counted))
     return sections
 
 
-def dashboard_figures(*, user, plan, period: Period | str | int | None = None) -> dict:
+def _count_and_keep(key: str, user, plan, period: Period, progress=None, new: bool = False) -> tuple:
+    stamp = dashboard_stamp(plan)  # read first: a change during the count moves it again
+    computed_at = timezone.now()
+    sections = count_sections(user=user, plan=plan, period=period, progress=progress)
+    kept_save(key=key, plan=plan, month=period.month, stamp=stamp, sections=sections, computed_at=computed_at, new=new)
+    return sections, computed_at
+
+
+@task
+def dashboard_recount(user_id: int, plan_id: int, month: int | None) -> None:
+    """Counts a reader's figures afresh after their sources moved, reporting each section."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    plan = Plan.objects.filter(pk=plan_id).first()
+    if user is None or plan is None:
+        return
+    period = Period(plan.year, month)
+    key = reader_key(user, plan, period)
+    try:
+        _count_and_keep(key, user, plan, period, progress=lambda done, total: kept_progress(key, done, total))
+    except Exception:
+        kept_release(key)
+        raise
+
+
+@dataclass(frozen=True)
+class Counted:
+    """When the figures shown were counted (None: never yet, the first count runs), and whether
+    the sources have moved since (a recount then runs in the background: `done` of `total`
+    sections so far)."""
+
+    at: datetime.datetime | None
+    fresh: bool
+    recounting: bool
+    done: int = 0
+    total: int = 0
+
+    def as_dict(self) -> dict:
+        at = timezone.localtime(self.at) if self.at else None
+        return {
+            "at": at.isoformat() if at else "",
+            "label": at.strftime("%Y-%m-%d %H:%M:%S") if at else "",
+            "fresh": self.fresh,
+            "recounting": self.recounting,
+            "done": self.done,
+            "total": self.total,
+        }
+
+
+FIRST = Counted(None, fresh=False, recounting=True)
+
+
+def _kept(key: str, *, sections: bool = True) -> Kept | None:
+    return kept_read(key, _stamp_columns(), (today().isoformat(),), sections=sections)
+
+
+def _recount_if_behind(key: str, kept: Kept, user, plan, period: Period, *, sections: bool = True) -> Kept:
+    """Starts the background recount when the kept figures are behind their sources and no
+    recount runs. Returns the row as it now stands: counted afresh already where the task ran
+    at once (the tests' backend), else marked as being recounted."""
+    if kept.fresh or kept.recounting:
+        return kept
+    claiming = replace(kept, recount_started=timezone.now(), recount_done=0, recount_total=0)
+    if not kept_claim(key):
+        return claiming  # another visit claimed it a moment ago
+    if dashboard_recount.enqueue(user.pk, plan.pk, period.month).is_finished:
+        return _kept(key, sections=sections) or kept
+    return claiming
+
+
+def _first_count(key: str, user, plan, period: Period, *, sections: bool = True) -> Kept | None:
+    """Places the row nothing was counted for and starts its first count in the background;
+    the row once counted where the task ran at once, else None (the page shows the progress)."""
+    if kept_begin(key, plan=plan, month=period.month):
+        if dashboard_recount.enqueue(user.pk, plan.pk, period.month).is_finished:
+            return _kept(key, sections=sections)
+    return None
+
+
+def kept_sections(*, user, plan, period: Period, wait: bool = False) -> tuple[list[dict], Counted]:
+    """Every section but the live ones: as kept while no source has changed (one query with the
+    stamp); when a source has, the kept figures while a background task counts afresh. When
+    nothing was counted yet for this reader, plan and period, the first count runs in the
+    background too (no sections: the page shows its progress), or in the request if `wait`."""
+    key = reader_key(user, plan, period)
+    kept = _kept(key)
+    if (kept is None or not kept.counted) and wait:
+        sections, computed_at = _count_and_keep(key, user, plan, period, new=kept is None)
+        return sections, Counted(computed_at, fresh=True, recounting=False)
+    if kept is None:
+        kept = _first_count(key, user, plan, period)
+    else:  # behind its sources, or a first count that stopped: counted (again) in the background
+        kept = _recount_if_behind(key, kept, user, plan, period)
+    if kept is None or not kept.counted:
+        return [], replace(FIRST, done=kept.recount_done, total=kept.recount_total) if kept else FIRST
+    return kept.sections, counted_of(kept)
+
+
+def counted_of(kept: Kept) -> Counted:
+    if not kept.counted:
+        return replace(FIRST, done=kept.recount_done, total=kept.recount_total)
+    return Counted(
+        kept.computed_at,
+        fresh=kept.fresh,
+        recounting=not kept.fresh and kept.recounting,
+        done=kept.recount_done,
+        total=kept.recount_total,
+    )
+
+
+def dashboard_counted(*, user, plan, period: Period) -> Counted | None:
+    """Where the count of the reader's figures stands (the page's progress note asks every few
+    seconds), starting it again if it stopped; None when nothing was counted or placed yet."""
+    key = reader_key(user, plan, period)
+    kept = _kept(key, sections=False)
+    if kept is None:
+        return None
+    return counted_of(_recount_if_behind(key, kept, user, plan, period, sections=False))
+
+
+def dashboard_figures(*, user, plan, period: Period | str | int | None = None, wait: bool = False) -> dict:
     """Every figure of the dashboard as plain data (the page, the API and the export read
-    this). Cached under the sources' stamp, except the live sections."""
+    this): the kept count (see `kept_sections`) and the live sections. While the first count of
+    this reader, plan and period runs (not `wait`), there are no sections."""
     if not isinstance(period, Period):
         period = period_of(plan, period)
     district = _district(user)
-    cached = {s["key"]: s for s in _cached_sections(user, plan, period)}
-    live = {
-        s.key: {"key": s.key, "title": s.title, "figures": [asdict(f) for f in s.figures]}
-        for s in dashboard_sections(user=user, plan=plan, period=period, skip=tuple(k for k in cached))
-    }
+    sections, counted = kept_sections(user=user, plan=plan, period=period, wait=wait)
+    kept = {s["key"]: s for s in sections}
+    live = {}
+    if kept:
+        live = {
+            s.key: {"key": s.key, "title": s.title, "figures": [asdict(f) for f in s.figures]}
+            for s in dashboard_sections(user=user, plan=plan, period=period, skip=tuple(kept))
+        }
     return {
         "plan": {"id": plan.pk, "year": plan.year, "title": plan.title},
         "period": {"month": period.month, "label": period.label, "end": period.end.isoformat()},
@@ -811,7 +952,8 @@ def dashboard_figures(*, user, plan, period: Period | str | int | None = None) -
             "district_id": district,
             "label": reference_names()["region"].get(district, "全市") if district else "全市",
         },
-        "sections": [cached.get(key) or live[key] for key, _, _ in SECTIONS],
+        "counted": counted.as_dict(),
+        "sections": [kept.get(key) or live[key] for key, _, _ in SECTIONS] if kept else [],
     }
 
 

@@ -100,3 +100,28 @@ class EffectResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_key}:{self.year}:{self.threshold}:{self.exclude_key}"
+
+
+class DashboardSnapshot(models.Model):
+    """The dashboard's figures for one kind of reader (the city, a partner department, one
+    district), one plan and one period, as last counted, with the stamp of the sources they were
+    counted at. When the sources move on, the page shows these, labelled with when they were
+    counted, while a background task counts afresh; `recount_started` lets one recount run per
+    snapshot at a time (a recount that stopped answering is taken over after two minutes)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    month = models.PositiveSmallIntegerField(null=True, blank=True)
+    stamp = models.CharField(max_length=500)
+    sections = models.JSONField(default=list)
+    computed_at = models.DateTimeField("统计时间")
+    recount_started = models.DateTimeField(null=True, blank=True)
+    recount_done = models.PositiveSmallIntegerField(default=0)
+    recount_total = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "驾驶舱统计结果"
+        verbose_name_plural = "驾驶舱统计结果"
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}:{self.month or '全年'}:{self.computed_at:%Y-%m-%d %H:%M:%S}"

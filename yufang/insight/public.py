@@ -79,7 +79,7 @@ def disclosure(plan: Plan) -> Disclosure:
         labels = dict(Completion._meta.get_field("mode").choices)
         trained = [
             (labels.get(mode, mode), n)
-            for mode, n in Completion.objects.filter(year=plan.year, region__city=plan.city)
+            for mode, n in Completion.objects.filter(year=plan.year, region__city=plan.city, revoked_at__isnull=True)
             .values_list("mode")
             .annotate(n=Count("person_id", distinct=True))
             .order_by("mode")

@@ -6,6 +6,7 @@ app_name = "insight"
 
 urlpatterns = [
     path("", views_dashboard.dashboard, name="dashboard"),
+    path("recount/", views_dashboard.dashboard_recount, name="dashboard_recount"),
     path("effect/", views.effect, name="effect"),
     path("effect/refresh/<int:pk>/", views.effect_progress, name="effect_progress"),
     path("years/", views.years, name="years"),

@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from yufang.core.export import Column, xlsx_response
 from yufang.core.permissions import require as _require
 
-from .dashboard import dashboard_figures, dashboard_plan, period_of
+from .dashboard import dashboard_counted, dashboard_figures, dashboard_plan, period_of
 from .permissions import can_view_insight
 
 MONTHS = [("", "全年")] + [(f"{m:02d}", f"1—{m} 月") for m in range(1, 13)]
@@ -90,7 +90,9 @@ def figure_xlsx(data: dict, key: str) -> HttpResponse:
     columns = [Column("项目", lambda r: r[0], 24)] + [
         Column(f"{s['name']}（{figure['unit']}）", lambda r, i=i: r[i + 1], 16) for i, s in enumerate(figure["series"])
     ]
-    rows = figure_rows(figure) + [[f"计数规则：{figure['rule']}"] + [None] * len(figure["series"])]
+    when = data["counted"]["label"] if figure["computed_at"] else "导出时的实时数"
+    blank = [None] * len(figure["series"])
+    rows = figure_rows(figure) + [[f"计数规则：{figure['rule']}"] + blank, [f"统计时间：{when}"] + blank]
     title = f"{data['plan']['year']}年{figure['title']}（{data['scope']['label']}，{data['period']['label']}）"
     return xlsx_response(title, columns, rows)
 
@@ -105,10 +107,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if plan is None:
         return render(request, "insight/dashboard.html", {"plan": None})
     period = period_of(plan, request.GET.get("period"))
-    data = dashboard_figures(user=request.user, plan=plan, period=period)
-    if request.GET.get("export") == "xlsx":
+    export = request.GET.get("export") == "xlsx"
+    data = dashboard_figures(user=request.user, plan=plan, period=period, wait=export)
+    if export:
         return figure_xlsx(data, request.GET.get("figure", ""))
-    computed = sorted({f["computed_at"] for s in data["sections"] for f in s["figures"] if f["computed_at"]})
     return render(
         request,
         "insight/dashboard.html",
@@ -119,7 +121,39 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "months": MONTHS,
             "data": data,
             "sections": with_tables(data),
-            "computed_at": computed[0] if computed else None,
+            "counted": data["counted"],
+            "shown": data["counted"]["at"],
+            "query": f"plan={plan.pk}&period={period.value}",
+        },
+    )
+
+
+@login_required
+def dashboard_recount(request: HttpRequest) -> HttpResponse:
+    """The note above the figures while they are counted afresh, asked for every few seconds:
+    the recount's progress, then a link to the new figures (never a reload of its own: on a busy
+    day the sources move again before the reader has read the page). After a first count, when
+    the page had nothing to show, the page reloads."""
+    _require(can_view_insight(request.user))
+    plan, _ = dashboard_plan(user=request.user, wanted=request.GET.get("plan"))
+    if plan is None:
+        raise Http404("实施方案不存在。")
+    period = period_of(plan, request.GET.get("period"))
+    counted = dashboard_counted(user=request.user, plan=plan, period=period)
+    if counted is None:
+        raise Http404("尚未统计。")
+    shown = request.GET.get("shown", "")
+    if counted.at is not None and not shown:
+        # The first count has ended: the page had no figures to read yet, so it reloads.
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(
+        request,
+        "insight/dashboard.html#counted",
+        {
+            "counted": counted.as_dict(),
+            "shown": shown,
             "query": f"plan={plan.pk}&period={period.value}",
         },
     )

@@ -80,3 +80,15 @@ def test_the_public_pages_are_throttled_per_address(world, issued, monkeypatch):
 def test_the_login_page_links_the_public_plans(db):
     body = Client().get(reverse("accounts:login")).content.decode()
     assert reverse("public:plans") in body
+
+
+def test_a_revoked_completion_is_not_among_the_people_trained(world, issued):
+    from yufang.projects.tests.factories import make_project
+    from yufang.targets.models import Completion
+    from yufang.targets.tests.test_revocation import confirmed_flag, revoke
+
+    plan, people = issued
+    completion = Completion.objects.filter(year=2023, person=people[0]).get()
+    revoke(world, completion, confirmed_flag(world, people[0], make_project(world, plan)))
+    body = Client().get(reverse("public:plan", args=[plan.pk])).content.decode()
+    assert "线下培训 <strong>11</strong> 人" in body  # the people trained, by mode
