@@ -201,7 +201,9 @@ STORAGES = {
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
+        # dashboard: the leaders' dashboard's recounts, which a worker of their own keeps
+        # current while a long import runs (docs/deploy.md)
+        "QUEUES": ["default", "dashboard"],
     }
 }
 

@@ -11,7 +11,7 @@ if not os.environ.get("DATABASE_URL"):
     DATABASES["default"] = {"ENGINE": SQLITE_ENGINE, "NAME": ":memory:", "TEST": {"NAME": ":memory:"}}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "yufang.accounts.hashers.OneTimePasswordHasher"]
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "dashboard"]}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 STORAGES = {

@@ -114,7 +114,8 @@ def test_after_a_change_the_page_shows_the_last_count_then_offers_the_new_one(pa
     page.goto("/insight/")
     assert "与当前记录一致" in page.get_by_test_id("computed-at").inner_text()
     record(actor=owner, action="update", instance=plan, event="一次审计过的修改")
-    with override_settings(TASKS={"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}):
+    queued = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "dashboard"]}}
+    with override_settings(TASKS=queued):
         page.goto("/insight/")
         note = page.get_by_test_id("recount-progress")
         assert "正在后台重新统计" in note.inner_text()

@@ -819,7 +819,7 @@ def _count_and_keep(key: str, user, plan, period: Period, progress=None, new: bo
     return sections, computed_at
 
 
-@task
+@task(queue_name="dashboard")
 def dashboard_recount(user_id: int, plan_id: int, month: int | None) -> None:
     """Counts a reader's figures afresh after their sources moved, reporting each section."""
     user = User.objects.filter(pk=user_id, is_active=True).first()

@@ -20,7 +20,7 @@ from yufang.targets.tests.factories import complete, make_batch, make_people
 from .factories import EnterpriseBuilder
 from .test_years import _target
 
-QUEUED = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+QUEUED = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "dashboard"]}}
 URL = reverse("insight:dashboard")
 RECOUNT = reverse("insight:dashboard_recount")
 
