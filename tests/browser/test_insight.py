@@ -48,6 +48,12 @@ def test_effect_and_years_are_drawn(page, demo, username):
         charts.append("chart-groups")
     for chart in charts:
         page.locator(f"#{chart} canvas").first.wait_for()
+    # The workbook with every enterprise is made in the background, then downloaded.
+    page.get_by_test_id("export").click()
+    page.get_by_test_id("job-result").wait_for()
+    with page.expect_download() as download:
+        page.get_by_test_id("job-result").click()
+    assert download.value.suggested_filename.startswith("2023年培训预防效果")
     page.goto("/insight/years/")
     page.get_by_test_id("years-table").wait_for()
     page.locator("#chart-years-safety canvas").first.wait_for()

@@ -7,6 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from yufang.core.export import sheet_row
+from yufang.core.scoping import ScopeKind, scope_of
 
 from .effect import REPLICATES, SIZE_BANDS
 from .selectors import GROUP_LABELS, Effect
@@ -18,6 +19,13 @@ CAVEATS = [
     "这是观察数据的比较，不是因果证明：受训企业与对照企业可能在培训以外的方面不同（管理水平、安全投入、检查频次）。",
     "工伤认定、职业病确诊有滞后，后一年度的数字可能仍会增加。",
 ]
+
+
+def scope_label(user) -> str:
+    """Whose figures: the user's district, or the whole city."""
+    if scope_of(user).kind == ScopeKind.REGION and user.organisation.region_id:
+        return str(user.organisation.region)
+    return "全市"
 
 
 def rule_text(effect: Effect) -> list[str]:

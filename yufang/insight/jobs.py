@@ -1,4 +1,7 @@
-"""The annual report to the province, made in the background with a progress bar."""
+"""The annual report to the province and the prevention effect's workbook, made in the
+background with a progress bar."""
+
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -9,10 +12,14 @@ from yufang.core.models import Job
 from yufang.core.scoping import scoped
 from yufang.plans.models import Plan
 
-from .permissions import can_make_annual_report
+from .effect_store import stored_effect
+from .exports import effect_xlsx, scope_label
+from .permissions import can_make_annual_report, can_view_insight
 from .report import SHEETS, annual_report_xlsx
+from .selectors import effect_rows
 
 ANNUAL_REPORT = "insight.annual_report"
+EFFECT_EXPORT = "insight.effect_export"
 
 
 @register(ANNUAL_REPORT)
@@ -34,3 +41,32 @@ def annual_report(job: Job, progress) -> dict:
         file=job.file.name, result_url=reverse("insight:report_download", args=[job.pk])
     )
     return {"download": True, "filename": filename, "rows": rows}
+
+
+@register(EFFECT_EXPORT)
+def effect_export(job: Job, progress) -> dict:
+    """The stored comparison of one choice and every enterprise behind it (its group and
+    figures, read here: tens of thousands of rows at a city's scale), scoped by the starter."""
+    actor = job.created_by
+    allowed, reason = can_view_insight(actor)
+    if not allowed:
+        raise JobFailed(reason)
+    choice = {
+        "year": int(job.params["year"]),
+        "threshold": Decimal(job.params["threshold"]),
+        "exclude_key": bool(job.params["exclude_key"]),
+    }
+    effect = stored_effect(user=actor, **choice)
+    if effect is None:
+        raise JobFailed("所选口径的预防效果尚未计算完成，请在预防效果页面看到结果后再导出。")
+    progress.total(2, "正在读取企业明细")
+    rows = effect_rows(user=actor, **choice)
+    progress.step(1, f"正在写入 {len(rows)} 家企业", force=True)
+    content = effect_xlsx(effect, rows, scope_label(actor))
+    filename = f"{effect.year}年培训预防效果_{timezone.localtime().strftime('%Y%m%d%H%M')}.xlsx"
+    job.file.save(filename, ContentFile(content), save=False)
+    Job.objects.filter(pk=job.pk).update(
+        file=job.file.name, result_url=reverse("insight:effect_download", args=[job.pk])
+    )
+    progress.step(2, "已完成", force=True)
+    return {"download": True, "filename": filename, "rows": len(rows)}

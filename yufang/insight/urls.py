@@ -9,6 +9,7 @@ urlpatterns = [
     path("recount/", views_dashboard.dashboard_recount, name="dashboard_recount"),
     path("effect/", views.effect, name="effect"),
     path("effect/refresh/<int:pk>/", views.effect_progress, name="effect_progress"),
+    path("effect/export/<int:pk>/download/", views.effect_download, name="effect_download"),
     path("years/", views.years, name="years"),
     path("briefings/", briefing_views.briefing_list, name="briefings"),
     path("briefings/<int:pk>/download/", briefing_views.briefing_download, name="briefing_download"),

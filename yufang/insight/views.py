@@ -9,7 +9,7 @@ from yufang.core.files import serve_upload
 from yufang.core.jobs import job_start
 from yufang.core.models import Job, JobStatus
 from yufang.core.permissions import require as _require
-from yufang.core.scoping import ScopeKind, get_scoped_or_404, scope_of
+from yufang.core.scoping import get_scoped_or_404
 from yufang.core.templatetags.yufang import yuan
 from yufang.core.throttle import throttle_hit
 from yufang.plans.models import Plan, PlanStatus
@@ -17,18 +17,12 @@ from yufang.plans.selectors import plan_list
 
 from . import public
 from .effect_store import EFFECT_REFRESH, effect_refresh_start, effect_stale, refresh_job, stored_effect, stored_scope
-from .exports import CAVEATS, effect_xlsx, rule_text, years_xlsx
+from .exports import CAVEATS, rule_text, scope_label, years_xlsx
 from .forms import EffectForm
-from .jobs import ANNUAL_REPORT
+from .jobs import ANNUAL_REPORT, EFFECT_EXPORT
 from .permissions import can_make_annual_report, can_view_insight
 from .report import SHEETS
-from .selectors import effect_rows, effect_stamp, years_side_by_side
-
-
-def _scope_label(user) -> str:
-    if scope_of(user).kind == ScopeKind.REGION and user.organisation.region_id:
-        return str(user.organisation.region)
-    return "全市"
+from .selectors import effect_stamp, years_side_by_side
 
 
 def _measure(m, digits: int):
@@ -79,11 +73,15 @@ def effect(request: HttpRequest) -> HttpResponse:
         result = stored_effect(user=request.user, **wanted)
         if result is None:
             job = effect_refresh_start(actor=request.user, choice=wanted)
-        elif request.GET.get("export") == "xlsx":
-            rows = effect_rows(user=request.user, **wanted)
-            return attachment(
-                effect_xlsx(result, rows, _scope_label(request.user)), f"{result.year}年培训预防效果.xlsx", XLSX
+        elif request.method == "POST":
+            # The workbook holds every enterprise behind the comparison: made in the background.
+            export = job_start(
+                kind=EFFECT_EXPORT,
+                title=f"导出 {result.year} 年培训预防效果（受训占比 ≥ {result.threshold}%，{scope_label(request.user)}）",
+                actor=request.user,
+                params={**wanted, "threshold": str(wanted["threshold"])},
             )
+            return redirect("core:job", pk=export.pk)
     context = {
         "form": form,
         "years": years,
@@ -93,7 +91,7 @@ def effect(request: HttpRequest) -> HttpResponse:
         "rules": rule_text(result) if result else [],
         "caveats": CAVEATS,
         "chart": _chart(result) if result else None,
-        "scope_label": _scope_label(request.user),
+        "scope_label": scope_label(request.user),
         "query": request.GET.urlencode(),
     }
     return render(request, "insight/effect.html", context)
@@ -168,6 +166,17 @@ def annual_report(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def effect_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The effect workbook an export job made, for the user who started it."""
+    job = get_object_or_404(Job, pk=pk, created_by=request.user, kind=EFFECT_EXPORT, status=JobStatus.SUCCEEDED)
+    if not job.file:
+        raise Http404("文件尚未生成。")
+    return FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=job.result.get("filename", "培训预防效果.xlsx")
+    )
+
+
+@login_required
 def annual_report_download(request: HttpRequest, pk: int) -> FileResponse:
     """The workbook a report job made, for the user who started it."""
     job = get_object_or_404(Job, pk=pk, created_by=request.user, kind=ANNUAL_REPORT, status=JobStatus.SUCCEEDED)
@@ -213,9 +222,9 @@ def years(request: HttpRequest) -> HttpResponse:
         for key, label, unit in table.rows
     ]
     if request.GET.get("export") == "xlsx":
-        return attachment(years_xlsx(table, _scope_label(request.user)), "历年关键指标.xlsx", XLSX)
+        return attachment(years_xlsx(table, scope_label(request.user)), "历年关键指标.xlsx", XLSX)
     return render(
         request,
         "insight/years.html",
-        {"table": table, "rows": rows, "chart": _years_chart(table), "scope_label": _scope_label(request.user)},
+        {"table": table, "rows": rows, "chart": _years_chart(table), "scope_label": scope_label(request.user)},
     )
