@@ -33,9 +33,9 @@ from yufang.targets.models import Dimension, Metric, Mode, TargetTally
 from yufang.targets.selectors import (
     Progress,
     contributed_value,
-    plan_parts_rows,
     plan_progress,
     proposed_parts,
+    set_parts_of,
     target_breakdown,
 )
 from yufang.training.models import Flag, FlagStatus
@@ -92,9 +92,7 @@ def _monthly(reader, progress: Progress, until: int) -> int:
 def _district_parts(plan: Plan):
     """Each target's parts by district, as the dashboard holds districts to them: the parts the
     owner set (分解到区县), else the split by the districts' insured headcount."""
-    set_parts: dict[int, dict[int, int]] = {}
-    for target_id, region_id, n, _ in plan_parts_rows(plan=plan):
-        set_parts.setdefault(target_id, {})[region_id] = n
+    set_parts = set_parts_of(plan=plan)
     insured = insured_by_region()
     return lambda target: set_parts.get(target.pk) or proposed_parts(target, insured)
 

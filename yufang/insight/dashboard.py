@@ -29,7 +29,6 @@ from yufang.accounts.models import User
 from yufang.core.dates import today
 from yufang.core.models import AuditLog
 from yufang.core.scoping import ScopeKind, scope_of, scoped
-from yufang.enterprises.selectors import insured_by_region
 from yufang.learning.models import Certificate, Enrolment
 from yufang.plans.models import BudgetEntry, BudgetItem, Plan, PlanStatus
 from yufang.plans.selectors import plan_list
@@ -41,7 +40,7 @@ from yufang.quiz.models import Participant
 from yufang.supervision.models import Finding, FindingStatus, Inspection, InspectionStatus
 from yufang.supervision.permissions import can_view_inspections
 from yufang.targets.models import Completion, CompletionRevocation, Dimension, Mode, TargetTally
-from yufang.targets.selectors import plan_parts_rows, plan_progress, proposed_parts, reference_names
+from yufang.targets.selectors import district_parts_of, plan_parts_rows, plan_progress, reference_names
 from yufang.training.models import Flag, FlagSource, FlagStatus
 
 from .dashboard_store import Kept, kept_begin, kept_claim, kept_progress, kept_read, kept_release, kept_save, stamp_text
@@ -211,16 +210,7 @@ class Parts:
 def district_parts(rows, set_parts: dict[int, dict[int, int]]) -> Parts:
     """The parts the owner set; the insured headcount (the register's cached totals) read only
     where a target has none."""
-    by_target: dict[int, dict[int, int]] = {}
-    insured = None
-    for p in rows:
-        t = p.target
-        if t.pk in set_parts:
-            by_target[t.pk] = set_parts[t.pk]
-        elif not p.is_share:
-            insured = insured_by_region() if insured is None else insured
-            by_target[t.pk] = proposed_parts(t, insured)
-    return Parts(by_target, set(set_parts))
+    return Parts(district_parts_of([p.target for p in rows if not p.is_share], set_parts), set(set_parts))
 
 
 def target_figures(*, user, plan, period: Period) -> list[Figure]:

@@ -42,6 +42,16 @@ class Progress:
     district_only: bool = False
     partway: int | None = None  # share targets: people with hours who have not met the programme's rule
     today: datetime.date = field(default_factory=timezone.localdate)
+    # A district's page: its part of the target (分解到区县), and whether the owner set it (else
+    # the proposal by insured headcount); None where the target is not divided (share targets).
+    district_part: int | None = None
+    district_part_set: bool = False
+
+    @property
+    def percent_of_part(self) -> Decimal | None:
+        if not self.district_part:
+            return None
+        return _pct(self.value, self.district_part)
 
     @property
     def is_share(self) -> bool:
@@ -379,6 +389,42 @@ def plan_parts_rows(*, plan) -> QuerySet:
         .values_list("target_id", "region_id", "n", "kind")
         .order_by()
     )
+
+
+def set_parts_of(*, plan) -> dict[int, dict[int, int]]:
+    """The parts the owner set, by target and district."""
+    set_parts: dict[int, dict[int, int]] = {}
+    for target_id, region_id, n, _ in plan_parts_rows(plan=plan):
+        set_parts.setdefault(target_id, {})[region_id] = n
+    return set_parts
+
+
+def district_parts_of(targets, set_parts: dict[int, dict[int, int]]) -> dict[int, dict[int, int]]:
+    """Each target's parts by district, as districts are held to them: the parts the owner set,
+    else the split by the districts' insured headcount (read only where a target has none)."""
+    from yufang.enterprises.selectors import insured_by_region
+
+    by_target: dict[int, dict[int, int]] = {}
+    insured = None
+    for target in targets:
+        if target.pk in set_parts:
+            by_target[target.pk] = set_parts[target.pk]
+        else:
+            insured = insured_by_region() if insured is None else insured
+            by_target[target.pk] = proposed_parts(target, insured)
+    return by_target
+
+
+def with_district_parts(rows: list[Progress], *, plan, region_id: int) -> list[Progress]:
+    """A district's progress rows with its part of every divided target (share targets are not
+    divided)."""
+    set_parts = set_parts_of(plan=plan)
+    parts = district_parts_of([r.target for r in rows if not r.is_share], set_parts)
+    for row in rows:
+        if row.target.pk in parts:
+            row.district_part = parts[row.target.pk].get(region_id, 0)
+            row.district_part_set = row.target.pk in set_parts
+    return rows
 
 
 @dataclass

@@ -46,6 +46,7 @@ from .selectors import (
     programme_partway,
     programme_summary,
     target_breakdown,
+    with_district_parts,
 )
 from .selectors import target_parts as target_parts_of
 
@@ -67,6 +68,8 @@ def progress(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = get_scoped_or_404(request.user, Plan.objects.select_related("city"), pk=plan_id)
     _require(can_view_progress(request.user))
     rows = plan_progress(user=request.user, plan=plan)
+    if rows and rows[0].district_only and request.user.organisation.region_id:
+        rows = with_district_parts(rows, plan=plan, region_id=request.user.organisation.region_id)
     selected = None
     if rows:
         wanted = request.GET.get("target")

@@ -324,3 +324,20 @@ def test_others_do_not_see_the_page(world, setup, client, key):
     plan, target = setup
     client.force_login(world.users[key])
     assert client.get(_url(target)).status_code in (403, 404)
+
+
+def test_a_districts_progress_page_shows_its_part_of_every_target(world, setup, client):
+    """The proposed part until the owner divides the target (300 of 400 insured: 75 of 100),
+    then the part as set; the city's page shows the whole target."""
+    plan, target = setup
+    a, b = _regions(world)
+    url = reverse("targets:progress", args=[plan.pk])
+    client.force_login(world.users["district_a"])
+    body = client.get(url).content.decode()
+    assert "本区县分解数 75 人" in body and "暂按本区县参保人数占比建议" in body
+    services.target_parts_set(target=target, parts={a: 60, b: 30}, actor=world.owner)
+    body = client.get(url).content.decode()
+    assert "本区县分解数 60 人" in body and "分解数为市人社局分解到本区县的数" in body
+    client.force_login(world.users["owner"])
+    body = client.get(url).content.decode()
+    assert "本区县分解数" not in body and "/ 目标 100 人" in body
