@@ -19,7 +19,6 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from yufang.core.scoping import scoped
-from yufang.enterprises.selectors import insured_by_region
 from yufang.learning.selectors import certificate_list, enrolment_list
 from yufang.plans.models import BudgetCategory, Plan, PlanStatus
 from yufang.plans.selectors import plan_budget
@@ -33,8 +32,8 @@ from yufang.targets.models import Dimension, Metric, Mode, TargetTally
 from yufang.targets.selectors import (
     Progress,
     contributed_value,
+    district_parts_of,
     plan_progress,
-    proposed_parts,
     set_parts_of,
     target_breakdown,
 )
@@ -93,8 +92,7 @@ def _district_parts(plan: Plan):
     """Each target's parts by district, as the dashboard holds districts to them: the parts the
     owner set (分解到区县), else the split by the districts' insured headcount."""
     set_parts = set_parts_of(plan=plan)
-    insured = insured_by_region()
-    return lambda target: set_parts.get(target.pk) or proposed_parts(target, insured)
+    return lambda target: district_parts_of([target], set_parts)[target.pk]
 
 
 def _district_values(target, regions: list[Region], until: int) -> dict[int, int]:

@@ -870,12 +870,12 @@ def _recount_if_behind(key: str, kept: Kept, user, plan, period: Period, *, sect
     return claiming
 
 
-def _first_count(key: str, user, plan, period: Period, *, sections: bool = True) -> Kept | None:
+def _first_count(key: str, user, plan, period: Period) -> Kept | None:
     """Places the row nothing was counted for and starts its first count in the background;
     the row once counted where the task ran at once, else None (the page shows the progress)."""
     if kept_begin(key, plan=plan, month=period.month):
         if dashboard_recount.enqueue(user.pk, plan.pk, period.month).is_finished:
-            return _kept(key, sections=sections)
+            return _kept(key)
     return None
 
 
@@ -893,9 +893,9 @@ def kept_sections(*, user, plan, period: Period, wait: bool = False) -> tuple[li
         kept = _first_count(key, user, plan, period)
     else:  # behind its sources, or a first count that stopped: counted (again) in the background
         kept = _recount_if_behind(key, kept, user, plan, period)
-    if kept is None or not kept.counted:
-        return [], replace(FIRST, done=kept.recount_done, total=kept.recount_total) if kept else FIRST
-    return kept.sections, counted_of(kept)
+    if kept is None:
+        return [], FIRST
+    return (kept.sections if kept.counted else []), counted_of(kept)
 
 
 def counted_of(kept: Kept) -> Counted:
